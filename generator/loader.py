@@ -1,0 +1,471 @@
+"""Reads spec files: the only place that parses them. Every mistake becomes a located Problem.
+
+Loading is three steps: parse YAML into a located tree, resolve ``extends`` by merging trees (so
+an inherited value keeps pointing at the file that wrote it), then validate the plain data against
+:mod:`generator.spec` and translate each validation error into ``path:line: layer: field: message``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator import engine
+from generator.errors import Location, Problem, SpecError
+from generator.results import Analysis
+from generator.spec import LAYER_MODELS, Source, Spec, Stated
+from generator.yaml_nodes import Node, locate, parse, to_plain
+
+SUFFIX = ".yml"
+SPEC_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+#: Keys only a spec that extends another may use; they describe changes to the parent's layers.
+OVERRIDE_KEYS = ("extends", "change", "remove", "insert")
+#: Every field name the format knows, for "did you mean" suggestions.
+KNOWN_FIELDS = sorted(
+    {
+        *Spec.model_fields,
+        *OVERRIDE_KEYS,
+        *Source.model_fields,
+        *Stated.model_fields,
+        *(name for model in LAYER_MODELS for name in model.model_fields),
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedSpec:
+    """A validated spec with the located tree it came from, to point errors at lines."""
+
+    name: str
+    path: Path
+    spec: Spec
+    tree: Node
+
+    def locate(self, layer: str | None, field: str | None) -> Location:
+        """Where ``field`` of ``layer`` (or of the spec, when ``layer`` is None) was written."""
+        path: list[str | int] = []
+        if layer is not None:
+            path = ["layers", next(i for i, l in enumerate(self.spec.layers) if l.name == layer)]
+        if field is not None:
+            path.append(field)
+        return locate(self.tree, path)
+
+
+def spec_paths(folder: Path) -> list[Path]:
+    """The spec files of a folder, in name order (one architecture per file)."""
+    return sorted(p for p in folder.glob(f"*{SUFFIX}") if p.is_file())
+
+
+def load(path: Path) -> LoadedSpec:
+    """Load and validate one spec file; raises :class:`SpecError` listing all its problems."""
+    name = path.name.removesuffix(SUFFIX)
+    if not SPEC_NAME.match(name):
+        raise SpecError(
+            [
+                Problem(
+                    Location(str(path)),
+                    "a spec file name must be lower-case letters, digits, '-', '_' or '.', "
+                    f"ending in {SUFFIX} (it becomes the page URL)",
+                )
+            ]
+        )
+    tree = _resolve(path, ())
+    data = to_plain(tree)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(_validation_problems(error, data, tree)) from None
+    loaded = LoadedSpec(name, path, spec, tree)
+    problems = list(_cross_checks(loaded))
+    if problems:
+        raise SpecError(problems)
+    return loaded
+
+
+def analyse(loaded: LoadedSpec) -> Analysis:
+    """Run the engine, turning impossible geometry into a located :class:`SpecError`."""
+    try:
+        return engine.analyse(loaded.name, loaded.spec)
+    except engine.GeometryError as error:
+        where = loaded.locate(error.layer, error.field)
+        raise SpecError([Problem(where, error.message, error.layer, error.field)]) from None
+
+
+def load_folder(folder: Path) -> list[Analysis]:
+    """Load and analyse every spec of a folder, reporting the problems of all files together."""
+    if not folder.is_dir():
+        raise SpecError([Problem(Location(str(folder)), "the spec folder does not exist")])
+    analyses: list[Analysis] = []
+    problems: list[Problem] = []
+    for path in spec_paths(folder):
+        try:
+            analyses.append(analyse(load(path)))
+        except SpecError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise SpecError(problems)
+    return analyses
+
+
+# --- extends ---------------------------------------------------------------------------------
+
+
+def _read(path: Path) -> Node:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError([Problem(Location(str(path)), f"cannot read the file: {error}")]) from None
+    tree = parse(text, str(path))
+    if not isinstance(tree.value, dict):
+        raise SpecError([Problem(tree.location, "a spec must be a YAML mapping of fields")])
+    return tree
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> Node:
+    """The file's tree with its ``extends`` chain merged in."""
+    tree = _read(path)
+    fields: dict[str, Node] = tree.value
+    parent_node = fields.get("extends")
+    if parent_node is None:
+        stray = [fields[key] for key in OVERRIDE_KEYS if key in fields]
+        if stray:
+            raise SpecError(
+                [
+                    Problem(
+                        node.location,
+                        "only a spec that 'extends' another can change its layers",
+                        field=key,
+                    )
+                    for key, node in fields.items()
+                    if node in stray
+                ]
+            )
+        return tree
+    parent = _parent_path(path, parent_node, chain)
+    return _merge(_resolve(parent, (*chain, path)), tree)
+
+
+def _parent_path(path: Path, node: Node, chain: tuple[Path, ...]) -> Path:
+    name = node.value
+    if not isinstance(name, str) or not SPEC_NAME.match(name) or "/" in name:
+        raise SpecError(
+            [
+                Problem(
+                    node.location,
+                    f"expected the name of a spec in the same folder, got {name!r}",
+                    field="extends",
+                )
+            ]
+        )
+    parent = path.with_name(f"{name}{SUFFIX}")
+    if not parent.is_file():
+        others = [p.name.removesuffix(SUFFIX) for p in spec_paths(path.parent)]
+        raise SpecError(
+            [
+                Problem(
+                    node.location,
+                    f"no spec named {name!r} in {path.parent}{_suggest(name, others)}",
+                    field="extends",
+                )
+            ]
+        )
+    if parent == path or parent in chain:
+        cycle = " → ".join(p.name for p in (*chain, path, parent))
+        raise SpecError(
+            [Problem(node.location, f"'extends' goes round in a circle: {cycle}", field="extends")]
+        )
+    return parent
+
+
+def _merge(parent: Node, child: Node) -> Node:
+    """The child's fields over the parent's; ``sources`` merge; ``stated`` is never inherited.
+
+    Stated numbers belong to the network a source describes, so a variant starts with none.
+    """
+    merged: dict[str, Node] = {k: v for k, v in parent.value.items() if k != "stated"}
+    fields: dict[str, Node] = child.value
+    for key, node in fields.items():
+        if key in OVERRIDE_KEYS:
+            continue
+        if (
+            key == "sources"
+            and isinstance(node.value, dict)
+            and isinstance(merged.get(key, node).value, dict)
+        ):
+            merged[key] = (
+                Node({**merged[key].value, **node.value}, node.location) if key in merged else node
+            )
+        else:
+            merged[key] = node
+    if "layers" in merged:
+        merged["layers"] = _change_layers(merged["layers"], fields)
+    return Node(merged, child.location)
+
+
+def _change_layers(layers: Node, fields: dict[str, Node]) -> Node:
+    items: list[Node] = list(layers.value) if isinstance(layers.value, list) else []
+    problems: list[Problem] = []
+
+    def find(name_node: Node, field: str) -> int | None:
+        for i, item in enumerate(items):
+            if isinstance(item.value, dict) and _name_of(item) == name_node.value:
+                return i
+        names = [n for n in (_name_of(i) for i in items) if n]
+        problems.append(
+            Problem(
+                name_node.location,
+                f"the parent has no layer named {name_node.value!r}{_suggest(str(name_node.value), names)}",
+                field=field,
+            )
+        )
+        return None
+
+    for name_node in _list(fields.get("remove"), "remove", problems):
+        index = find(name_node, "remove")
+        if index is not None:
+            del items[index]
+    change = fields.get("change")
+    if change is not None:
+        if not isinstance(change.value, dict):
+            problems.append(
+                Problem(
+                    change.location,
+                    "expected a mapping of layer name to changed fields",
+                    field="change",
+                )
+            )
+        else:
+            for name, patch in change.value.items():
+                index = find(Node(name, patch.location), "change")
+                if index is None:
+                    continue
+                if not isinstance(patch.value, dict):
+                    problems.append(
+                        Problem(patch.location, "expected a mapping of fields", name, "change")
+                    )
+                    continue
+                items[index] = Node({**items[index].value, **patch.value}, items[index].location)
+    for entry in _list(fields.get("insert"), "insert", problems):
+        _insert(entry, items, find, problems)
+    if problems:
+        raise SpecError(problems)
+    return Node(items, layers.location)
+
+
+def _insert(entry: Node, items: list[Node], find: Any, problems: list[Problem]) -> None:
+    spec = entry.value if isinstance(entry.value, dict) else {}
+    anchors = [key for key in ("after", "before") if key in spec]
+    extra = set(spec) - {"after", "before", "layers"}
+    if (
+        len(anchors) != 1
+        or "layers" not in spec
+        or extra
+        or not isinstance(spec["layers"].value, list)
+    ):
+        problems.append(
+            Problem(
+                entry.location,
+                "each insert is {after: LAYER, layers: [...]} or {before: LAYER, layers: [...]}",
+                field="insert",
+            )
+        )
+        return
+    anchor = anchors[0]
+    index = find(spec[anchor], "insert")
+    if index is not None:
+        at = index + 1 if anchor == "after" else index
+        items[at:at] = spec["layers"].value
+
+
+def _list(node: Node | None, field: str, problems: list[Problem]) -> list[Node]:
+    if node is None:
+        return []
+    if not isinstance(node.value, list):
+        problems.append(Problem(node.location, "expected a list", field=field))
+        return []
+    return list(node.value)
+
+
+def _name_of(item: Node) -> str | None:
+    if isinstance(item.value, dict) and "name" in item.value:
+        name = item.value["name"].value
+        return name if isinstance(name, str) else None
+    return None
+
+
+# --- validation errors ----------------------------------------------------------------------
+
+
+def _validation_problems(error: ValidationError, data: Any, tree: Node) -> list[Problem]:
+    errors = error.errors(include_url=False)
+    locs = [tuple(e["loc"]) for e in errors]
+    problems: list[Problem] = []
+    seen: set[tuple[Location, str | None, str | None, str]] = set()
+    for e, loc in zip(errors, locs, strict=True):
+        # A container reports "too short" after its items failed; the items' errors say more.
+        if any(other[: len(loc)] == loc and other != loc for other in locs):
+            continue
+        layer, field = _layer_and_field(loc, data)
+        problem = Problem(locate(tree, loc), _message(e, field), layer, field)
+        key = (problem.location, layer, field, problem.message)
+        if key not in seen:
+            seen.add(key)
+            problems.append(problem)
+    return problems
+
+
+def _real_steps(loc: Sequence[Any], data: Any) -> list[str | int]:
+    """The steps of an error path that name values or fields, without the library's own steps.
+
+    pydantic adds a union member's name or a layer's ``kind`` tag to paths; those are not fields.
+    """
+    steps: list[str | int] = []
+    node = data
+    for step in loc:
+        if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+            steps.append(step)
+            node = node[step]
+        elif isinstance(node, dict) and isinstance(step, str) and step != node.get("kind"):
+            steps.append(step)
+            node = node.get(step)
+    return steps
+
+
+def _layer_and_field(loc: Sequence[Any], data: Any) -> tuple[str | None, str | None]:
+    steps = _real_steps(loc, data)
+    if len(steps) >= 2 and steps[0] == "layers" and isinstance(steps[1], int):
+        item = data["layers"][steps[1]]
+        name = item.get("name") if isinstance(item, dict) else None
+        layer = name if isinstance(name, str) else f"#{steps[1] + 1}"
+        fields = [step for step in steps[2:] if isinstance(step, str)]
+        return layer, fields[0] if fields else "kind"
+    parts: list[str] = []
+    for step in steps:
+        if isinstance(step, int):
+            parts[-1:] = [f"{parts[-1] if parts else ''}[{step + 1}]"]
+        else:
+            parts.append(step)
+    return None, ".".join(parts) or None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _message(e: Any, field: str | None) -> str:
+    kind: str = e["type"]
+    ctx = e.get("ctx") or {}
+    value = e.get("input")
+    got = _describe(value)
+    leaf = (field or "").rsplit(".", 1)[-1]
+    messages = {
+        "missing": "is required",
+        "extra_forbidden": f"unknown field{_suggest(leaf, KNOWN_FIELDS)}",
+        "int_type": f"expected a whole number, got {got}",
+        "int_from_float": f"expected a whole number, got {got}",
+        "float_type": f"expected a number, got {got}"
+        + (
+            f" (write {value.replace('e', '.0e', 1)}: YAML reads 1e-4 as text)"
+            if isinstance(value, str) and "e" in value and "." not in value
+            else ""
+        ),
+        "float_parsing": f"expected a number, got {got}",
+        "bool_type": f"expected true or false, got {got}",
+        "string_type": f"expected text, got {got}",
+        "string_too_short": "must not be empty",
+        "string_too_long": f"is too long ({len(value) if isinstance(value, str) else '?'} characters, at most {ctx.get('max_length')})",
+        "string_pattern_mismatch": (
+            f"expected an http:// or https:// address, got {got}"
+            if leaf == "url"
+            else f"expected a name of letters, digits, '-', '_' or '.' starting with a letter (at most 40), got {got}"
+        ),
+        "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
+        "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
+        "less_than": f"must be less than {ctx.get('lt')}, got {got}",
+        "less_than_equal": f"must be at most {ctx.get('le'):,}, got {got}: too large to be meaningful"
+        if isinstance(ctx.get("le"), int)
+        else f"must be at most {ctx.get('le')}, got {got}",
+        "enum": f"expected one of {ctx.get('expected')}, got {got}",
+        "literal_error": f"expected {ctx.get('expected')}, got {got}",
+        "union_tag_invalid": f"unknown layer kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+        + _suggest(
+            str(ctx.get("tag")),
+            [t.strip("' ") for t in str(ctx.get("expected_tags", "")).split(",")],
+        ),
+        "union_tag_not_found": "every layer needs a 'kind' (conv, max_pool, fc, ...)",
+        "tuple_type": f"expected a list, got {got}",
+        "list_type": f"expected a list, got {got}",
+        "too_short": f"expected at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length')}",
+        "too_long": f"expected at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}",
+        "dict_type": f"expected a mapping, got {got}",
+        "model_type": f"expected a mapping, got {got}",
+        "model_attributes_type": f"expected a mapping, got {got}",
+        "value_error": str(e.get("msg", "")).removeprefix("Value error, "),
+    }
+    if kind == "too_short" and leaf == "input" or kind == "too_long" and leaf == "input":
+        return f"expected [channels, height, width], got {len(value) if isinstance(value, list) else got} values"
+    return messages.get(kind, str(e.get("msg")))
+
+
+def _suggest(word: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _cross_checks(loaded: LoadedSpec) -> Iterable[Problem]:
+    spec = loaded.spec
+    first_use: dict[str, int] = {}
+    for index, layer in enumerate(spec.layers):
+        if layer.name in first_use or layer.name == "input":
+            what = (
+                "is reserved for the input"
+                if layer.name == "input"
+                else f"is already used by layer #{first_use[layer.name] + 1}"
+            )
+            yield Problem(
+                locate(loaded.tree, ["layers", index, "name"]),
+                f"the name {layer.name!r} {what}",
+                layer.name,
+                "name",
+            )
+        first_use.setdefault(layer.name, index)
+    for index, claim in enumerate(spec.stated):
+        place = ["stated", index]
+        if claim.source not in spec.sources:
+            yield Problem(
+                locate(loaded.tree, [*place, "source"]),
+                f"no source named {claim.source!r} in 'sources'{_suggest(claim.source, spec.sources)}",
+                field=f"stated[{index + 1}].source",
+            )
+        if claim.layer is not None and claim.layer != "input" and claim.layer not in first_use:
+            yield Problem(
+                locate(loaded.tree, [*place, "layer"]),
+                f"no layer named {claim.layer!r}{_suggest(claim.layer, first_use)}",
+                field=f"stated[{index + 1}].layer",
+            )
+        is_list = isinstance(claim.value, list)
+        if is_list != (claim.quantity.value == "shape"):
+            expected = (
+                "a list [C, H, W] or [N]" if claim.quantity.value == "shape" else "a whole number"
+            )
+            yield Problem(
+                locate(loaded.tree, [*place, "value"]),
+                f"a stated {claim.quantity.value} is {expected}",
+                field=f"stated[{index + 1}].value",
+            )

@@ -1,0 +1,99 @@
+"""One small function per formula of layer arithmetic, exact: ints and Fractions, never floats.
+
+Each docstring states the formula. Sizes are along one spatial axis; the engine applies them to
+height and width separately.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+from generator.spec import Rounding
+
+
+def effective_kernel(kernel: int, dilation: int) -> int:
+    """Span of a dilated kernel: ``k_eff = d·(k − 1) + 1``."""
+    return dilation * (kernel - 1) + 1
+
+
+def exact_output_size(
+    size: int, kernel: int, stride: int, pad_before: int, pad_after: int
+) -> Fraction:
+    """Window positions before rounding: ``(n + p_before + p_after − k_eff) / s + 1``.
+
+    ``kernel`` is the effective kernel. For AlexNet's conv1 as the paper states it,
+    ``(224 + 0 − 11) / 4 + 1 = 217/4 = 54.25``: not a whole number of positions.
+    """
+    return Fraction(size + pad_before + pad_after - kernel, stride) + 1
+
+
+def output_size(
+    size: int, kernel: int, stride: int, pad_before: int, pad_after: int, rounding: Rounding
+) -> int:
+    """Whole window positions under a rounding rule.
+
+    - ``floor``: ``⌊(n + p − k_eff) / s⌋ + 1``, the last partial window is dropped.
+    - ``ceil_unclipped``: ``⌈(n + p − k_eff) / s⌉ + 1``, the last window may hang past the edge
+      (cuda-convnet; it treats the missing pixels as zeros).
+    - ``ceil``: as ``ceil_unclipped``, minus one when the last window would start at or past
+      ``n + p_before``, i.e. entirely in the right/bottom padding (PyTorch ``ceil_mode``, Caffe pooling).
+    """
+    exact = exact_output_size(size, kernel, stride, pad_before, pad_after)
+    if rounding is Rounding.FLOOR:
+        return math.floor(exact)
+    out = math.ceil(exact)
+    if rounding is Rounding.CEIL and (out - 1) * stride >= size + pad_before:
+        out -= 1
+    return out
+
+
+def covered_extent(out: int, kernel: int, stride: int) -> int:
+    """Pixels from the first window's start to the last window's end: ``(o − 1)·s + k_eff``."""
+    return (out - 1) * stride + kernel
+
+
+def same_padding(size: int, kernel: int, stride: int) -> tuple[int, int]:
+    """TensorFlow ``SAME``: output ``⌈n / s⌉``, padding ``max((o − 1)·s + k_eff − n, 0)``, the odd pixel after."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + kernel - size, 0)
+    return total // 2, total - total // 2
+
+
+def adaptive_window(size: int, out: int, index: int) -> tuple[int, int]:
+    """Input range ``[⌊i·n/o⌋, ⌈(i+1)·n/o⌉)`` pooled into output position ``i`` (PyTorch adaptive pooling)."""
+    start = (index * size) // out
+    end = -(-((index + 1) * size) // out)
+    return start, end
+
+
+def adaptive_max_window(size: int, out: int) -> int:
+    """The widest window adaptive pooling uses along an axis of ``n`` inputs and ``o`` outputs."""
+    return max(end - start for start, end in (adaptive_window(size, out, i) for i in range(out)))
+
+
+def conv_weights(in_channels: int, out_channels: int, groups: int, kh: int, kw: int) -> int:
+    """Convolution weights: ``C_out · (C_in / g) · k_h · k_w`` (each output sees one group's inputs)."""
+    return out_channels * (in_channels // groups) * kh * kw
+
+
+def conv_macs(
+    in_channels: int, out_channels: int, groups: int, kh: int, kw: int, oh: int, ow: int
+) -> int:
+    """Convolution multiply-accumulates: ``C_out · H_out · W_out · (C_in / g) · k_h · k_w``."""
+    return out_channels * oh * ow * (in_channels // groups) * kh * kw
+
+
+def fc_weights(in_features: int, out_features: int) -> int:
+    """Fully connected weights: ``N_in · N_out``; one multiply-accumulate per weight."""
+    return in_features * out_features
+
+
+def receptive_field(previous: int, kernel: int, jump: Fraction) -> Fraction:
+    """Input pixels one output sees: ``r_out = r_in + (k_eff − 1) · j_in``."""
+    return previous + (kernel - 1) * jump
+
+
+def next_jump(jump: Fraction, stride: Fraction) -> Fraction:
+    """Input pixels between neighbouring outputs (the effective stride): ``j_out = j_in · s``."""
+    return jump * stride
