@@ -162,12 +162,14 @@ def _sides(
 def _axes(
     layer: Conv | Pool, size: tuple[int, int], stride: tuple[int, int], rounding: Rounding
 ) -> tuple[Axis, Axis]:
-    effective = tuple(rules.effective_kernel(k, d) for k, d in zip(layer.kernel, layer.dilation))
+    effective = tuple(
+        rules.effective_kernel(k, d) for k, d in zip(layer.kernel, layer.dilation, strict=True)
+    )
     sides = _sides(layer, size, (effective[0], effective[1]), stride)
     pads = ((sides.top, sides.bottom), (sides.left, sides.right))
     axes = []
     for n, k, d, k_eff, s, (before, after) in zip(
-        size, layer.kernel, layer.dilation, effective, stride, pads
+        size, layer.kernel, layer.dilation, effective, stride, pads, strict=True
     ):
         _check_axis(layer, n, k_eff, before, after)
         out = rules.output_size(n, k_eff, s, before, after, rounding)
@@ -220,9 +222,11 @@ def _windowed_receptive_field(
 ) -> tuple[tuple[Fraction, Fraction], tuple[Fraction, Fraction]]:
     rf = tuple(
         rules.receptive_field(r, a.effective_kernel, j)
-        for r, a, j in zip(state.receptive_field, axes, state.jump)
+        for r, a, j in zip(state.receptive_field, axes, state.jump, strict=True)
     )
-    jump = tuple(rules.next_jump(j, Fraction(a.stride)) for j, a in zip(state.jump, axes))
+    jump = tuple(
+        rules.next_jump(j, Fraction(a.stride)) for j, a in zip(state.jump, axes, strict=True)
+    )
     return (rf[0], rf[1]), (jump[0], jump[1])
 
 
@@ -293,10 +297,12 @@ def _adaptive_pool(index: int, layer: AdaptivePool, state: _State) -> LayerResul
     oh, ow = layer.output
     widest = (rules.adaptive_max_window(h, oh), rules.adaptive_max_window(w, ow))
     rf = tuple(
-        rules.receptive_field(r, k, j) for r, k, j in zip(state.receptive_field, widest, state.jump)
+        rules.receptive_field(r, k, j)
+        for r, k, j in zip(state.receptive_field, widest, state.jump, strict=True)
     )
     jump = tuple(
-        rules.next_jump(j, Fraction(n, o)) for j, n, o in zip(state.jump, (h, w), (oh, ow))
+        rules.next_jump(j, Fraction(n, o))
+        for j, n, o in zip(state.jump, (h, w), (oh, ow), strict=True)
     )
     return LayerResult(
         index=index,
@@ -327,7 +333,7 @@ def _fc(index: int, layer: FullyConnected, state: _State, spec_towers: int) -> L
     # Every output sees every input: the receptive field spans all positions of the last volume.
     rf = tuple(
         rules.receptive_field(r, n, j)
-        for r, n, j in zip(state.receptive_field, state.spatial, state.jump)
+        for r, n, j in zip(state.receptive_field, state.spatial, state.jump, strict=True)
     )
     return LayerResult(
         index=index,

@@ -51,7 +51,10 @@ class LoadedSpec:
         """Where ``field`` of ``layer`` (or of the spec, when ``layer`` is None) was written."""
         path: list[str | int] = []
         if layer is not None:
-            path = ["layers", next(i for i, l in enumerate(self.spec.layers) if l.name == layer)]
+            path = [
+                "layers",
+                next(i for i, item in enumerate(self.spec.layers) if item.name == layer),
+            ]
         if field is not None:
             path.append(field)
         return locate(self.tree, path)
@@ -312,7 +315,10 @@ def _validation_problems(error: ValidationError, data: Any, tree: Node) -> list[
         if any(other[: len(loc)] == loc and other != loc for other in locs):
             continue
         layer, field = _layer_and_field(loc, data)
-        problem = Problem(locate(tree, loc), _message(e, field), layer, field)
+        message = _message(e, field)
+        if e["type"] == "missing" and loc and isinstance(loc[-1], int):
+            message = _short_list(field, loc[-1])
+        problem = Problem(locate(tree, loc), message, layer, field)
         key = (problem.location, layer, field, problem.message)
         if key not in seen:
             seen.add(key)
@@ -352,6 +358,12 @@ def _layer_and_field(loc: Sequence[Any], data: Any) -> tuple[str | None, str | N
         else:
             parts.append(step)
     return None, ".".join(parts) or None
+
+
+def _short_list(field: str | None, missing_index: int) -> str:
+    if field == "input":
+        return f"expected [channels, height, width], got {missing_index} values"
+    return f"item {missing_index + 1} is missing"
 
 
 def _describe(value: Any) -> str:
@@ -418,7 +430,7 @@ def _message(e: Any, field: str | None) -> str:
         "model_attributes_type": f"expected a mapping, got {got}",
         "value_error": str(e.get("msg", "")).removeprefix("Value error, "),
     }
-    if kind == "too_short" and leaf == "input" or kind == "too_long" and leaf == "input":
+    if (kind == "too_short" and leaf == "input") or (kind == "too_long" and leaf == "input"):
         return f"expected [channels, height, width], got {len(value) if isinstance(value, list) else got} values"
     return messages.get(kind, str(e.get("msg")))
 
@@ -446,7 +458,7 @@ def _cross_checks(loaded: LoadedSpec) -> Iterable[Problem]:
             )
         first_use.setdefault(layer.name, index)
     for index, claim in enumerate(spec.stated):
-        place = ["stated", index]
+        place: list[str | int] = ["stated", index]
         if claim.source not in spec.sources:
             yield Problem(
                 locate(loaded.tree, [*place, "source"]),

@@ -89,7 +89,7 @@ def fc_weights(in_features: int, out_features: int) -> int:
     return in_features * out_features
 
 
-def receptive_field(previous: int, kernel: int, jump: Fraction) -> Fraction:
+def receptive_field(previous: Fraction, kernel: int, jump: Fraction) -> Fraction:
     """Input pixels one output sees: ``r_out = r_in + (k_eff − 1) · j_in``."""
     return previous + (kernel - 1) * jump
 

@@ -103,9 +103,16 @@ def locate(node: Node, path: Sequence[str | int]) -> Location:
     does not exist keeps the nearest real place.
     """
     for step in path:
-        value = node.value
-        if isinstance(value, dict) and isinstance(step, str) and step in value:
-            node = value[step]
-        elif isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
-            node = value[step]
+        node = _child(node, step) or node
     return node.location
+
+
+def _child(node: Node, step: str | int) -> Node | None:
+    value = node.value
+    if isinstance(value, dict) and isinstance(step, str):
+        child: Node | None = value.get(step)
+        return child
+    if isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+        item: Node = value[step]
+        return item
+    return None

@@ -1,0 +1,5 @@
+"""``python -m generator``: the command line."""
+
+from generator.cli import main
+
+main()

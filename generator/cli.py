@@ -1,0 +1,146 @@
+"""The command-line edge: ``python -m generator show | check``. Loads, calls the core, reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from generator import export, formatting, loader
+from generator.audit import Verdict, audit
+from generator.errors import Problem, SpecError
+from generator.results import Analysis
+
+DEFAULT_SPECS = Path("docs/architectures")
+
+
+def _resolve(name_or_path: str, specs: Path) -> Path:
+    path = Path(name_or_path)
+    if path.suffix in (".yml", ".yaml") or path.exists():
+        return path
+    return specs / f"{name_or_path}{loader.SUFFIX}"
+
+
+def _analyse(path: Path) -> Analysis:
+    if not path.is_file():
+        raise click.ClickException(f"{path}: no such spec file")
+    return loader.analyse(loader.load(path))
+
+
+def _fail(error: SpecError) -> None:
+    click.echo(error.report(), err=True)
+    count = len(error.problems)
+    click.echo(f"{count} problem{'s' if count > 1 else ''} found.", err=True)
+    sys.exit(1)
+
+
+specs_option = click.option(
+    "--specs",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_SPECS,
+    show_default=True,
+    help="The folder of spec files.",
+)
+
+
+@click.group()
+def main() -> None:
+    """Exact layer arithmetic for AlexNet and its variants."""
+
+
+@main.command()
+@click.argument("name_or_path")
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@specs_option
+def show(name_or_path: str, as_json: bool, specs: Path) -> None:
+    """Print the per-layer analysis of one architecture (a spec name or a file path)."""
+    try:
+        analysis = _analyse(_resolve(name_or_path, specs))
+    except SpecError as error:
+        _fail(error)
+        return
+    if as_json:
+        click.echo(json.dumps(export.analysis_data(analysis), indent=2, ensure_ascii=False))
+        return
+    click.echo(_table(analysis))
+
+
+def _table(analysis: Analysis) -> str:
+    rows = [("layer", "kind", "output", "output size", "neurons", "params", "MACs")]
+    for r in analysis.layers:
+        rows.append(
+            (
+                r.name,
+                r.kind,
+                formatting.shape(r.output),
+                formatting.size_formula(r),
+                formatting.count(r.neurons) if r.counts_as_neurons else "",
+                formatting.count(r.params) if r.params else "",
+                formatting.count(r.macs) if r.macs else "",
+            )
+        )
+    t = analysis.totals
+    rows.append(
+        (
+            "total",
+            "",
+            "",
+            "",
+            formatting.count(t.neurons),
+            formatting.count(t.params),
+            formatting.count(t.macs),
+        )
+    )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    right = {4, 5, 6}
+    lines = [f"{analysis.spec.title} ({analysis.name})"]
+    for row in rows:
+        cells = [
+            cell.rjust(w) if i in right else cell.ljust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@specs_option
+def check(paths: tuple[Path, ...], specs: Path) -> None:
+    """Validate spec files (all of --specs by default) and print their audits."""
+    files = list(paths) or loader.spec_paths(specs)
+    if not files:
+        raise click.ClickException(f"no spec files found in {specs}")
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            analysis = _analyse(path)
+        except SpecError as error:
+            problems.extend(error.problems)
+            continue
+        click.echo(_audit(analysis))
+    if problems:
+        _fail(SpecError(problems))
+
+
+def _audit(analysis: Analysis) -> str:
+    checks = audit(analysis)
+    lines = [f"{analysis.name}: valid; {len(checks)} stated number(s)"]
+    for c in checks:
+        where = c.claim.layer or "total"
+        mark = "ok " if c.verdict is Verdict.MATCHES else "!! "
+        lines.append(
+            f"  {mark}{where} {c.claim.quantity.value}: stated {_value(c.claim.value)}, "
+            f"computed {_value(c.computed)} — {c.verdict.value} ({c.claim.source})"
+        )
+    return "\n".join(lines)
+
+
+def _value(value: int | list[int] | tuple[int, ...]) -> str:
+    return (
+        formatting.shape(tuple(value))
+        if isinstance(value, list | tuple)
+        else formatting.count(value)
+    )

@@ -1,0 +1,138 @@
+"""Analyses as plain data: the JSON of ``generator show --json`` and the downloadable exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from fractions import Fraction
+from typing import Any
+
+from generator.audit import Check, audit
+from generator.results import Analysis, LayerResult
+from generator.spec import Conv, Pool
+
+
+def fraction(value: Fraction) -> int | str:
+    """Whole numbers stay numbers; other fractions become exact text such as ``"217/4"``."""
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def layer_data(result: LayerResult, checks: tuple[Check, ...]) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "name": result.name,
+        "kind": result.kind,
+        "input": list(result.input),
+        "output": list(result.output),
+        "neurons": result.neurons,
+        "activations": result.activations,
+        "params": result.params,
+        "weights": result.weights,
+        "biases": result.biases,
+        "macs": result.macs,
+        "receptive_field": [fraction(v) for v in result.receptive_field],
+        "effective_stride": [fraction(v) for v in result.jump],
+        "towers": result.towers,
+        "cross_tower": result.cross_tower,
+    }
+    layer = result.layer
+    if isinstance(layer, Conv | Pool):
+        data["groups"] = layer.groups if isinstance(layer, Conv) else None
+    if result.axes is not None:
+        data["size"] = [
+            {
+                "input": a.size,
+                "kernel": a.kernel,
+                "effective_kernel": a.effective_kernel,
+                "stride": a.stride,
+                "padding": [a.pad_before, a.pad_after],
+                "rounding": a.rounding.value if a.rounding else None,
+                "exact": fraction(a.exact),
+                "output": a.output,
+                "unused": a.unused,
+                "overhang": a.overhang,
+            }
+            for a in result.axes
+        ]
+    stated = {
+        c.claim.quantity.value: _value(c.claim.value)
+        for c in checks
+        if c.claim.layer == result.name
+    }
+    if stated:
+        data["stated"] = stated
+    return data
+
+
+def analysis_data(analysis: Analysis) -> dict[str, Any]:
+    """The whole analysis, in the shape documented for ``show --json``."""
+    checks = audit(analysis)
+    totals = analysis.totals
+    return {
+        "name": analysis.name,
+        "title": analysis.spec.title,
+        "input": list(analysis.input),
+        "towers": analysis.spec.towers,
+        "layers": [layer_data(r, checks) for r in analysis.layers],
+        "totals": {
+            "neurons": totals.neurons,
+            "params": totals.params,
+            "weights": totals.weights,
+            "biases": totals.biases,
+            "macs": totals.macs,
+            "activations": totals.activations,
+        },
+        "audit": [
+            {
+                "quantity": c.claim.quantity.value,
+                "layer": c.claim.layer,
+                "stated": _value(c.claim.value),
+                "computed": _value(c.computed),
+                "approximate": c.claim.approximate,
+                "verdict": c.verdict.value,
+                "source": c.claim.source,
+                "quote": c.claim.quote,
+            }
+            for c in checks
+        ],
+        "conventions": {
+            "neurons": "outputs of conv and fc layers, as in the paper's Figure 2",
+            "macs": "multiply-accumulates of one forward pass (weights × positions)",
+        },
+    }
+
+
+CSV_COLUMNS = (
+    "name",
+    "kind",
+    "input",
+    "output",
+    "neurons",
+    "activations",
+    "params",
+    "macs",
+    "receptive_field",
+    "effective_stride",
+    "towers",
+    "cross_tower",
+)
+
+
+def analysis_csv(analysis: Analysis) -> str:
+    """One row per layer; shapes as ``96x55x55`` so spreadsheets keep them as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    checks = audit(analysis)
+    for result in analysis.layers:
+        row = layer_data(result, checks)
+        writer.writerow(
+            [
+                "x".join(str(v) for v in row[c]) if isinstance(row[c], list) else row[c]
+                for c in CSV_COLUMNS
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _value(value: int | list[int] | tuple[int, ...]) -> int | list[int]:
+    return list(value) if isinstance(value, list | tuple) else value

@@ -1,0 +1,58 @@
+"""Spec text made safe for Markdown pages: shown as text, never run as HTML or script.
+
+Spec files are contributions; a title or quote may contain ``<script>``, raw HTML, attribute
+lists or ``javascript:`` links. Templates pass every value through :func:`inline` or
+:func:`block` by default (see :mod:`generator.pages`); only values the generator built itself are
+marked safe.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+# An inline link whose target is a web address or a page-relative path: the only links kept.
+_SAFE_LINK = re.compile(r"\[([^\[\]\n]{1,500})\]\((https?://[^\s()<>]+|[A-Za-z0-9_./#-]+)\)")
+_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "|": "&#124;",  # would end a table cell
+    "{": "&#123;",  # would open an attribute list
+    "}": "&#125;",
+    "[": "&#91;",  # would start a link or a reference definition
+    "]": "&#93;",
+    "!": "&#33;",  # would turn a link into an image loaded from elsewhere
+    "\\": "&#92;",
+    "`": "&#96;",
+}
+
+
+def _escape(text: str) -> str:
+    return "".join(_ESCAPES.get(char, char) for char in text)
+
+
+def inline(text: object) -> Markup:
+    """Text for one line or table cell: Markdown links to web pages survive, nothing else does."""
+    value = re.sub(r"\s+", " ", str(text))
+    out: list[str] = []
+    position = 0
+    for match in _SAFE_LINK.finditer(value):
+        out.append(_escape(value[position : match.start()]))
+        out.append(f"[{_escape(match.group(1))}]({url(match.group(2))})")
+        position = match.end()
+    out.append(_escape(value[position:]))
+    return Markup("".join(out))
+
+
+def block(text: object) -> Markup:
+    """Paragraphs of text: blank lines separate paragraphs; each is made safe like :func:`inline`."""
+    paragraphs = re.split(r"\n\s*\n", str(text).strip())
+    return Markup("\n\n".join(inline(p) for p in paragraphs if p.strip()))
+
+
+def url(address: str) -> Markup:
+    """A link target with the characters that could end it or open markup percent-encoded."""
+    return Markup(quote(address, safe="/:?#=&%+,;@~._-"))

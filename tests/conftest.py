@@ -1,0 +1,46 @@
+"""Shared fixtures: the shipped specs, analysed once, and a way to write specs for error tests."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator import loader
+from generator.results import Analysis
+
+ROOT = Path(__file__).resolve().parent.parent
+SPECS = ROOT / "docs" / "architectures"
+SHIPPED = [p.name.removesuffix(".yml") for p in loader.spec_paths(SPECS)]
+
+
+@pytest.fixture(scope="session")
+def analyses() -> dict[str, Analysis]:
+    return {a.name: a for a in loader.load_folder(SPECS)}
+
+
+MINIMAL = """\
+title: Tiny
+summary: A tiny network for tests.
+input: [3, 32, 32]
+sources:
+  src: {citation: A source, url: "https://example.org/", states: Everything.}
+layers:
+"""
+
+
+@pytest.fixture
+def write_spec(tmp_path: Path) -> Callable[..., Path]:
+    """Write a spec file; ``layers`` is YAML appended under ``MINIMAL``'s ``layers:``."""
+
+    def write(layers: str = "", *, text: str | None = None, name: str = "tiny") -> Path:
+        path = tmp_path / f"{name}.yml"
+        body = (
+            text if text is not None else MINIMAL + textwrap.indent(textwrap.dedent(layers), "  ")
+        )
+        path.write_text(textwrap.dedent(body) if text is not None else body, encoding="utf-8")
+        return path
+
+    return write

@@ -1,0 +1,70 @@
+"""``python -m generator``: what a reader runs in a terminal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+
+
+def show_json(name: str) -> dict[str, Any]:
+    result = run("show", name, "--json")
+    assert result.returncode == 0, result.stderr
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+def test_show_json_for_the_paper() -> None:
+    data = show_json("alexnet-2012")
+    conv1 = data["layers"][0]
+    assert (conv1["name"], conv1["output"], conv1["neurons"]) == ("conv1", [96, 55, 55], 290_400)
+    assert conv1["stated"] == {"neurons": 253_440}
+    assert data["totals"]["params"] == 60_965_224
+    assert data["input"] == [3, 224, 224]
+
+
+def test_show_json_for_torchvision() -> None:
+    assert show_json("torchvision-alexnet")["totals"]["params"] == 61_100_840
+
+
+def test_show_prints_a_table_with_the_formula() -> None:
+    result = run("show", "alexnet-2012")
+    assert result.returncode == 0
+    assert "(224 − 11) / 4 + 1 = 54.25 → ⌈54.25⌉ = 55" in result.stdout
+
+
+def test_check_passes_on_the_shipped_specs() -> None:
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    assert "conv1 neurons: stated 253,440, computed 290,400 — unexplained (paper)" in result.stdout
+
+
+def test_check_fails_with_located_messages(write_spec: Callable[..., Path]) -> None:
+    path = write_spec("- {name: conv1, kind: conv, out_channels: 8, kernel: 3, stride: -1}\n")
+    result = run("check", str(path))
+    assert result.returncode == 1
+    assert (
+        f"{path}:7: layer 'conv1': field 'stride': must be greater than 0, got -1" in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_show_an_unknown_name() -> None:
+    result = run("show", "no-such-net")
+    assert result.returncode != 0
+    assert "no such spec file" in result.stderr

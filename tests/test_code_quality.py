@@ -1,0 +1,27 @@
+"""ruff and mypy over the code, so the one test command also keeps the code clean."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["ruff", "check", "generator", "tests"],
+        ["ruff", "format", "--check", "generator", "tests"],
+        [sys.executable, "-m", "mypy"],
+    ],
+    ids=["ruff-check", "ruff-format", "mypy"],
+)
+def test_clean(command: list[str]) -> None:
+    if command[0] == "ruff" and shutil.which("ruff") is None:
+        command = [sys.executable, "-m", *command]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
