@@ -7,6 +7,7 @@ HTML or script to a page (the default is to escape, not to trust).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,6 +20,8 @@ from generator.results import Analysis, LayerResult
 from generator.spec import LRN, AdaptivePool, Conv, Dropout, Pool
 
 ARCHITECTURES = "architectures"
+COMPARE_PAGE = "compare.md"
+COMPARE_FIGURE = "compare/figure.json"
 
 
 def _finalize(value: Any) -> Any:
@@ -120,9 +123,50 @@ def value_text(value: int | list[int] | tuple[int, ...]) -> str:
     )
 
 
+def data_path(name: str, file: str) -> str:
+    """Where an architecture's data files (figure, exports) live in the site."""
+    return f"{ARCHITECTURES}/{name}/{file}"
+
+
+def figure_html(
+    *, element_id: str, src: str, kind: str, label: str, caption: str, hint: str
+) -> Markup:
+    """A figure placeholder that the site script fills; readable text until (and without) it.
+
+    ``src`` is relative to the site root. The text alternative is the caption's pointer to the
+    table with the same numbers; ``label`` names the figure for screen readers.
+    """
+    modifier = " arch-figure--chart" if kind != "3d" else ""
+    return Markup(
+        f'<figure class="arch-figure{modifier}" id="{html.escape(element_id)}" data-src="{html.escape(src)}" '
+        f'data-kind="{html.escape(kind)}" data-hint="{html.escape(hint)}">\n'
+        f'<div class="arch-figure__plot" role="img" aria-label="{html.escape(label)}"></div>\n'
+        f'<p class="arch-figure__status">The interactive figure loads when you scroll to it.</p>\n'
+        f"<figcaption>{caption}</figcaption>\n"
+        "</figure>"
+    )
+
+
+def architecture_figure(analysis: Analysis) -> Markup:
+    return figure_html(
+        element_id=f"figure-{analysis.name}",
+        src=data_path(analysis.name, "figure.json"),
+        kind="3d",
+        label=f"3D view of the layers of {analysis.spec.title}: one box per layer, "
+        "width × height × channels, in network order",
+        caption=(
+            "One box per layer (width × height × channels), in network order"
+            + (", one stack per tower (GPU)" if analysis.spec.towers > 1 else "")
+            + '. The <a href="#layer-by-layer">layer table</a> gives the same numbers as text.'
+        ),
+        hint="Drag to turn, scroll to zoom, hover a box for its numbers.",
+    )
+
+
 def architecture_page(analysis: Analysis) -> str:
     """The page of one architecture: what it is, every layer worked out, the audit, the sources."""
     return _ENV.get_template("architecture.md.j2").render(
+        figure=architecture_figure(analysis),
         a=analysis,
         spec=analysis.spec,
         checks=audit(analysis),

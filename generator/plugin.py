@@ -6,6 +6,8 @@ Nothing is written into ``docs/``: pages are ``File.generated`` objects, so ``mk
 
 from __future__ import annotations
 
+import importlib.util
+from importlib import resources
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -15,9 +17,21 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from generator import loader, pages
+from generator import loader, site
 from generator.errors import SpecError
 from generator.results import Analysis
+
+SCRIPT = "assets/javascripts/figures.js"
+STYLESHEET = "assets/stylesheets/figures.css"
+PLOTLY = "assets/javascripts/plotly.min.js"
+
+
+def plotly_source() -> Path:
+    """plotly.min.js as the installed plotly package ships it, found without importing plotly."""
+    spec = importlib.util.find_spec("plotly")
+    if spec is None or not spec.submodule_search_locations:
+        raise PluginError("the plotly package is not installed: pip install plotly")
+    return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
 class ArchitecturesConfig(Config):  # type: ignore[no-untyped-call]
@@ -42,7 +56,21 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
                 f"{count} problem{'s' if count > 1 else ''} in the architecture specs:\n{error.report()}"
             ) from None
 
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        config.extra_css.append(STYLESHEET)
+        config.extra_javascript.append(SCRIPT)
+        return config
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, content in pages.site_pages(self.analyses).items():
+        for path, content in site.site_files(self.analyses).items():
             files.append(File.generated(config, path, content=content))
+        assets = resources.files("generator") / "assets"
+        files.append(
+            File.generated(config, SCRIPT, content=(assets / "figures.js").read_text("utf-8"))
+        )
+        files.append(
+            File.generated(config, STYLESHEET, content=(assets / "figures.css").read_text("utf-8"))
+        )
+        # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
+        files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         return files

@@ -1,0 +1,32 @@
+"""Every file the generator adds to the site, by its path: pages, figure data and exports. Pure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from generator import export, figures, pages
+from generator.results import Analysis
+
+
+def _json(data: Any) -> str:
+    # Compact and key-ordered as built: the same specs always give byte-identical files.
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
+    """Markdown pages and data files, keyed by their path in the docs tree."""
+    files = pages.site_pages(analyses)
+    for analysis in analyses:
+        files[pages.data_path(analysis.name, "figure.json")] = _json(
+            figures.network_figure(analysis)
+        )
+        files[pages.data_path(analysis.name, f"{analysis.name}.json")] = json.dumps(
+            export.analysis_data(analysis), indent=2, ensure_ascii=False
+        )
+        files[pages.data_path(analysis.name, f"{analysis.name}.csv")] = export.analysis_csv(
+            analysis
+        )
+    files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(analyses))
+    return files
