@@ -1,0 +1,852 @@
+"""Hypotheses for a stated number: small, named changes of assumption that reproduce it exactly.
+
+A source states a number that the spec's arithmetic does not give: the AlexNet paper's Figure 2
+caption says conv1 has 253,440 neurons, but 96 × 55 × 55 = 290,400. :func:`explain` builds a
+bounded set of candidate explanations from the spec's own hyperparameters and computed values, keeps
+only those that reproduce the number *exactly*, and ranks them by how few assumptions they change,
+then by simplicity. For 253,440 the best is Figure 2's two towers, 2 × 48 × 55 × 55, with one 55
+written as 48 (the channels per tower, the number beside it): 2 × 48 × 48 × 55 = 253,440. When
+nothing reproduces a number the answer is empty: a match is never forced.
+
+The candidate families, each a small function below:
+
+- the plain computation (no change);
+- geometry: another input size, another symmetric padding or rounding rule, recomputed by the
+  engine on a modified copy of the spec (one change, or two together);
+- towers: one tower's share, or every tower counted in full;
+- neighbours: the layer's input, or the output of the pooling layer that follows it;
+- biases: parameters without biases, connections with biases;
+- slips: one factor of the product replaced by another number of the spec (a typo);
+- transpositions: two adjacent digits of the number swapped.
+
+Pure: no I/O, exact integers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+from generator import engine
+from generator.results import Analysis, LayerResult, Shape
+from generator.spec import AdaptivePool, Conv, FullyConnected, Pool, Quantity, Rounding, Sides, Spec
+
+#: The pseudo-layer name of the network's input, as in stated numbers.
+INPUT = "input"
+#: Quantities a number can be explained as.
+QUANTITIES = (Quantity.NEURONS, Quantity.PARAMS, Quantity.MACS, Quantity.ACTIVATIONS)
+#: Input sizes tried besides those near the spec's: crops that AlexNet variants are known to use.
+WELL_KNOWN_CROPS = (224, 225, 227, 228, 231, 256)
+#: Input sizes within this many pixels of the spec's are tried.
+NEAR = 8
+#: Symmetric paddings tried on a layer.
+PADDINGS = (0, 1, 2, 3)
+#: No hypothesis changes more assumptions than this.
+MAX_CHANGES = 2
+#: Layers whose output is their input: skipped when looking for a neighbouring layer.
+PASSTHROUGH = frozenset(
+    {"relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "lrn", "dropout", "softmax"}
+)
+
+
+class Family(str, Enum):
+    """Which kind of explanation a hypothesis is."""
+
+    PLAIN = "plain"
+    GEOMETRY = "geometry"
+    TOWERS = "towers"
+    BIASES = "biases"
+    NEIGHBOUR = "neighbour"
+    SLIP = "slip"
+    TRANSPOSITION = "transposition"
+
+
+#: Among hypotheses changing as many assumptions, lower ranks come first: a different convention
+#: (input size, rounding, towers, biases) before a different layer, before a typo.
+FAMILY_RANK = {
+    Family.PLAIN: 0,
+    Family.GEOMETRY: 1,
+    Family.TOWERS: 1,
+    Family.BIASES: 1,
+    Family.NEIGHBOUR: 2,
+    Family.SLIP: 3,
+    Family.TRANSPOSITION: 4,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hypothesis:
+    """One explanation that reproduces a stated number exactly."""
+
+    expression: str
+    """How the number comes about: the factors joined with ``" × "`` (``"2 × 48 × 48 × 55"``);
+    for a network total, the sum of the per-layer values."""
+    factors: tuple[int, ...]
+    """Whole numbers whose product is the number (the number itself for a sum)."""
+    explanation: str
+    """One plain sentence."""
+    changes: tuple[str, ...]
+    """Each assumption changed from the spec, in a few words; empty for the plain computation."""
+    family: Family
+
+    @property
+    def value(self) -> int:
+        return math.prod(self.factors)
+
+
+def explain(
+    analysis: Analysis,
+    number: int,
+    layer: str | None = None,
+    quantity: Quantity = Quantity.NEURONS,
+) -> tuple[Hypothesis, ...]:
+    """Every hypothesis found that gives exactly ``number``, best first; empty when none does.
+
+    ``layer`` names a layer of the analysis, or ``"input"``; ``None`` means the network total.
+    For a layer, ``neurons`` counts its output values (conv and fc layers are the paper's neurons;
+    a pooling layer's outputs are counted too, to explain a number stated for it). Raises
+    ``KeyError`` for an unknown layer and ``ValueError`` for a negative number or a quantity that
+    is not a count.
+    """
+    if number < 0:
+        raise ValueError(f"a count is never negative, got {number}")
+    if quantity not in QUANTITIES:
+        raise ValueError(f"{quantity.value} is not a count")
+    if layer is not None and layer != INPUT:
+        analysis.layer(layer)  # KeyError for an unknown layer
+    target = _Target(layer, quantity)
+    pool = numbers(analysis)
+    found: list[_Found] = []
+    table: dict[int, _Found] = {}
+    for variant in _variants(analysis, target, pool):
+        for reading in target.readings(variant.analysis):
+            candidate = _combine(variant, reading)
+            if candidate is None:
+                continue
+            value = candidate.hypothesis.value
+            if value == number:
+                found.append(candidate)
+            if len(candidate.hypothesis.changes) < MAX_CHANGES:
+                best = table.get(value)
+                if best is None or candidate.key < best.key:
+                    table[value] = candidate
+    found.extend(_slips(analysis, target, number, pool))
+    found.extend(_transpositions(number, table))
+    return _ranked(found)
+
+
+def plain_value(analysis: Analysis, layer: str | None, quantity: Quantity) -> int:
+    """The number as the spec computes it: what the plain hypothesis would have to match."""
+    return _Target(layer, quantity).readings(analysis)[0].value
+
+
+# --- internals ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """A value written as a product, with what each factor is and which a typo could replace."""
+
+    factors: tuple[int, ...]
+    names: tuple[str, ...]
+    slippable: tuple[bool, ...]
+
+    @property
+    def value(self) -> int:
+        return math.prod(self.factors)
+
+    @property
+    def text(self) -> str:
+        return " × ".join(str(f) for f in self.factors)
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One way of reading the asked-for number off an analysis: a product, or a sum of products."""
+
+    what: str
+    terms: tuple[_Term, ...]
+    family: Family = Family.PLAIN
+    change: str | None = None
+    order: int = 0
+
+    @property
+    def value(self) -> int:
+        return sum(t.value for t in self.terms)
+
+    @property
+    def factors(self) -> tuple[int, ...]:
+        return self.terms[0].factors if len(self.terms) == 1 else (self.value,)
+
+    @property
+    def expression(self) -> str:
+        if len(self.terms) == 1:
+            return self.terms[0].text
+        return " + ".join(str(t.value) for t in self.terms)
+
+    @property
+    def names(self) -> str:
+        return " × ".join(self.terms[0].names) if len(self.terms) == 1 else ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """One changed assumption: how to apply it to a spec, and how to say it."""
+
+    kind: str
+    text: str
+    """Short, for the hypothesis's ``changes``: ``"input 227×227 (spec: 224×224)"``."""
+    phrase: str
+    """For a sentence: ``"the input were 227×227 (the spec says 224×224)"``."""
+    apply: Callable[[Spec], Spec]
+    order: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    analysis: Analysis
+    changes: tuple[_Change, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    hypothesis: Hypothesis
+    order: int
+
+    @property
+    def key(self) -> tuple[int, int, int, int, str]:
+        h = self.hypothesis
+        return (len(h.changes), FAMILY_RANK[h.family], self.order, len(h.factors), h.expression)
+
+
+def _ranked(found: list[_Found]) -> tuple[Hypothesis, ...]:
+    """Fewest changes first, then the likelier family, then the simpler expression; no repeats."""
+    seen: set[str] = set()
+    ranked: list[Hypothesis] = []
+    for candidate in sorted(found, key=lambda f: f.key):
+        if candidate.hypothesis.expression not in seen:
+            seen.add(candidate.hypothesis.expression)
+            ranked.append(candidate.hypothesis)
+    return tuple(ranked)
+
+
+def _combine(variant: _Variant, reading: _Reading) -> _Found | None:
+    """A reading of a varied analysis as a hypothesis, unless it changes too much."""
+    changes = tuple(c.text for c in variant.changes)
+    if reading.change is not None:
+        changes += (reading.change,)
+    if len(changes) > MAX_CHANGES:
+        return None
+    family = reading.family
+    if variant.changes and family is Family.PLAIN:
+        family = Family.GEOMETRY
+    if variant.changes:
+        condition = ", if " + " and ".join(c.phrase for c in variant.changes)
+    else:
+        condition = "" if reading.change else ", as the spec computes it"
+    names = f", {reading.names}" if reading.names else ""
+    explanation = f"{reading.what}{names}{condition}."
+    order = reading.order + sum(c.order for c in variant.changes)
+    return _Found(
+        Hypothesis(reading.expression, reading.factors, explanation, changes, family), order
+    )
+
+
+# --- what is being explained --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Target:
+    """A layer's (or the input's, or the network's) count of one quantity."""
+
+    layer: str | None
+    quantity: Quantity
+
+    @property
+    def volume(self) -> bool:
+        return self.quantity in (Quantity.NEURONS, Quantity.ACTIVATIONS)
+
+    def readings(self, analysis: Analysis) -> list[_Reading]:
+        """The plain reading first, then the ones that change how the count is taken."""
+        if self.layer is None:
+            return _total_readings(analysis, self.quantity)
+        if self.layer == INPUT:
+            return [_Reading("The input", (_volume_term(analysis.input),))]
+        result = analysis.layer(self.layer)
+        plain = _plain_term(result, self.quantity)
+        noun = _noun(result, self.quantity)
+        readings = [_Reading(f"The {noun} of {result.name}", (plain,))]
+        readings.extend(_tower_readings(result, plain, noun))
+        readings.extend(_bias_readings(result, self.quantity))
+        if self.volume:
+            readings.extend(_neighbour_readings(analysis, result))
+        return readings
+
+    def terms(self, analysis: Analysis) -> list[tuple[str, _Term, int]]:
+        """The products the plain value sums, each with its layer and tower count, for slips."""
+        if self.layer is None:
+            return [
+                (r.name, _plain_term(r, self.quantity), r.towers)
+                for r in analysis.layers
+                if _layer_value(r, self.quantity)
+            ]
+        if self.layer == INPUT:
+            return [(INPUT, _volume_term(analysis.input), 1)]
+        result = analysis.layer(self.layer)
+        return [(result.name, _plain_term(result, self.quantity), result.towers)]
+
+    def last_index(self, analysis: Analysis) -> int | None:
+        """The last layer a reading looks at: the layer, or the pooling layer just after it."""
+        if self.layer is None:
+            return None
+        if self.layer == INPUT:
+            return 0
+        index = analysis.layer(self.layer).index
+        if self.volume:
+            after = _next_windowed(analysis, index)
+            if after is not None:
+                return after.index
+        return index
+
+
+def _noun(result: LayerResult, quantity: Quantity) -> str:
+    if quantity is Quantity.PARAMS:
+        return "parameters"
+    if quantity is Quantity.MACS:
+        return "multiply-accumulates"
+    return "output"
+
+
+def _layer_value(result: LayerResult, quantity: Quantity) -> int:
+    """What a layer adds to a network total (neurons: conv and fc outputs only)."""
+    match quantity:
+        case Quantity.NEURONS:
+            return result.neurons
+        case Quantity.PARAMS:
+            return result.params
+        case Quantity.MACS:
+            return result.macs
+    return result.activations
+
+
+def _volume_term(shape: Shape) -> _Term:
+    """``C × H × W`` for a volume; ``N`` for a vector."""
+    if len(shape) == 3:
+        return _Term(tuple(shape), ("channels", "height", "width"), (True, True, True))
+    return _Term(tuple(shape), ("values",) * len(shape), (True,) * len(shape))
+
+
+def _plain_term(result: LayerResult, quantity: Quantity, *, biases: bool = True) -> _Term:
+    """The layer's count as a product.
+
+    - neurons: ``C × H × W`` (conv), ``N`` (fc);
+    - parameters: ``C_out × ((C_in / g)·k_h·k_w + 1)`` (conv), ``N_out × (N_in + 1)`` (fc), the
+      ``+ 1`` being the bias;
+    - multiply-accumulates: ``C_out × H × W × (C_in / g) × k_h × k_w`` (conv), ``N_out × N_in``.
+    """
+    layer = result.layer
+    with_bias = biases and result.biases > 0
+    if quantity in (Quantity.NEURONS, Quantity.ACTIVATIONS):
+        return _volume_term(result.output)
+    if isinstance(layer, Conv):
+        channels, height, width = result.output
+        per_group = result.input[0] // layer.groups
+        kh, kw = layer.kernel
+        if quantity is Quantity.MACS:
+            return _Term(
+                (channels, height, width, per_group, kh, kw),
+                (
+                    "output channels",
+                    "height",
+                    "width",
+                    "input channels per group",
+                    "kernel height",
+                    "kernel width",
+                ),
+                (True,) * 6,
+            )
+        if with_bias:
+            return _Term(
+                (channels, per_group * kh * kw + 1),
+                ("kernels", f"{per_group}×{kh}×{kw} weights and a bias per kernel"),
+                (True, False),
+            )
+        return _Term(
+            (channels, per_group, kh, kw),
+            ("kernels", "input channels per group", "kernel height", "kernel width"),
+            (True,) * 4,
+        )
+    if isinstance(layer, FullyConnected):
+        outputs, inputs = result.output[0], math.prod(result.input)
+        if quantity is Quantity.MACS or not with_bias:
+            return _Term((outputs, inputs), ("outputs", "inputs"), (True, True))
+        return _Term(
+            (outputs, inputs + 1), ("outputs", f"{inputs} weights and a bias each"), (True, False)
+        )
+    return _Term((0,), ("nothing",), (False,))
+
+
+def _split(term: _Term, towers: int) -> _Term | None:
+    """``C × …`` as ``towers × C/towers × …``, as Figure 2 draws it; None when it does not split."""
+    first = term.factors[0]
+    if towers < 2 or first == 0 or first % towers:
+        return None
+    return _Term(
+        (towers, first // towers, *term.factors[1:]),
+        ("towers", f"{term.names[0]} per tower", *term.names[1:]),
+        (True, True, *term.slippable[1:]),
+    )
+
+
+def _tower_readings(result: LayerResult, plain: _Term, noun: str) -> list[_Reading]:
+    """One tower's share, ``C/t × …``, and every tower counted in full, ``t × C × …``."""
+    towers = result.towers
+    split = _split(plain, towers)
+    if split is None:
+        return []
+    one = _Term(split.factors[1:], split.names[1:], split.slippable[1:])
+    every = _Term((towers, *plain.factors), ("towers", *plain.names), (True, *plain.slippable))
+    return [
+        _Reading(
+            f"The {noun} of {result.name} on one of its {towers} towers (GPUs) only",
+            (one,),
+            Family.TOWERS,
+            f"one tower only (÷{towers})",
+        ),
+        _Reading(
+            f"The {noun} of {result.name} counted in full on each of its {towers} towers",
+            (every,),
+            Family.TOWERS,
+            f"counted once per tower (×{towers})",
+            1,
+        ),
+    ]
+
+
+def _bias_readings(result: LayerResult, quantity: Quantity) -> list[_Reading]:
+    """Parameters without the biases: ``C_out × (C_in / g) × k_h × k_w``; connections with them:
+    ``C_out × H × W × ((C_in / g)·k_h·k_w + 1)``."""
+    if not result.biases:
+        return []
+    if quantity is Quantity.PARAMS:
+        return [
+            _Reading(
+                f"The weights of {result.name}, without its {result.biases} biases",
+                (_plain_term(result, quantity, biases=False),),
+                Family.BIASES,
+                "biases not counted",
+            )
+        ]
+    if quantity is Quantity.MACS:
+        return [
+            _Reading(
+                f"The connections of {result.name}, a bias counted as one more input of each output",
+                (_with_bias_connections(result),),
+                Family.BIASES,
+                "biases counted as connections",
+            )
+        ]
+    return []
+
+
+def _with_bias_connections(result: LayerResult) -> _Term:
+    plain = _plain_term(result, Quantity.MACS)
+    if isinstance(result.layer, Conv):
+        per_output = math.prod(plain.factors[3:]) + 1
+        return _Term(
+            (*plain.factors[:3], per_output),
+            (*plain.names[:3], "weights and a bias per output"),
+            (True, True, True, False),
+        )
+    return _Term(
+        (plain.factors[0], plain.factors[1] + 1),
+        ("outputs", "inputs and a bias each"),
+        (True, False),
+    )
+
+
+def _neighbour_readings(analysis: Analysis, result: LayerResult) -> list[_Reading]:
+    """The layer's input (the previous layer's output), or the output of the pooling layer after it."""
+    readings = []
+    if tuple(result.input) != tuple(result.output):
+        source = _previous(analysis, result.index)
+        readings.append(
+            _Reading(
+                f"The input of {result.name}, "
+                + ("the image" if source is None else f"the output of {source.name}"),
+                (_volume_term(result.input),),
+                Family.NEIGHBOUR,
+                f"counted before {result.name}",
+            )
+        )
+    after = _next_windowed(analysis, result.index)
+    if after is not None and tuple(after.output) != tuple(result.output):
+        readings.append(
+            _Reading(
+                f"The output of {after.name}, the layer after {result.name}",
+                (_volume_term(after.output),),
+                Family.NEIGHBOUR,
+                f"counted after {after.name}",
+            )
+        )
+    return readings
+
+
+def _previous(analysis: Analysis, index: int) -> LayerResult | None:
+    """The nearest earlier layer that made the input of layer ``index`` (None: the image)."""
+    for result in reversed(analysis.layers[:index]):
+        if result.kind not in PASSTHROUGH:
+            return result
+    return None
+
+
+def _next_windowed(analysis: Analysis, index: int) -> LayerResult | None:
+    """The pooling layer right after layer ``index`` (activations and LRN in between), if any."""
+    for result in analysis.layers[index + 1 :]:
+        if result.kind in PASSTHROUGH:
+            continue
+        return result if isinstance(result.layer, Pool | AdaptivePool) else None
+    return None
+
+
+def _total_readings(analysis: Analysis, quantity: Quantity) -> list[_Reading]:
+    """The network total as the sum of its layers' products, and ways of taking it differently."""
+    layers = [r for r in analysis.layers if _layer_value(r, quantity)]
+    plain = tuple(_plain_term(r, quantity) for r in layers)
+    what = {
+        Quantity.NEURONS: "The network's neurons, summed over its conv and fc layers",
+        Quantity.PARAMS: "The network's parameters, summed over its layers",
+        Quantity.MACS: "The network's multiply-accumulates, summed over its layers",
+        Quantity.ACTIVATIONS: "Every layer's output values, summed",
+    }[quantity]
+    readings = [_Reading(what, plain or (_Term((0,), ("nothing",), (False,)),))]
+    shares = [_split(t, r.towers) for t, r in zip(plain, layers, strict=True)]
+    if any(s is not None for s in shares):
+        one = tuple(
+            t if s is None else _Term(s.factors[1:], s.names[1:], s.slippable[1:])
+            for t, s in zip(plain, shares, strict=True)
+        )
+        readings.append(
+            _Reading(
+                f"{what}, each split layer counted on one tower only",
+                one,
+                Family.TOWERS,
+                "one tower only",
+            )
+        )
+    if quantity is Quantity.NEURONS:
+        readings.append(
+            _Reading(
+                f"{what}, with the input's values counted as neurons too",
+                (_volume_term(analysis.input), *plain),
+                Family.NEIGHBOUR,
+                "input counted as neurons",
+            )
+        )
+    if quantity is Quantity.PARAMS and analysis.totals.biases:
+        readings.append(
+            _Reading(
+                f"{what}, without the biases",
+                tuple(_plain_term(r, quantity, biases=False) for r in layers),
+                Family.BIASES,
+                "biases not counted",
+            )
+        )
+    if quantity is Quantity.MACS and analysis.totals.biases:
+        readings.append(
+            _Reading(
+                f"{what}, a bias counted as one more input of each output",
+                tuple(
+                    _with_bias_connections(r) if r.biases else _plain_term(r, quantity)
+                    for r in layers
+                ),
+                Family.BIASES,
+                "biases counted as connections",
+            )
+        )
+    return readings
+
+
+# --- the spec's own numbers ---------------------------------------------------------------------
+
+
+def numbers(analysis: Analysis) -> dict[int, str]:
+    """Every whole number above 1 in the spec and its computed shapes, with where it first appears.
+
+    These are the numbers a slip of the pen could write in place of another: ``48`` is
+    "conv1's channels per tower", ``55`` "conv1's output size".
+    """
+    found: dict[int, str] = {}
+
+    def note(value: int, where: str) -> None:
+        if value > 1 and value not in found:
+            found[value] = where
+
+    channels, height, width = analysis.input
+    note(channels, "the input's channels")
+    note(height, "the input's height")
+    note(width, "the input's width")
+    note(analysis.spec.towers, "the number of towers")
+    for result in analysis.layers:
+        layer, name = result.layer, result.name
+        if isinstance(layer, Conv):
+            note(layer.out_channels, f"{name}'s channels")
+            if result.towers > 1:
+                note(layer.out_channels // result.towers, f"{name}'s channels per tower")
+            note(result.input[0] // layer.groups, f"{name}'s input channels per group")
+        if isinstance(layer, FullyConnected):
+            note(layer.out_features, f"{name}'s outputs")
+            if result.towers > 1:
+                note(layer.out_features // result.towers, f"{name}'s outputs per tower")
+        if isinstance(layer, Conv | Pool):
+            for size in layer.kernel:
+                note(size, f"{name}'s kernel size")
+            for size in layer.stride or layer.kernel:
+                note(size, f"{name}'s stride")
+            if isinstance(layer.padding, Sides):
+                note(layer.padding.top, f"{name}'s padding")
+        for size in result.output:
+            note(size, f"{name}'s output size" if len(result.output) == 3 else f"{name}'s outputs")
+    return found
+
+
+# --- geometry: the same network under other assumptions ----------------------------------------
+
+
+def _variants(analysis: Analysis, target: _Target, pool: dict[int, str]) -> Iterator[_Variant]:
+    """The analysis itself, then the spec recomputed under one changed assumption, then two.
+
+    Pairs are bounded: the input size with a padding or rounding change of the layer itself or a
+    rounding change of the whole network (network totals: the input size with the rounding).
+    """
+    yield _Variant(analysis)
+    spec = analysis.spec
+    last = target.last_index(analysis)
+    if last is not None:
+        spec = spec.model_copy(update={"layers": spec.layers[: last + 1]})
+    index = None
+    if target.layer is not None and target.layer != INPUT:
+        index = analysis.layer(target.layer).index
+    inputs = _input_changes(analysis.spec, pool)
+    layer_changes: list[_Change] = []
+    windowed = [i for i, item in enumerate(spec.layers) if isinstance(item, Conv | Pool)]
+    for i in windowed if index is None else [index]:
+        if i in windowed:
+            layer_changes.extend(_padding_changes(spec, i))
+            layer_changes.extend(_rounding_changes(spec, i))
+    network = _network_rounding_changes(spec)
+    if target.layer == INPUT:
+        layer_changes, network = [], []
+    singles = [*inputs, *layer_changes, *network]
+    pairs: list[tuple[_Change, ...]] = [(a, b) for a in inputs for b in network]
+    if index is not None:
+        pairs += [(a, b) for a in inputs for b in layer_changes]
+        paddings = [c for c in layer_changes if c.kind == "padding"]
+        roundings = [c for c in layer_changes if c.kind == "rounding"]
+        pairs += [(a, b) for a in paddings for b in [*roundings, *network]]
+    for changes in [*((c,) for c in singles), *pairs]:
+        varied = spec
+        for change in changes:
+            varied = change.apply(varied)
+        try:
+            yield _Variant(engine.analyse(analysis.name, varied), changes)
+        except engine.GeometryError:
+            continue
+
+
+def _input_changes(spec: Spec, pool: dict[int, str]) -> list[_Change]:
+    """Input sizes within ``NEAR`` pixels of the spec's, well-known crops, and sizes the spec uses."""
+    channels, height, width = spec.input
+    sizes = {height + d for d in range(-NEAR, NEAR + 1)} | set(WELL_KNOWN_CROPS)
+    sizes |= {n for n in pool if height // 2 <= n <= 2 * height}
+    changes = []
+    for size in sorted(sizes - {height}, key=lambda s: (abs(s - height), s)):
+        new = (channels, size, width + size - height)
+        if min(new) < 1:
+            continue
+        was, now = f"{height}×{width}", f"{new[1]}×{new[2]}"
+        changes.append(
+            _Change(
+                "input",
+                f"input {now} (spec: {was})",
+                f"the input were {now} (the spec says {was})",
+                _with_input(new),
+                abs(size - height),
+            )
+        )
+    return changes
+
+
+def _with_input(shape: tuple[int, int, int]) -> Callable[[Spec], Spec]:
+    return lambda spec: spec.model_copy(update={"input": shape})
+
+
+def _with_layer(index: int, update: dict[str, object]) -> Callable[[Spec], Spec]:
+    def apply(spec: Spec) -> Spec:
+        layers = list(spec.layers)
+        layers[index] = layers[index].model_copy(update=update)
+        return spec.model_copy(update={"layers": tuple(layers)})
+
+    return apply
+
+
+def _padding_changes(spec: Spec, index: int) -> list[_Change]:
+    """The same padding on all four sides, 0 to 3 pixels, in place of the layer's own."""
+    layer = spec.layers[index]
+    assert isinstance(layer, Conv | Pool)
+    was = layer.padding
+    current = (
+        was.top
+        if isinstance(was, Sides) and len({was.top, was.bottom, was.left, was.right}) == 1
+        else None
+    )
+    said = str(current) if current is not None else (was if isinstance(was, str) else "uneven")
+    return [
+        _Change(
+            "padding",
+            f"{layer.name} padding {p} (spec: {said})",
+            f"{layer.name} were padded by {p} (the spec says {said})",
+            _with_layer(index, {"padding": Sides(top=p, bottom=p, left=p, right=p)}),
+            abs(p - current) if current is not None else p,
+        )
+        for p in PADDINGS
+        if p != current
+    ]
+
+
+def _rounding_changes(spec: Spec, index: int) -> list[_Change]:
+    """Another rounding rule for the layer's output size."""
+    layer = spec.layers[index]
+    assert isinstance(layer, Conv | Pool)
+    return [
+        _Change(
+            "rounding",
+            f"{layer.name} rounding {rule.value} (spec: {layer.rounding.value})",
+            f"{layer.name} rounded with {rule.value} (the spec says {layer.rounding.value})",
+            _with_layer(index, {"rounding": rule}),
+        )
+        for rule in Rounding
+        if rule is not layer.rounding
+    ]
+
+
+def _network_rounding_changes(spec: Spec) -> list[_Change]:
+    """One rounding rule for every conv and pooling layer (PyTorch floors, cuda-convnet rounds up)."""
+    windowed = [i for i, item in enumerate(spec.layers) if isinstance(item, Conv | Pool)]
+
+    def apply(rule: Rounding) -> Callable[[Spec], Spec]:
+        def changed(spec: Spec) -> Spec:
+            layers = list(spec.layers)
+            for i in windowed:
+                layers[i] = layers[i].model_copy(update={"rounding": rule})
+            return spec.model_copy(update={"layers": tuple(layers)})
+
+        return changed
+
+    rules = {item.rounding for item in spec.layers if isinstance(item, Conv | Pool)}
+    return [
+        _Change(
+            "network rounding",
+            f"every conv and pooling layer rounding {rule.value}",
+            f"every conv and pooling layer rounded with {rule.value}",
+            apply(rule),
+        )
+        for rule in Rounding
+        if rules and rules != {rule}
+    ]
+
+
+# --- slips and transpositions ------------------------------------------------------------------
+
+
+def _slips(
+    analysis: Analysis, target: _Target, number: int, pool: dict[int, str]
+) -> Iterator[_Found]:
+    """One factor of the plain product written as another number of the spec.
+
+    Tried on ``C × H × W`` and on Figure 2's per-tower form ``towers × C/towers × H × W`` (for
+    a total, in one layer's term): ``2 × 48 × 55 × 55`` with one 55 written as 48 gives
+    ``2 × 48 × 48 × 55 = 253,440``. A slip that repeats a number already in the product (48
+    stands right beside the 55) ranks before one that brings a number from elsewhere.
+    """
+    terms = target.terms(analysis)
+    total = sum(term.value for _, term, _ in terms)
+    for j, (_, term, towers) in enumerate(terms):
+        needed = number - (total - term.value)
+        if needed <= 0:
+            continue
+        split = _split(term, towers)
+        for form in (term, *([split] if split is not None else [])):
+            for i, (factor, slippable) in enumerate(zip(form.factors, form.slippable, strict=True)):
+                if not slippable or factor in form.factors[:i]:
+                    continue  # the same slip as one already tried
+                others = math.prod(form.factors[:i] + form.factors[i + 1 :])
+                if others == 0 or needed % others:
+                    continue
+                written = needed // others
+                if written == factor or written not in pool:
+                    continue
+                slipped = _Term(
+                    (*form.factors[:i], written, *form.factors[i + 1 :]),
+                    form.names,
+                    form.slippable,
+                )
+                copied = written in form.factors
+                yield _slip(terms, j, slipped, form, i, pool[written], copied, number)
+
+
+def _slip(
+    terms: list[tuple[str, _Term, int]],
+    j: int,
+    slipped: _Term,
+    form: _Term,
+    i: int,
+    origin: str,
+    copied: bool,
+    number: int,
+) -> _Found:
+    name = terms[j][0]
+    written, factor, what = slipped.factors[i], form.factors[i], form.names[i]
+    if len(terms) == 1:
+        expression, factors = slipped.text, slipped.factors
+    else:
+        parts = [slipped.text if k == j else str(t.value) for k, (_, t, _) in enumerate(terms)]
+        expression, factors = " + ".join(parts), (number,)
+    where = ", already in the product" if copied else ""
+    explanation = (
+        f"A slip in {name}'s {' × '.join(form.names)} = {form.text}: the {what} written as "
+        f"{written} instead of {factor} ({written} is {origin}{where})."
+    )
+    change = f"{name}'s {what} written as {written} instead of {factor}"
+    return _Found(
+        Hypothesis(expression, factors, explanation, (change,), Family.SLIP), 0 if copied else 1
+    )
+
+
+def _transpositions(number: int, table: dict[int, _Found]) -> Iterator[_Found]:
+    """Two adjacent digits swapped: 209,400 for 290,400 = 96 × 55 × 55."""
+    digits = str(number)
+    for i in range(len(digits) - 1):
+        if digits[i] == digits[i + 1]:
+            continue
+        swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
+        if swapped[0] == "0":
+            continue
+        meant = table.get(int(swapped))
+        if meant is None:
+            continue
+        hypothesis = meant.hypothesis
+        yield _Found(
+            Hypothesis(
+                f"{hypothesis.expression} = {swapped} → {digits}",
+                (number,),
+                f"{swapped} with two adjacent digits swapped; {swapped} is "
+                + hypothesis.explanation[:1].lower()
+                + hypothesis.explanation[1:],
+                (*hypothesis.changes, f"digits swapped: {swapped} written as {digits}"),
+                Family.TRANSPOSITION,
+            ),
+            meant.order,
+        )
