@@ -1,4 +1,4 @@
-"""The command-line edge: ``python -m generator show | check``. Loads, calls the core, reports."""
+"""The command-line edge: ``python -m generator show | check | explain``. Loads, calls the core, reports."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 
 import click
 
-from generator import export, formatting, loader
+from generator import export, formatting, hypotheses, loader
 from generator.audit import Verdict, audit
 from generator.errors import Problem, SpecError
 from generator.results import Analysis
+from generator.spec import Quantity
 
 DEFAULT_SPECS = Path("docs/architectures")
 
@@ -144,3 +145,102 @@ def _value(value: int | list[int] | tuple[int, ...]) -> str:
         if isinstance(value, list | tuple)
         else formatting.count(value)
     )
+
+
+def _count(ctx: click.Context, param: click.Parameter, value: str) -> int:
+    """A whole number, written ``253440``, ``253,440`` or ``253_440``."""
+    text = value.replace(",", "").replace("_", "").strip()
+    if not text.isdigit():
+        raise click.BadParameter(
+            f"expected a whole number such as 253440 or 253,440, got {value!r}"
+        )
+    return int(text)
+
+
+@main.command("explain")
+@click.argument("number", callback=_count)
+@click.option("--arch", required=True, help="The architecture: a spec name or a file path.")
+@click.option(
+    "--layer",
+    default=None,
+    help="The layer the number is about ('input' for the input); the network total when absent.",
+)
+@click.option(
+    "--quantity",
+    type=click.Choice([q.value for q in hypotheses.QUANTITIES]),
+    default=Quantity.NEURONS.value,
+    show_default=True,
+    help="What the number counts.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the hypotheses as JSON.")
+@specs_option
+def explain(
+    number: int, arch: str, layer: str | None, quantity: str, as_json: bool, specs: Path
+) -> None:
+    """Search for what a stated NUMBER could count: hypotheses that reproduce it exactly."""
+    try:
+        analysis = _analyse(_resolve(arch, specs))
+    except SpecError as error:
+        _fail(error)
+        return
+    names = [r.name for r in analysis.layers]
+    if layer is not None and layer != hypotheses.INPUT and layer not in names:
+        raise click.ClickException(
+            f"{analysis.name} has no layer named {layer!r}; its layers are "
+            f"{', '.join(names)} (or 'input')"
+        )
+    counted = Quantity(quantity)
+    found = hypotheses.explain(analysis, number, layer, counted)
+    computed = hypotheses.plain_value(analysis, layer, counted)
+    if as_json:
+        data = {
+            "number": number,
+            "arch": analysis.name,
+            "layer": layer,
+            "quantity": counted.value,
+            "computed": computed,
+            "hypotheses": [
+                {
+                    "expression": h.expression,
+                    "factors": list(h.factors),
+                    "explanation": h.explanation,
+                    "changes": list(h.changes),
+                    "family": h.family.value,
+                }
+                for h in found
+            ],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(_hypotheses(analysis, number, layer, counted, computed, found))
+
+
+def _hypotheses(
+    analysis: Analysis,
+    number: int,
+    layer: str | None,
+    quantity: Quantity,
+    computed: int,
+    found: tuple[hypotheses.Hypothesis, ...],
+) -> str:
+    where = f"{layer} of {analysis.name}" if layer else f"the whole of {analysis.name}"
+    stated = f"{formatting.count(number)} {quantity.value} for {where}"
+    if not found:
+        return (
+            f"Nothing found reproduces {stated} exactly (the spec computes "
+            f"{formatting.count(computed)}); no explanation is offered."
+        )
+    count = len(found)
+    lines = [
+        f"{stated} (the spec computes {formatting.count(computed)}): "
+        f"{count} hypothes{'es' if count > 1 else 'is'}, fewest changed assumptions first"
+    ]
+    for rank, h in enumerate(found, 1):
+        changed = "; ".join(h.changes) if h.changes else "nothing"
+        total = (
+            "" if h.family is hypotheses.Family.TRANSPOSITION else f" = {formatting.count(number)}"
+        )
+        lines.append(f"{rank:>3}. {h.expression}{total}")
+        lines.append(f"     changes: {changed}")
+        lines.append(f"     {h.explanation}")
+    return "\n".join(lines)
