@@ -198,11 +198,33 @@ def first_conv(analysis: Analysis) -> LayerResult | None:
     return next((r for r in analysis.layers if isinstance(r.layer, Conv)), None)
 
 
+def neuron_layers(analysis: Analysis) -> list[LayerResult]:
+    """The conv and fc layers, in order: the columns of the comparison tables."""
+    return [r for r in analysis.layers if r.counts_as_neurons]
+
+
+def compare_page(analyses: Sequence[Analysis]) -> str:
+    """Every architecture's conv and fc layers side by side, as a chart and as tables."""
+    width = max((len(neuron_layers(a)) for a in analyses), default=0)
+    figure = figure_html(
+        element_id="figure-compare",
+        src=COMPARE_FIGURE,
+        kind="chart",
+        label="Bar charts of the neurons and parameters of each conv and fc layer, per architecture",
+        caption='Log scales. The <a href="#neurons">tables below</a> give the same numbers as text.',
+        hint="Hover a bar for its layer; click a legend entry to hide an architecture.",
+    )
+    return _ENV.get_template("compare.md.j2").render(
+        analyses=analyses, figure=figure, width=width, neuron_layers=neuron_layers
+    )
+
+
 def site_pages(analyses: Sequence[Analysis]) -> dict[str, str]:
     """Every generated page, by its path in the docs tree."""
     pages = {
         "index.md": home_page(analyses),
         f"{ARCHITECTURES}/index.md": architectures_index(analyses),
+        COMPARE_PAGE: compare_page(analyses),
     }
     for analysis in analyses:
         pages[page_path(analysis.name)] = architecture_page(analysis)

@@ -2,46 +2,20 @@
 
 from __future__ import annotations
 
-import os
+import json
+import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SHIPPED, SPECS
-
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-
-
-def build(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(site),
-        ],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        check=False,
-    )
+from tests.conftest import ROOT, SHIPPED, SPECS, build
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    result = build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
-    return out
+def site(built_site: Path) -> Path:
+    return built_site
 
 
 def test_every_spec_gets_a_page(site: Path) -> None:
@@ -86,3 +60,42 @@ def test_a_bad_spec_stops_the_build_with_a_located_message(tmp_path: Path) -> No
     assert f"{spec}:" in result.stderr
     assert "layer 'conv1': field 'stride': must be greater than 0, got -4" in result.stderr
     assert not (site / "index.html").exists()
+
+
+def test_plotly_js_is_written_once_and_never_inlined(site: Path) -> None:
+    copies = list(site.rglob("plotly*.js"))
+    assert [p.relative_to(site).as_posix() for p in copies] == ["assets/javascripts/plotly.min.js"]
+    marker = "plotly.js v"  # the banner at the top of the bundle
+    assert marker in copies[0].read_text(encoding="utf-8")[:400]
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert marker not in text, page
+        assert "plotly.min.js" not in text, f"{page} loads plotly.js itself; the site script does"
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_each_architecture_page_has_one_figure_naming_every_layer(
+    site: Path, name: str, analyses: dict[str, Any]
+) -> None:
+    html = (site / "architectures" / name / "index.html").read_text(encoding="utf-8")
+    assert html.count('class="arch-figure"') == 1
+    assert f'data-src="architectures/{name}/figure.json"' in html
+    figure = json.loads((site / "architectures" / name / "figure.json").read_text(encoding="utf-8"))
+    hovers = " ".join(t.get("hovertext", "") for t in figure["data"])
+    for layer in analyses[name].layers:
+        assert re.search(rf"(^|[> ]){re.escape(layer.name)}\b", hovers), layer.name
+    assert {t["name"] for t in figure["data"] if t["type"] == "mesh3d"} >= {
+        r.name for r in analyses[name].layers if r.counts_as_neurons
+    }
+
+
+def test_exports_hold_the_same_numbers_as_the_cli(site: Path, analyses: dict[str, Any]) -> None:
+    for name, analysis in analyses.items():
+        data = json.loads(
+            (site / "architectures" / name / f"{name}.json").read_text(encoding="utf-8")
+        )
+        assert data["totals"]["params"] == analysis.totals.params
+        rows = (
+            (site / "architectures" / name / f"{name}.csv").read_text(encoding="utf-8").splitlines()
+        )
+        assert len(rows) == len(analysis.layers) + 1
