@@ -76,36 +76,33 @@ def padding(layer: Conv | Pool, result: LayerResult) -> str:
     return f"same → {text}" if layer.padding == "same" else text
 
 
-def settings(result: LayerResult) -> dict[str, str]:
-    """The kernel, stride, padding and groups columns of the layer table."""
+def operation(result: LayerResult) -> str:
+    """A layer's settings in the table's shorthand: ``conv 5×5 p2 g2``, ``max_pool 3×3 s2``.
+
+    ``s`` stride, ``p`` padding, ``d`` dilation and ``g`` groups, each shown only when it is not
+    the default; the legend above the table spells this out.
+    """
     layer = result.layer
     if isinstance(layer, Conv | Pool):
+        kernel = layer.kernel
+        parts = [layer.kind, f"{kernel[0]}×{kernel[1]}"]
         stride = layer.stride or layer.kernel
-        kernel = formatting.pair(layer.kernel)
+        if stride != (1, 1) or isinstance(layer, Pool):
+            parts.append(f"s{formatting.pair(stride)}")
+        pad = padding(layer, result)
+        if pad not in ("0", ""):
+            parts.append(f"p{pad}" if layer.padding != "same" else f"p {pad}")
         if layer.dilation != (1, 1):
-            kernel += f" (dilation {formatting.pair(layer.dilation)})"
-        return {
-            "kernel": kernel,
-            "stride": formatting.pair(stride),
-            "padding": padding(layer, result),
-            "groups": str(layer.groups) if isinstance(layer, Conv) else "",
-        }
+            parts.append(f"d{formatting.pair(layer.dilation)}")
+        if isinstance(layer, Conv) and layer.groups != 1:
+            parts.append(f"g{layer.groups}")
+        return " ".join(parts)
     if isinstance(layer, AdaptivePool):
-        return {
-            "kernel": f"→ {formatting.pair(layer.output)}",
-            "stride": "",
-            "padding": "",
-            "groups": "",
-        }
-    return {"kernel": "", "stride": "", "padding": "", "groups": ""}
-
-
-def kind_label(result: LayerResult) -> str:
-    layer = result.layer
+        return f"{layer.kind} → {formatting.pair(layer.output)}"
     if isinstance(layer, LRN):
-        return f"lrn (n={layer.size}, k={layer.k:g}, α={layer.alpha:g}, β={layer.beta:g})"
+        return f"lrn n={layer.size} k={layer.k:g} α={layer.alpha:g} β={layer.beta:g}"
     if isinstance(layer, Dropout):
-        return f"dropout (p={layer.p:g})"
+        return f"dropout p={layer.p:g}"
     return layer.kind
 
 
@@ -170,8 +167,7 @@ def architecture_page(analysis: Analysis) -> str:
         a=analysis,
         spec=analysis.spec,
         checks=audit(analysis),
-        settings=settings,
-        kind_label=kind_label,
+        operation=operation,
         claim_label=claim_label,
         value_text=value_text,
     )
