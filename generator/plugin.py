@@ -21,9 +21,19 @@ from generator import loader, site
 from generator.errors import SpecError
 from generator.results import Analysis
 
-SCRIPT = "assets/javascripts/figures.js"
-STYLESHEET = "assets/stylesheets/figures.css"
 PLOTLY = "assets/javascripts/plotly.min.js"
+ASSETS = resources.files("generator") / "assets"
+
+
+def site_assets() -> dict[str, str]:
+    """The package's scripts and stylesheets, by their path in the site (sorted: stable order)."""
+    found: dict[str, str] = {}
+    for asset in sorted(ASSETS.iterdir(), key=lambda a: a.name):
+        if asset.name.endswith(".js"):
+            found[f"assets/javascripts/{asset.name}"] = asset.read_text("utf-8")
+        elif asset.name.endswith(".css"):
+            found[f"assets/stylesheets/{asset.name}"] = asset.read_text("utf-8")
+    return found
 
 
 def plotly_source() -> Path:
@@ -57,20 +67,15 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             ) from None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        config.extra_css.append(STYLESHEET)
-        config.extra_javascript.append(SCRIPT)
+        for path in site_assets():
+            (config.extra_javascript if path.endswith(".js") else config.extra_css).append(path)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for path, content in site.site_files(self.analyses).items():
             files.append(File.generated(config, path, content=content))
-        assets = resources.files("generator") / "assets"
-        files.append(
-            File.generated(config, SCRIPT, content=(assets / "figures.js").read_text("utf-8"))
-        )
-        files.append(
-            File.generated(config, STYLESHEET, content=(assets / "figures.css").read_text("utf-8"))
-        )
+        for path, content in site_assets().items():
+            files.append(File.generated(config, path, content=content))
         # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
         files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         return files
