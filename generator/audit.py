@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
+from generator import hypotheses
+from generator.hypotheses import Hypothesis
 from generator.results import Analysis
 from generator.spec import Quantity, Source, Stated
 
@@ -31,6 +33,8 @@ class Check:
     source: Source
     computed: Value
     verdict: Verdict
+    hypotheses: tuple[Hypothesis, ...] = ()
+    """For a mismatch: the explanations that reproduce the stated number, best first."""
 
     @property
     def difference(self) -> int | None:
@@ -105,13 +109,21 @@ def verdict(claim: Stated, computed: Value) -> Verdict:
 
 
 def audit(analysis: Analysis) -> tuple[Check, ...]:
-    """Every stated number of the spec, checked."""
+    """Every stated number of the spec, checked; mismatches are handed to the hypothesis finder.
+
+    Only exact counts are explained: a rounded figure ("650,000") fits too many products to
+    single one out.
+    """
     checks = []
     for claim in analysis.spec.stated:
         computed = computed_value(analysis, claim.quantity, claim.layer)
-        checks.append(
-            Check(claim, analysis.spec.sources[claim.source], computed, verdict(claim, computed))
-        )
+        found = verdict(claim, computed)
+        explained: tuple[Hypothesis, ...] = ()
+        if found is Verdict.UNEXPLAINED and isinstance(claim.value, int) and not claim.approximate:
+            explained = hypotheses.explain(analysis, claim.value, claim.layer, claim.quantity)
+            if explained:
+                found = Verdict.EXPLAINED
+        checks.append(Check(claim, analysis.spec.sources[claim.source], computed, found, explained))
     return tuple(checks)
 
 

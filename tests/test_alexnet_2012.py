@@ -83,3 +83,10 @@ def test_the_abstract_60_million_parameters_matches_but_650000_neurons_does_not(
     }
     assert totals["params"].verdict is Verdict.MATCHES  # 60,965,224 rounds to 60 million
     assert totals["neurons"].verdict is not Verdict.MATCHES  # 659,272 rounds to 660,000
+
+
+def test_253440_is_explained_by_a_slip_in_the_tower_product(analyses: dict[str, Analysis]) -> None:
+    """2 × 48 × 48 × 55 = 253,440: Figure 2's 2 × 48 × 55 × 55 with one 55 written as 48."""
+    (conv1,) = [c for c in audit(analyses["alexnet-2012"]) if c.claim.layer == "conv1"]
+    assert conv1.verdict is Verdict.EXPLAINED
+    assert conv1.hypotheses[0].expression == "2 × 48 × 48 × 55"

@@ -51,7 +51,7 @@ def test_show_prints_a_table_with_the_formula() -> None:
 def test_check_passes_on_the_shipped_specs() -> None:
     result = run("check")
     assert result.returncode == 0, result.stderr
-    assert "conv1 neurons: stated 253,440, computed 290,400 — unexplained (paper)" in result.stdout
+    assert "conv1 neurons: stated 253,440, computed 290,400 — explained (paper)" in result.stdout
 
 
 def test_check_fails_with_located_messages(write_spec: Callable[..., Path]) -> None:
