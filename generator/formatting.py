@@ -25,6 +25,11 @@ def signed(value: int) -> str:
     return f"{value:+,}".replace("-", "−")
 
 
+def magnitude(value: Fraction) -> str:
+    """``Fraction(-1, 8) → '12.5%'``: how far, without the direction."""
+    return f"{abs(float(value)) * 100:.1f}%"
+
+
 def shape(value: Shape) -> str:
     """``(96, 55, 55) → '96×55×55'``."""
     return "×".join(str(v) for v in value)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from generator import formatting, markup
-from generator.audit import Check, audit
+from generator import formatting, markup, readings, rules
+from generator.audit import Check, Verdict, audit
+from generator.hypotheses import Family
 from generator.results import Analysis, LayerResult
-from generator.spec import LRN, AdaptivePool, Conv, Dropout, Pool
+from generator.spec import LRN, AdaptivePool, Conv, Dropout, Pool, Quantity, Rounding, Source
 
 ARCHITECTURES = "architectures"
 COMPARE_PAGE = "compare.md"
@@ -48,6 +50,7 @@ def _environment() -> jinja2.Environment:
         shape=formatting.shape,
         number=formatting.number,
         percent=formatting.percent,
+        magnitude=formatting.magnitude,
     )
     env.globals.update(fmt=formatting)
     return env
@@ -222,6 +225,90 @@ def site_pages(analyses: Sequence[Analysis]) -> dict[str, str]:
         f"{ARCHITECTURES}/index.md": architectures_index(analyses),
         COMPARE_PAGE: compare_page(analyses),
     }
+    flagship = flagship_page(analyses)
+    if flagship is not None:
+        pages[FLAGSHIP_PAGE] = flagship
+
     for analysis in analyses:
         pages[page_path(analysis.name)] = architecture_page(analysis)
     return pages
+
+
+FLAGSHIP_PAGE = "where-does-253440-come-from.md"
+#: Top-level navigation order; pages not listed (hand-written ones) come after, by path.
+NAV_ORDER = ("index.md", FLAGSHIP_PAGE, f"{ARCHITECTURES}/", COMPARE_PAGE)
+
+
+def nav_rank(src_uri: str) -> tuple[int, str]:
+    """Sort key of a top-level nav entry, from the source path of its page or section."""
+    for rank, prefix in enumerate(NAV_ORDER):
+        if src_uri == prefix or (prefix.endswith("/") and src_uri.startswith(prefix)):
+            return rank, src_uri
+    return len(NAV_ORDER), src_uri
+
+
+#: The spec whose Figure 2 caption the flagship page retraces.
+PAPER = "alexnet-2012"
+#: Specs whose sources the flagship page quotes besides the paper's own.
+WITNESSES = ("bvlc-alexnet", "torchvision-alexnet")
+
+
+def flagship_page(analyses: Sequence[Analysis]) -> str | None:
+    """The page that answers the site's question, or None when the paper's spec is absent."""
+    by_name = {a.name: a for a in analyses}
+    paper = by_name.get(PAPER)
+    conv = first_conv(paper) if paper else None
+    if paper is None or conv is None or conv.axes is None:
+        return None
+    checks = audit(paper)
+    neuron_checks = [c for c in checks if c.claim.quantity is Quantity.NEURONS]
+    layer_checks = [c for c in neuron_checks if c.claim.layer not in (None, "input")]
+    conv_check = next((c for c in layer_checks if c.claim.layer == conv.name), None)
+    abstract = next((c for c in neuron_checks if c.claim.layer is None), None)
+    if conv_check is None or abstract is None or not isinstance(abstract.claim.value, int):
+        return None
+    height = conv.axes[0]
+    floor_size = rules.output_size(
+        height.size,
+        height.effective_kernel,
+        height.stride,
+        height.pad_before,
+        height.pad_after,
+        Rounding.FLOOR,
+    )
+    found = readings.readings(paper)
+    caption_sum = sum(int(c.claim.value) for c in layer_checks if isinstance(c.claim.value, int))
+    total = abstract.claim.value
+
+    def rel(value: int) -> Fraction:
+        return Fraction(value - total, total)
+
+    sources: dict[str, Source] = dict(paper.spec.sources)
+    for name in WITNESSES:
+        if name in by_name:
+            sources.update({f"{name}/{k}": v for k, v in by_name[name].spec.sources.items()})
+    return _ENV.get_template("flagship.md.j2").render(
+        paper=paper,
+        paper_link=f"{ARCHITECTURES}/{paper.name}.md",
+        conv=conv,
+        h=height,
+        floor_size=floor_size,
+        floor_neurons=conv.layer.out_channels * floor_size * floor_size
+        if isinstance(conv.layer, Conv)
+        else 0,
+        stated=conv_check.claim.value,
+        caption_quote=conv_check.claim.quote or "",
+        layer_checks=layer_checks,
+        matching=sum(1 for c in layer_checks if c.verdict is Verdict.MATCHES),
+        readings=found,
+        hypotheses=conv_check.hypotheses,
+        geometry_found=sum(1 for h in conv_check.hypotheses if h.family is Family.GEOMETRY),
+        slides_check=next(
+            (c for c in checks if c.claim.quantity is Quantity.MACS and c.claim.layer is None), None
+        ),
+        abstract=abstract,
+        caption_sum=caption_sum,
+        rel=rel,
+        authors=paper,
+        sources=list(sources.items()),
+    )

@@ -16,8 +16,10 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
 
-from generator import loader, site
+from generator import loader, pages, site
 from generator.errors import SpecError
 from generator.results import Analysis
 
@@ -71,7 +73,13 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             (config.extra_javascript if path.endswith(".js") else config.extra_css).append(path)
         return config
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Put the generated pages in reading order: the question first, reference pages after."""
+        nav.items.sort(key=lambda item: pages.nav_rank(_src_uri(item)))
+        return nav
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+
         for path, content in site.site_files(self.analyses).items():
             files.append(File.generated(config, path, content=content))
         for path, content in site_assets().items():
@@ -79,3 +87,15 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
         files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         return files
+
+
+def _src_uri(item: object) -> str:
+    """The source path of a nav item (a section is known by its index page or first child)."""
+    if isinstance(item, Page):
+        return item.file.src_uri
+    if isinstance(item, Section):
+        for child in item.children:
+            found = _src_uri(child)
+            if found:
+                return found
+    return ""

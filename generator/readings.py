@@ -1,0 +1,116 @@
+"""Readings of a network: the same spec under the rules other frameworks (or authors) would apply.
+
+The AlexNet paper states a 224×224 input, an 11×11 kernel and stride 4 for conv1, which does not
+tile: each framework's rounding, and each proposed fix (a 227 input, padding), gives a different
+network. A reading is a named change to the spec, recomputed by the engine, so every later layer
+and every total follows from it. Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from generator import engine
+from generator.results import Analysis, LayerResult
+from generator.spec import Conv, Layer, Pool, Rounding, Sides, Spec
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One way to read the spec, and the network it gives (or why it gives none)."""
+
+    key: str
+    title: str
+    rule: str
+    """What changes, in a sentence."""
+    analysis: Analysis | None
+    problem: str | None = None
+
+    @property
+    def first_conv(self) -> LayerResult | None:
+        if self.analysis is None:
+            return None
+        return next((r for r in self.analysis.layers if isinstance(r.layer, Conv)), None)
+
+
+def _rounding(spec: Spec, conv: Rounding, pool: Rounding) -> Spec:
+    layers: list[Layer] = []
+    for layer in spec.layers:
+        if isinstance(layer, Conv):
+            layers.append(layer.model_copy(update={"rounding": conv}))
+        elif isinstance(layer, Pool):
+            layers.append(layer.model_copy(update={"rounding": pool}))
+        else:
+            layers.append(layer)
+    return spec.model_copy(update={"layers": tuple(layers)})
+
+
+def _first_conv_padding(spec: Spec, sides: Sides) -> Spec:
+    index = next(i for i, layer in enumerate(spec.layers) if isinstance(layer, Conv))
+    layers = list(spec.layers)
+    layers[index] = layers[index].model_copy(update={"padding": sides})
+    return spec.model_copy(update={"layers": tuple(layers)})
+
+
+def _input_size(spec: Spec, size: int) -> Spec:
+    return spec.model_copy(update={"input": (spec.input[0], size, size)})
+
+
+def _floor(spec: Spec) -> Spec:
+    return _rounding(spec, Rounding.FLOOR, Rounding.FLOOR)
+
+
+#: The readings of the paper's first convolution, in the order a reader meets them.
+READINGS: tuple[tuple[str, str, str, Callable[[Spec], Spec]], ...] = (
+    (
+        "floor",
+        "As written, rounded down",
+        "The stated 224 input and no padding, with PyTorch's and Caffe's convolution rule "
+        "(round down) for every layer.",
+        _floor,
+    ),
+    (
+        "cuda-convnet",
+        "As the authors ran it (cuda-convnet)",
+        "The stated 224 input; the authors' code rounds every output size up.",
+        lambda spec: _rounding(spec, Rounding.CEIL_UNCLIPPED, Rounding.CEIL_UNCLIPPED),
+    ),
+    (
+        "input-227",
+        "A 227 input (Caffe, CS231n)",
+        "A 227×227 input, rounded down everywhere.",
+        lambda spec: _floor(_input_size(spec, 227)),
+    ),
+    (
+        "padding-2",
+        "Padding 2 on conv1 (torchvision)",
+        "Two pixels of zero padding on every side of conv1's input, rounded down everywhere.",
+        lambda spec: _floor(_first_conv_padding(spec, Sides(top=2, bottom=2, left=2, right=2))),
+    ),
+    (
+        "padding-3",
+        "Three pixels of padding (CS231n's guess)",
+        "Three pixels of zero padding after the image (bottom and right), rounded down everywhere.",
+        lambda spec: _floor(_first_conv_padding(spec, Sides(bottom=3, right=3))),
+    ),
+    (
+        "caffe-pooling",
+        "Floor convolution, Caffe's ceil pooling",
+        "The stated 224 input; convolutions round down, pooling rounds up as Caffe's does.",
+        lambda spec: _rounding(spec, Rounding.FLOOR, Rounding.CEIL),
+    ),
+)
+
+
+def readings(analysis: Analysis) -> tuple[Reading, ...]:
+    """Every reading of ``analysis``'s spec, each worked out by the engine."""
+    found = []
+    for key, title, rule, change in READINGS:
+        try:
+            result: Analysis | None = engine.analyse(analysis.name, change(analysis.spec))
+            problem = None
+        except engine.GeometryError as error:
+            result, problem = None, f"layer {error.layer!r}: {error.message}"
+        found.append(Reading(key, title, rule, result, problem))
+    return tuple(found)
