@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import formatting, markup, readings, rules
+from generator import formatting, lineage, markup, readings, rules
 from generator.audit import Check, Verdict, audit
 from generator.hypotheses import Family
 from generator.results import Analysis, LayerResult
@@ -228,6 +228,10 @@ def site_pages(analyses: Sequence[Analysis]) -> dict[str, str]:
     flagship = flagship_page(analyses)
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
+    pages[AUDIT_PAGE] = audit_page(analyses)
+    lineage_text = lineage_page(analyses)
+    if lineage_text is not None:
+        pages[LINEAGE_PAGE] = lineage_text
 
     for analysis in analyses:
         pages[page_path(analysis.name)] = architecture_page(analysis)
@@ -235,8 +239,10 @@ def site_pages(analyses: Sequence[Analysis]) -> dict[str, str]:
 
 
 FLAGSHIP_PAGE = "where-does-253440-come-from.md"
+AUDIT_PAGE = "audit.md"
+LINEAGE_PAGE = "lineage.md"
 #: Top-level navigation order; pages not listed (hand-written ones) come after, by path.
-NAV_ORDER = ("index.md", FLAGSHIP_PAGE, f"{ARCHITECTURES}/", COMPARE_PAGE)
+NAV_ORDER = ("index.md", FLAGSHIP_PAGE, f"{ARCHITECTURES}/", COMPARE_PAGE, LINEAGE_PAGE, AUDIT_PAGE)
 
 
 def nav_rank(src_uri: str) -> tuple[int, str]:
@@ -312,3 +318,25 @@ def flagship_page(analyses: Sequence[Analysis]) -> str | None:
         authors=paper,
         sources=list(sources.items()),
     )
+
+
+def audit_page(analyses: Sequence[Analysis]) -> str:
+    """Every stated number of every spec, with its verdict, and a tally of the verdicts."""
+    audits = [(a, audit(a)) for a in analyses]
+    tally = [
+        (verdict.value, sum(1 for _, checks in audits for c in checks if c.verdict is verdict))
+        for verdict in Verdict
+    ]
+    return _ENV.get_template("audit.md.j2").render(
+        audits=audits, tally=tally, claim_label=claim_label, value_text=value_text
+    )
+
+
+def lineage_page(analyses: Sequence[Analysis]) -> str | None:
+    """Each variant's differences from the paper's network, or None without the paper's spec."""
+    by_name = {a.name: a for a in analyses}
+    base = by_name.get(PAPER)
+    if base is None:
+        return None
+    variants = [(a, lineage.differences(base, a)) for a in analyses if a.name != PAPER]
+    return _ENV.get_template("lineage.md.j2").render(base=base, variants=variants)

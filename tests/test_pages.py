@@ -1,0 +1,70 @@
+"""The generated pages say what the numbers say: the flagship answer, the audit, the lineage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from generator import lineage, pages, readings
+from generator.results import Analysis
+
+
+@pytest.fixture(scope="module")
+def all_analyses(analyses: dict[str, Analysis]) -> Sequence[Analysis]:
+    return list(analyses.values())
+
+
+def test_the_flagship_retraces_the_question(all_analyses: Sequence[Analysis]) -> None:
+    text = pages.flagship_page(all_analyses)
+    assert text is not None
+    assert text.startswith("# Where does 253,440 come from?")
+    assert "(224 − 11) / 4 + 1 = **54.25**" in text
+    assert "96 × 55 × 55 = **290,400**" in text
+    assert "| 1 | 2 × 48 × 48 × 55 = 253,440 |" in text
+    assert "7 of the 8 caption numbers are exactly C×H×W" in text
+    assert "None of these hypotheses changes the geometry" in text
+
+
+def test_every_reading_of_conv1(analyses: dict[str, Analysis]) -> None:
+    """floor: ⌊54.25⌋ = 54; every fix that tiles gives 55; Caffe's ceil pooling brings 54 back to 27."""
+    found = {r.key: r for r in readings.readings(analyses["alexnet-2012"])}
+    sizes = {key: r.first_conv.output[1] for key, r in found.items() if r.first_conv}
+    assert sizes == {
+        "floor": 54,
+        "cuda-convnet": 55,
+        "input-227": 55,
+        "padding-2": 55,
+        "padding-3": 55,
+        "caffe-pooling": 54,
+    }
+    caffe = found["caffe-pooling"].analysis
+    assert caffe is not None and caffe.layer("pool1").output == (96, 27, 27)
+    floor = found["floor"].analysis
+    assert floor is not None and floor.layer("pool5").output == (256, 5, 5)
+
+
+def test_no_reading_gives_the_caption_number(analyses: dict[str, Analysis]) -> None:
+    for reading in readings.readings(analyses["alexnet-2012"]):
+        assert reading.first_conv is not None
+        assert reading.first_conv.neurons != 253_440
+
+
+def test_the_audit_page_tallies_every_verdict(all_analyses: Sequence[Analysis]) -> None:
+    text = pages.audit_page(all_analyses)
+    assert "| **explained** | 1 |" in text
+    assert "2 × 48 × 48 × 55" in text
+
+
+def test_caffenet_differs_from_bvlc_only_in_where_pooling_sits(analyses: dict[str, Analysis]) -> None:
+    found = lineage.differences(analyses["bvlc-alexnet"], analyses["caffenet"])
+    assert [(d.base, d.variant) for d in found if d.base is None or d.variant is None] == [
+        (None, "pool1"),
+        ("pool1", None),
+        (None, "pool2"),
+        ("pool2", None),
+    ]
+
+
+def test_the_home_page_links_the_flagship(all_analyses: Sequence[Analysis]) -> None:
+    assert "](where-does-253440-come-from.md)" in pages.home_page(all_analyses)
