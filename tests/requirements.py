@@ -16,6 +16,7 @@ import importlib
 import os
 import shutil
 from types import ModuleType
+from typing import NoReturn
 
 import pytest
 
@@ -25,7 +26,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
 
 
-def missing(what: str, how_to_install: str) -> None:
+def missing(what: str, how_to_install: str) -> NoReturn:
     """Skip (locally) or fail (under CI) because ``what`` is not available; never returns."""
     message = f"{what} is not available: {how_to_install} to run these tests"
     if in_ci():
@@ -37,9 +38,10 @@ def require(module: str, how_to_install: str) -> ModuleType:
     """Import ``module``, or skip/fail with ``how_to_install`` (e.g. ``pip install torch==2.13.0``)."""
     try:
         return importlib.import_module(module)
-    except ImportError:
-        missing(f"Python module {module!r}", how_to_install)
-        raise  # pragma: no cover - missing() never returns
+    except ImportError as error:
+        reason = str(error)
+    # Outside the except block, so that the report is not chained to the ImportError.
+    missing(f"Python module {module!r} ({reason})", how_to_install)
 
 
 def require_program(name: str, how_to_install: str) -> str:
@@ -47,5 +49,4 @@ def require_program(name: str, how_to_install: str) -> str:
     path = shutil.which(name)
     if path is None:
         missing(f"program {name!r}", how_to_install)
-        raise AssertionError("unreachable")  # pragma: no cover - missing() never returns
     return path
