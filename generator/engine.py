@@ -171,7 +171,7 @@ def _axes(
     for n, k, d, k_eff, s, (before, after) in zip(
         size, layer.kernel, layer.dilation, effective, stride, pads, strict=True
     ):
-        _check_axis(layer, n, k_eff, before, after)
+        _check_axis(layer, n, k, k_eff, before, after)
         out = rules.output_size(n, k_eff, s, before, after, rounding)
         if out < 1:
             raise GeometryError(
@@ -200,7 +200,9 @@ def _axes(
     return axes[0], axes[1]
 
 
-def _check_axis(layer: Conv | Pool, size: int, k_eff: int, before: int, after: int) -> None:
+def _check_axis(
+    layer: Conv | Pool, size: int, kernel: int, k_eff: int, before: int, after: int
+) -> None:
     if isinstance(layer, Conv) and k_eff > size + before + after:
         raise GeometryError(
             layer.name,
@@ -208,12 +210,13 @@ def _check_axis(layer: Conv | Pool, size: int, k_eff: int, before: int, after: i
             f"kernel spans {k_eff} pixels but the padded input is only {size + before + after} "
             f"({size} + {before} + {after})",
         )
-    if isinstance(layer, Pool) and max(before, after) > k_eff // 2:
+    if isinstance(layer, Pool) and max(before, after) > rules.max_pool_padding(kernel):
+        dilated = f", {k_eff} pixels dilated" if k_eff != kernel else ""
         raise GeometryError(
             layer.name,
             "padding",
-            f"padding {max(before, after)} is more than half the kernel ({k_eff}): "
-            "some windows would see nothing but padding",
+            f"padding {max(before, after)} is more than half the kernel ({kernel}{dilated}): "
+            "PyTorch allows at most half the undilated kernel on each side",
         )
 
 

@@ -48,6 +48,15 @@ def output_size(
     return out
 
 
+def max_pool_padding(kernel: int) -> int:
+    """Most padding a pooling window allows on one side: ``⌊k / 2⌋`` of the undilated kernel.
+
+    PyTorch's limit (``pool2d_shape_check``); its second check, ``p ≤ ⌊k_eff / 2⌋`` of the dilated
+    kernel, is never stricter. Caffe instead requires ``p < k``; ONNX has no limit.
+    """
+    return kernel // 2
+
+
 def covered_extent(out: int, kernel: int, stride: int) -> int:
     """Pixels from the first window's start to the last window's end: ``(o − 1)·s + k_eff``."""
     return (out - 1) * stride + kernel

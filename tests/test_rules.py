@@ -7,7 +7,8 @@ from fractions import Fraction
 import pytest
 
 from generator import rules
-from generator.spec import Rounding
+from generator.engine import GeometryError, analyse
+from generator.spec import Rounding, Spec
 
 
 @pytest.mark.parametrize(
@@ -81,3 +82,46 @@ def test_parameter_formulas() -> None:
     assert rules.conv_weights(96, 256, 2, 5, 5) == 256 * 48 * 25
     assert rules.conv_macs(3, 96, 1, 11, 11, 55, 55) == 290_400 * 363
     assert rules.fc_weights(9216, 4096) == 37_748_736
+
+
+@pytest.mark.parametrize(
+    ("kernel", "dilation", "padding", "allowed"),
+    [
+        (3, 1, 1, True),
+        (3, 1, 2, False),  # PyTorch: "pad should be at most half of effective kernel size"
+        (2, 1, 1, True),
+        (1, 1, 1, False),
+        # Found by tests/test_shape_properties.py: PyTorch's limit is half the *undilated*
+        # kernel ("pad should be smaller than or equal to half of kernel size"); the engine used
+        # the dilated span k_eff = 5 and accepted padding 2.
+        (3, 2, 2, False),
+        (2, 3, 2, False),
+        (3, 2, 1, True),
+    ],
+)
+def test_pooling_padding_limit(kernel: int, dilation: int, padding: int, allowed: bool) -> None:
+    """At most ⌊k / 2⌋ padding on a side, whatever the dilation (PyTorch; ONNX has no limit)."""
+    assert (padding <= rules.max_pool_padding(kernel)) is allowed
+    spec = Spec.model_validate(
+        {
+            "title": "Pool",
+            "summary": "One pooling layer.",
+            "input": [1, 20, 20],
+            "sources": {"src": {"citation": "c", "url": "https://example.org/", "states": "s"}},
+            "layers": [
+                {
+                    "name": "pool",
+                    "kind": "max_pool",
+                    "kernel": kernel,
+                    "dilation": dilation,
+                    "padding": padding,
+                }
+            ],
+        }
+    )
+    if allowed:
+        analyse("pool", spec)
+    else:
+        with pytest.raises(GeometryError, match="more than half the kernel") as error:
+            analyse("pool", spec)
+        assert error.value.field == "padding"
