@@ -1,0 +1,396 @@
+"""Every number the engine computes, checked against PyTorch running the layers it describes.
+
+The PyTorch script on each page (:func:`generator.snippet.pytorch_snippet`) is the model: the
+tests execute it, run a zero image through its layers one by one, and compare each layer's output
+shape, parameters and multiply-accumulates with the engine's (MACs worked out here from the torch
+modules' own attributes, not from the engine's formulas). They also run each script as a
+subprocess, as a reader would, and compare what it prints with the engine's numbers, which are the
+numbers in the page's table.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import snippet
+from generator.engine import GeometryError, analyse
+from generator.results import Analysis, LayerResult
+from generator.snippet import pytorch_snippet
+from generator.spec import LAYER_MODELS, Spec
+from tests.conftest import SHIPPED
+from tests.requirements import require
+
+torch = require("torch", "pip install torch==2.13.0")
+nn = torch.nn
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread() -> Iterator[None]:
+    """Predictable timing on a shared machine: these are small, sequential computations."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def load(analysis: Analysis) -> tuple[tuple[int, ...], list[tuple[str, Any]]]:
+    """Execute the snippet as a module (not as ``__main__``): its ``INPUT`` and ``LAYERS``."""
+    namespace: dict[str, Any] = {"__name__": "snippet"}
+    code = compile(pytorch_snippet(analysis), f"<snippet {analysis.name}>", "exec")
+    exec(code, namespace)
+    return namespace["INPUT"], namespace["LAYERS"]
+
+
+def weighted(module: Any) -> list[Any]:
+    return [m for m in module.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
+
+
+def macs(module: Any, out: Any) -> int:
+    """From the modules' attributes: conv ``out elements × in_channels / groups × kh × kw``, fc
+    ``out elements × in_features``."""
+    total = 0
+    for m in weighted(module):
+        if isinstance(m, nn.Conv2d):
+            kh, kw = m.kernel_size
+            total += out.numel() * (m.in_channels // m.groups) * kh * kw
+        else:
+            total += out.numel() * m.in_features
+    return total
+
+
+def check_layer(result: LayerResult, module: Any, out: Any) -> None:
+    name = result.name
+    assert tuple(out.shape) == (1, *result.output), name
+    params = sum(p.numel() for p in module.parameters())
+    assert params == result.params, name
+    modules = weighted(module)
+    if result.kind in ("conv", "fc"):
+        (layer,) = modules
+        assert layer.weight.numel() == result.weights, name
+        assert (0 if layer.bias is None else layer.bias.numel()) == result.biases, name
+        assert macs(module, out) == result.macs, name
+    else:
+        assert not modules and params == 0 and result.macs == 0, name
+
+
+def check_against_pytorch(analysis: Analysis) -> None:
+    """Build the snippet's modules, run a zero image layer by layer, compare every layer."""
+    shape, layers = load(analysis)
+    assert shape == analysis.input
+    assert [name for name, _ in layers] == [r.name for r in analysis.layers]
+    x = torch.zeros(1, *shape)
+    with torch.no_grad():
+        for (_, module), result in zip(layers, analysis.layers, strict=True):
+            module.eval()
+            x = module(x)
+            check_layer(result, module, x)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_every_layer_matches_pytorch(name: str, analyses: dict[str, Analysis]) -> None:
+    check_against_pytorch(analyses[name])
+
+
+# --- The script as a reader runs it -------------------------------------------------------------
+
+
+def expected_output(analysis: Analysis) -> list[list[str]]:
+    """What the script must print: the engine's numbers, in the format its comment documents."""
+    rows = [list(snippet.COLUMNS)]
+    for r in analysis.layers:
+        rows.append([r.name, "x".join(str(v) for v in r.output), str(r.params), str(r.macs)])
+    rows.append(["total", "-", str(analysis.totals.params), str(analysis.totals.macs)])
+    return rows
+
+
+@pytest.fixture(scope="module")
+def script_runs(
+    analyses: dict[str, Analysis], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, subprocess.CompletedProcess[str]]:
+    """Every shipped spec's script, run with ``python NAME.py``, two at a time."""
+    folder = tmp_path_factory.mktemp("snippets")
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+    def run(name: str) -> subprocess.CompletedProcess[str]:
+        path = folder / f"{name}.py"
+        path.write_text(pytorch_snippet(analyses[name]), encoding="utf-8")
+        return subprocess.run(
+            [sys.executable, path.name],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(SHIPPED, pool.map(run, SHIPPED), strict=True))
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_script_prints_the_engines_numbers(
+    name: str,
+    analyses: dict[str, Analysis],
+    script_runs: dict[str, subprocess.CompletedProcess[str]],
+) -> None:
+    result = script_runs[name]
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    printed = [line.split("\t") for line in result.stdout.splitlines()]
+    assert printed == expected_output(analyses[name])
+
+
+def test_the_snippet_module_does_not_import_torch() -> None:
+    """torch is a test-only dependency: the generator only writes the script's text."""
+    tree = ast.parse(Path(snippet.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    } | {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    assert not any(str(name).startswith("torch") for name in imported)
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_script_imports_only_torch(name: str, analyses: dict[str, Analysis]) -> None:
+    tree = ast.parse(pytorch_snippet(analyses[name]))
+    modules = [alias.name for n in ast.walk(tree) if isinstance(n, ast.Import) for alias in n.names]
+    modules += [str(n.module) for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    assert modules and all(m == "torch" or m.startswith("torch.") for m in modules)
+
+
+# --- Every layer kind and rule, beyond what the shipped specs use ------------------------------
+
+SOURCES = {"src": {"citation": "A source", "url": "https://example.org/", "states": "Everything."}}
+
+EVERY_KIND: dict[str, Any] = {
+    "title": "Every layer kind",
+    "summary": "Each kind and rounding rule once.",
+    "input": [4, 90, 131],
+    "towers": 2,
+    "sources": SOURCES,
+    "layers": [
+        # Asymmetric padding, dilation, groups, no bias, cuda-convnet rounding.
+        {
+            "name": "conv_a",
+            "kind": "conv",
+            "out_channels": 8,
+            "kernel": [3, 5],
+            "stride": [2, 3],
+            "padding": {"top": 1, "bottom": 2, "left": 0, "right": 3},
+            "dilation": [1, 2],
+            "groups": 2,
+            "bias": False,
+            "rounding": "ceil_unclipped",
+        },
+        {"name": "relu", "kind": "relu"},
+        {"name": "lrn", "kind": "lrn", "size": 3, "alpha": 1.0e-3, "beta": 0.5, "k": 1.5},
+        # PyTorch's own ceil_mode.
+        {
+            "name": "max_ceil",
+            "kind": "max_pool",
+            "kernel": 3,
+            "stride": 2,
+            "padding": 1,
+            "rounding": "ceil",
+        },
+        # TensorFlow 'same', resolved to asymmetric pixels.
+        {
+            "name": "conv_same",
+            "kind": "conv",
+            "out_channels": 6,
+            "kernel": 4,
+            "stride": 2,
+            "padding": "same",
+        },
+        {"name": "leaky", "kind": "leaky_relu"},
+        {
+            "name": "avg_unclipped",
+            "kind": "avg_pool",
+            "kernel": [2, 3],
+            "stride": 2,
+            "padding": [1, 1],
+            "rounding": "ceil_unclipped",
+        },
+        # Asymmetric padding with PyTorch's clipped ceil rounding.
+        {
+            "name": "max_asym",
+            "kind": "max_pool",
+            "kernel": 2,
+            "stride": 1,
+            "dilation": 2,
+            "padding": {"top": 1, "left": 1},
+            "rounding": "ceil",
+        },
+        # nn.AvgPool2d has no dilation.
+        {"name": "avg_dilated", "kind": "avg_pool", "kernel": 2, "stride": 1, "dilation": 2},
+        # Rounded up like PyTorch's pooling ceil_mode, which nn.Conv2d lacks.
+        {
+            "name": "conv_ceil",
+            "kind": "conv",
+            "out_channels": 6,
+            "kernel": 3,
+            "stride": 2,
+            "rounding": "ceil",
+        },
+        {"name": "elu", "kind": "elu"},
+        {"name": "gelu", "kind": "gelu"},
+        {"name": "adaptive_max", "kind": "adaptive_max_pool", "output": [3, 2]},
+        {"name": "adaptive_avg", "kind": "adaptive_avg_pool", "output": 4},
+        {"name": "tanh", "kind": "tanh"},
+        {"name": "fc_volume", "kind": "fc", "out_features": 10},
+        {"name": "sigmoid", "kind": "sigmoid"},
+        {"name": "lrn_vector", "kind": "lrn", "size": 2},
+        {"name": "dropout", "kind": "dropout", "p": 0.3},
+        {"name": "flatten", "kind": "flatten"},
+        {"name": "fc", "kind": "fc", "out_features": 4, "bias": False},
+        {"name": "softmax", "kind": "softmax"},
+    ],
+}
+
+CEIL_CONV: dict[str, Any] = {
+    "title": "Clipped ceil convolution",
+    "summary": "A convolution rounded up, with the last window starting in the padding dropped.",
+    "input": [1, 5, 6],
+    "sources": SOURCES,
+    "layers": [
+        {
+            "name": "conv",
+            "kind": "conv",
+            "out_channels": 2,
+            "kernel": 3,
+            "stride": 4,
+            "padding": 2,
+            "rounding": "ceil",
+        },
+        # Padding of a kernel or more: 'ceil' drops a window that starts in the padding although
+        # floor rounding keeps it, 3 outputs where floor gives 4 (PyTorch's pooling formula
+        # would too; its pooling never meets the case, having padding at most half the kernel).
+        {
+            "name": "conv_wide",
+            "kind": "conv",
+            "out_channels": 2,
+            "kernel": 1,
+            "padding": 1,
+            "rounding": "ceil",
+        },
+        {
+            "name": "conv_strided",
+            "kind": "conv",
+            "out_channels": 2,
+            "kernel": 1,
+            "stride": 3,
+            "padding": {"bottom": 1, "right": 1},
+            "rounding": "ceil",
+        },
+        {"name": "pool", "kind": "max_pool", "kernel": 1, "stride": 3, "padding": "valid"},
+        {"name": "flatten", "kind": "flatten"},
+    ],
+}
+
+
+@pytest.mark.parametrize("spec", [EVERY_KIND, CEIL_CONV], ids=["every-kind", "ceil-conv"])
+def test_every_layer_kind_and_rule_matches_pytorch(spec: dict[str, Any]) -> None:
+    analysis = analyse("synthetic", Spec.model_validate(spec))
+    check_against_pytorch(analysis)
+    code = pytorch_snippet(analysis)
+    if spec is CEIL_CONV:  # ⌈2.5⌉ and ⌈2.75⌉, minus the window that would start in the padding
+        assert [r.output for r in analysis.layers[:3]] == [(2, 2, 2), (2, 3, 3), (2, 1, 1)]
+    else:
+        assert "DilatedAvgPool2d" in code and "ceil_mode=True" in code and "Towers" in code
+        assert "ceil_unclipped" in code and "-inf" in code
+
+
+def test_the_every_kind_spec_covers_every_kind() -> None:
+    kinds = {layer["kind"] for layer in EVERY_KIND["layers"]}
+    declared = {
+        kind for model in LAYER_MODELS for kind in get_args(model.model_fields["kind"].annotation)
+    }
+    assert kinds == declared
+
+
+# --- Random networks ----------------------------------------------------------------------------
+
+
+def layer_strategy(index: int) -> st.SearchStrategy[dict[str, Any]]:
+    name = st.just(f"l{index}")
+    pair = st.lists(st.integers(1, 4), min_size=2, max_size=2)
+    rounding = st.sampled_from(["floor", "ceil", "ceil_unclipped"])
+    padding = st.one_of(
+        st.integers(0, 2),
+        st.lists(st.integers(0, 2), min_size=2, max_size=2),
+        st.fixed_dictionaries(
+            {},
+            optional={s: st.integers(0, 2) for s in ("top", "bottom", "left", "right")},
+        ),
+        st.sampled_from(["same", "valid"]),
+    )
+    window = {"kernel": pair, "padding": padding, "rounding": rounding, "dilation": pair}
+    return st.one_of(
+        st.fixed_dictionaries(
+            {
+                "name": name,
+                "kind": st.just("conv"),
+                "out_channels": st.sampled_from([2, 4, 6]),
+                "groups": st.sampled_from([1, 2]),
+                "stride": pair,
+                "bias": st.booleans(),
+                **window,
+            }
+        ),
+        st.fixed_dictionaries(
+            {"name": name, "kind": st.sampled_from(["max_pool", "avg_pool"]), **window},
+            optional={"stride": pair},
+        ),
+        st.fixed_dictionaries(
+            {
+                "name": name,
+                "kind": st.sampled_from(["adaptive_avg_pool", "adaptive_max_pool"]),
+                "output": pair,
+            }
+        ),
+        st.fixed_dictionaries(
+            {"name": name, "kind": st.sampled_from([*snippet.ACTIVATIONS, "flatten", "softmax"])}
+        ),
+        st.fixed_dictionaries({"name": name, "kind": st.just("lrn"), "size": st.integers(1, 5)}),
+        st.fixed_dictionaries({"name": name, "kind": st.just("dropout")}),
+        st.fixed_dictionaries(
+            {"name": name, "kind": st.just("fc"), "out_features": st.integers(1, 6)}
+        ),
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_random_networks_match_pytorch(data: st.DataObject) -> None:
+    """Random stacks of layers: each drawn layer the engine accepts is kept, the others dropped."""
+    spec: dict[str, Any] = {
+        "title": "Random",
+        "summary": "A random network.",
+        "input": data.draw(st.tuples(st.integers(1, 4), st.integers(4, 24), st.integers(4, 24))),
+        "sources": SOURCES,
+        "layers": [],
+    }
+    analysis = None
+    for index in range(data.draw(st.integers(1, 8))):
+        candidate = {**spec, "layers": [*spec["layers"], data.draw(layer_strategy(index))]}
+        try:
+            analysis = analyse("random", Spec.model_validate(candidate))
+        except GeometryError:
+            continue
+        spec = candidate
+    if analysis is not None:
+        check_against_pytorch(analysis)
