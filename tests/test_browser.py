@@ -1,119 +1,19 @@
-"""The built site in a real browser: Debian's chromium driven by Playwright, served on 127.0.0.1.
-
-Software WebGL (SwiftShader) draws Plotly's 3D views on a machine with no GPU; it is slow on two
-cores, so the tests wait on events the site script sets (``data-state``, ``data-hovered``), never
-on sleeps.
-"""
+"""The built site in a real browser: the 3D views draw, hover, survive instant navigation."""
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SHIPPED, build
-from tests.requirements import require, require_program
+from tests.browser_support import Watched, artifacts, browser, server, wait_drawn, watched
+from tests.conftest import SHIPPED
+from tests.requirements import require
 
-CHROMIUM = require_program("chromium", "apt-get install chromium (Debian's package)")
-sync_api = require("playwright.sync_api", "pip install playwright (no browser download needed)")
 Image = require("PIL.Image", "pip install pillow")
-
-FLAGS = [
-    "--no-sandbox",
-    "--use-angle=swiftshader",
-    "--enable-unsafe-swiftshader",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-DRAW_TIMEOUT = 90_000
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site built for, and served at, a free port on 127.0.0.1.
-
-    Material's instant navigation only takes over links under ``site_url``, so the site is built
-    with ``SITE_URL`` set to the address it is served from, as the publishing workflow does.
-    """
-    site = tmp_path_factory.mktemp("served-site")
-    root = Path(site)
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    address = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    result = build(ROOT, root, env={"SITE_URL": address})
-    assert result.returncode == 0, result.stderr
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield address
-    httpd.shutdown()
-    httpd.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield instance
-        instance.close()
-
-
-class Watched:
-    """A page that records console errors, uncaught exceptions and requests leaving 127.0.0.1."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.errors: list[str] = []
-        self.outside: list[str] = []
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", self._request)
-
-    def _request(self, request: Any) -> None:
-        if not request.url.startswith(("http://127.0.0.1:", "data:", "blob:")):
-            self.outside.append(request.url)
-
-    def clean(self) -> None:
-        assert self.errors == []
-        assert self.outside == []
-
-
-@pytest.fixture
-def watched(browser: Any) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield Watched(context.new_page())
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
-    print(f"\nbrowser screenshots: {folder}")
-    return folder
-
-
-def wait_drawn(page: Any, selector: str = ".arch-figure") -> None:
-    page.locator(selector).first.scroll_into_view_if_needed()
-    page.wait_for_function(
-        f"""() => {{
-            const f = document.querySelector({selector!r});
-            return f && (f.dataset.state === 'drawn' || f.dataset.state === 'failed' || f.dataset.state === 'no-webgl');
-        }}""",
-        timeout=DRAW_TIMEOUT,
-    )
-    assert page.locator(selector).first.get_attribute("data-state") == "drawn"
+__all__ = ["artifacts", "browser", "server", "watched"]  # fixtures used by name
 
 
 def coloured_pixels(png: bytes) -> int:
