@@ -102,8 +102,19 @@ def analyse(loaded: LoadedSpec) -> Analysis:
 
 def load_folder(folder: Path) -> list[Analysis]:
     """Load and analyse every spec of a folder, reporting the problems of all files together."""
+    analyses, problems = load_folder_partially(folder)
+    if problems:
+        raise SpecError(problems)
+    return analyses
+
+
+def load_folder_partially(folder: Path) -> tuple[list[Analysis], list[Problem]]:
+    """The specs of a folder that load, and the problems of those that do not.
+
+    ``mkdocs serve`` uses this to keep serving the good pages while a contributor fixes a spec.
+    """
     if not folder.is_dir():
-        raise SpecError([Problem(Location(str(folder)), "the spec folder does not exist")])
+        return [], [Problem(Location(str(folder)), "the spec folder does not exist")]
     analyses: list[Analysis] = []
     problems: list[Problem] = []
     for path in spec_paths(folder):
@@ -111,9 +122,7 @@ def load_folder(folder: Path) -> list[Analysis]:
             analyses.append(analyse(load(path)))
         except SpecError as error:
             problems.extend(error.problems)
-    if problems:
-        raise SpecError(problems)
-    return analyses
+    return analyses, problems
 
 
 # --- extends ---------------------------------------------------------------------------------

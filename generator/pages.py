@@ -17,6 +17,7 @@ from markupsafe import Markup
 
 from generator import formatting, lineage, markup, readings, rules
 from generator.audit import Check, Verdict, audit
+from generator.errors import Problem
 from generator.hypotheses import Family
 from generator.results import Analysis, LayerResult
 from generator.spec import LRN, AdaptivePool, Conv, Dropout, Pool, Quantity, Rounding, Source
@@ -242,7 +243,17 @@ FLAGSHIP_PAGE = "where-does-253440-come-from.md"
 AUDIT_PAGE = "audit.md"
 LINEAGE_PAGE = "lineage.md"
 #: Top-level navigation order; pages not listed (hand-written ones) come after, by path.
-NAV_ORDER = ("index.md", FLAGSHIP_PAGE, f"{ARCHITECTURES}/", COMPARE_PAGE, LINEAGE_PAGE, AUDIT_PAGE)
+NAV_ORDER = (
+    "index.md",
+    FLAGSHIP_PAGE,
+    f"{ARCHITECTURES}/",
+    COMPARE_PAGE,
+    LINEAGE_PAGE,
+    "arithmetic.md",
+    AUDIT_PAGE,
+    "contributing.md",
+)
+
 
 
 def nav_rank(src_uri: str) -> tuple[int, str]:
@@ -340,3 +351,14 @@ def lineage_page(analyses: Sequence[Analysis]) -> str | None:
         return None
     variants = [(a, lineage.differences(base, a)) for a in analyses if a.name != PAPER]
     return _ENV.get_template("lineage.md.j2").render(base=base, variants=variants)
+
+
+def problems_banner(problems: Sequence[Problem]) -> str:
+    """A warning at the top of every page while ``mkdocs serve`` runs with a broken spec."""
+    lines = [f'!!! failure "{len(problems)} problem(s) in the architecture specs"', ""]
+    lines.append(
+        "    The pages of the specs below are missing until they are fixed; save the file to rebuild."
+    )
+    lines.append("")
+    lines.extend(f"    - {markup.inline(str(problem))}" for problem in problems)
+    return "\n".join(lines) + "\n\n"

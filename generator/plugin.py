@@ -7,6 +7,7 @@ Nothing is written into ``docs/``: pages are ``File.generated`` objects, so ``mk
 from __future__ import annotations
 
 import importlib.util
+import logging
 from importlib import resources
 from pathlib import Path
 
@@ -20,9 +21,10 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from generator import loader, pages, site
-from generator.errors import SpecError
+from generator.errors import Problem, SpecError
 from generator.results import Analysis
 
+log = logging.getLogger("mkdocs.plugins.architectures")
 PLOTLY = "assets/javascripts/plotly.min.js"
 ASSETS = resources.files("generator") / "assets"
 
@@ -56,17 +58,32 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
 
     def __init__(self) -> None:
         self.analyses: list[Analysis] = []
+        self.problems: list[Problem] = []
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
         folder = Path(config.docs_dir) / self.config.specs
-        try:
-            self.analyses = loader.load_folder(folder)
-        except SpecError as error:
-            count = len(error.problems)
-            raise PluginError(
-                f"{count} problem{'s' if count > 1 else ''} in the architecture specs:\n{error.report()}"
-            ) from None
+        self.analyses, self.problems = loader.load_folder_partially(folder)
+        if not self.problems:
+            return
+        count = len(self.problems)
+        message = f"{count} problem{'s' if count > 1 else ''} in the architecture specs:\n"
+        message += SpecError(self.problems).report()
+        if not self.serving:
+            raise PluginError(message)
+        # While serving, keep the server and the good pages; every page shows the problems.
+        log.error(message)
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if not self.problems:
+            return markdown
+        return pages.problems_banner(self.problems) + markdown
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         for path in site_assets():

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generator import export, figures, pages
+from generator import arithmetic, export, figures, pages
 from generator.results import Analysis
 
 
@@ -29,4 +29,6 @@ def site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
             analysis
         )
     files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(analyses))
+    files[arithmetic.PAGE] = arithmetic.arithmetic_page(analyses)
+
     return files
