@@ -56,7 +56,9 @@ def test_the_audit_page_tallies_every_verdict(all_analyses: Sequence[Analysis]) 
     assert "2 × 48 × 48 × 55" in text
 
 
-def test_caffenet_differs_from_bvlc_only_in_where_pooling_sits(analyses: dict[str, Analysis]) -> None:
+def test_caffenet_differs_from_bvlc_only_in_where_pooling_sits(
+    analyses: dict[str, Analysis],
+) -> None:
     found = lineage.differences(analyses["bvlc-alexnet"], analyses["caffenet"])
     assert [(d.base, d.variant) for d in found if d.base is None or d.variant is None] == [
         (None, "pool1"),
