@@ -38,8 +38,9 @@ TOWER_GAP = 24.0
 #: Width and depth of a fully connected layer's bar, which has no spatial extent.
 VECTOR_SIDE = 8.0
 CAMERAS = {
-    "3D": {"eye": {"x": -1.2, "y": -1.9, "z": 0.9}, "up": {"x": 0, "y": 0, "z": 1}},
-    "Side (as Figure 2)": {"eye": {"x": 0.0, "y": -2.6, "z": 0.35}, "up": {"x": 0, "y": 0, "z": 1}},
+    "3D": {"eye": {"x": -0.9, "y": -2.7, "z": 1.0}, "up": {"x": 0, "y": 0, "z": 1}},
+    "Side (as Figure 2)": {"eye": {"x": 0.0, "y": -2.9, "z": 0.3}, "up": {"x": 0, "y": 0, "z": 1}},
+
     "Top": {"eye": {"x": 0.0, "y": -0.01, "z": 2.8}, "up": {"x": 0, "y": 1, "z": 0}},
     "Front": {"eye": {"x": -2.6, "y": 0.0, "z": 0.3}, "up": {"x": 0, "y": 0, "z": 1}},
 }
@@ -66,12 +67,12 @@ def channel_depth(channels: int, compressed: bool) -> float:
 
 
 def vector_height(size: int) -> float:
-    """Bar height of an fc layer of ``N`` outputs: ``24·log2(N + 1)``.
+    """Bar height of an fc layer of ``N`` outputs: ``10·log2(N + 1)``.
 
     Always compressed: the depth toggle is about channels, and keeping heights fixed means a
     toggle only has to move boxes along the network axis.
     """
-    return 24.0 * math.log2(size + 1)
+    return 10.0 * math.log2(size + 1)
 
 
 def _hover(analysis: Analysis, result: LayerResult | None, followers: Sequence[LayerResult]) -> str:
@@ -169,9 +170,15 @@ class Placed:
 
 def layout(columns: list[list[Block]], compressed: bool) -> list[list[Placed]]:
     """Positions of every block: columns left to right, towers stacked top to bottom."""
-    tallest = max(
-        (b.height if b.height else vector_height(b.channels)) for col in columns for b in col
-    )
+    # Towers sit one above the other, spaced by their tallest split block (the unsplit input
+    # is often much taller and would push the towers apart).
+    split = [
+        float(b.height) if b.height else vector_height(b.channels)
+        for column in columns
+        for b in column
+        if b.towers > 1
+    ]
+    pitch = (max(split) if split else 0.0) + TOWER_GAP
     placed: list[list[Placed]] = []
     x = 0.0
     for column in columns:
@@ -187,10 +194,8 @@ def layout(columns: list[list[Block]], compressed: bool) -> list[list[Placed]]:
             else:
                 dx, dy, dz = VECTOR_SIDE, VECTOR_SIDE, vector_height(block.channels)
             # Tower 0 on top, as GPU 1 in Figure 2; a single tower sits across the middle.
-            middle = -(block.towers - 1) * (tallest + TOWER_GAP) / 2
-            z = middle - block.tower * (tallest + TOWER_GAP) if block.towers > 1 else 0.0
-            z += (tallest - dz) / 2 - tallest / 2 if block.towers > 1 else -dz / 2
-            row.append(Placed(block, x, -dy / 2, z, dx, dy, dz))
+            centre = ((block.towers - 1) / 2 - block.tower) * pitch
+            row.append(Placed(block, x, -dy / 2, centre - dz / 2, dx, dy, dz))
             depth = max(depth, dx)
         placed.append(row)
         x += depth + GAP
@@ -234,7 +239,8 @@ def _traces(placed: list[list[Placed]], name: str) -> list[dict[str, Any]]:
         )
         labels["x"].append(round(top.x + top.dx / 2, 1))
         labels["y"].append(round(top.y, 1))
-        labels["z"].append(round(top.z + top.dz + 14, 1))
+        # Alternate label heights so that neighbouring thin columns (fc layers) stay legible.
+        labels["z"].append(round(top.z + top.dz + (12 if len(labels["z"]) % 2 else 30), 1))
         labels["text"].append(f"{top.block.name}<br>{shape}")
     traces.append(
         {
