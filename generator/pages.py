@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import formatting, lineage, markup, readings, rules
+from generator import formatting, lineage, markup, readings, rules, snippet
 from generator.audit import Check, Verdict, audit
 from generator.errors import Problem
 from generator.hypotheses import Family
@@ -168,6 +168,8 @@ def architecture_page(analysis: Analysis) -> str:
     """The page of one architecture: what it is, every layer worked out, the audit, the sources."""
     return _ENV.get_template("architecture.md.j2").render(
         figure=architecture_figure(analysis),
+        # Shown in a fenced code block, which Markdown prints verbatim: no escaping wanted.
+        snippet=Markup(snippet.pytorch_snippet(analysis)),
         a=analysis,
         spec=analysis.spec,
         checks=audit(analysis),
@@ -253,7 +255,6 @@ NAV_ORDER = (
     AUDIT_PAGE,
     "contributing.md",
 )
-
 
 
 def nav_rank(src_uri: str) -> tuple[int, str]:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generator import arithmetic, export, figures, pages
+from generator import arithmetic, export, figures, pages, snippet
 from generator.results import Analysis
 
 
@@ -28,6 +28,10 @@ def site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
         files[pages.data_path(analysis.name, f"{analysis.name}.csv")] = export.analysis_csv(
             analysis
         )
+        files[pages.data_path(analysis.name, f"{analysis.name}.py")] = snippet.pytorch_snippet(
+            analysis
+        )
+
     files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(analyses))
     files[arithmetic.PAGE] = arithmetic.arithmetic_page(analyses)
 

@@ -1,0 +1,67 @@
+"""Every page's "Reproduce in PyTorch" script prints the numbers of that page's layer table.
+
+The script is taken from the generated page itself, run in-process (torch is already imported by
+the other PyTorch tests, so this costs little), and its output compared with the table rows
+parsed from the same page: a page cannot show one thing and its script another.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+
+import pytest
+
+from generator import pages
+from generator.results import Analysis
+from tests.conftest import SHIPPED
+from tests.requirements import require
+
+require("torch", "pip install torch==2.13.0")
+
+CODE = re.compile(r"```python\n(.*?)\n```", re.DOTALL)
+ROW = re.compile(r"^\| (\d+) \| \*\*([^*]+)\*\* \|(.*)\|$", re.MULTILINE)
+
+
+def number(cell: str) -> int:
+    cell = cell.strip()
+    return 0 if cell in ("—", "") else int(cell.replace(",", ""))
+
+
+def table_rows(markdown: str) -> dict[str, tuple[str, int, int]]:
+    """Layer → (output shape, params, MACs) from the page's layer table."""
+    rows = {}
+    for match in ROW.finditer(markdown):
+        cells = match.group(3).split("|")
+        # Operation | Output | Output size | Neurons | Params | MACs | RF
+        rows[match.group(2)] = (
+            cells[1].strip().replace("×", "x"),
+            number(cells[4]),
+            number(cells[5]),
+        )
+    return rows
+
+
+def run_script(code: str) -> dict[str, tuple[str, int, int]]:
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exec(compile(code, "<page snippet>", "exec"), {"__name__": "__main__"})
+    lines = printed.getvalue().splitlines()
+    assert lines[0].split("\t") == ["layer", "output", "params", "macs"]
+    result = {}
+    for line in lines[1:]:
+        name, shape, params, macs = line.split("\t")
+        result[name] = (shape, int(params), int(macs))
+    return result
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analysis]) -> None:
+    markdown = pages.architecture_page(analyses[name])
+    (code,) = CODE.findall(markdown)
+    table = table_rows(markdown)
+    printed = run_script(code)
+    total = printed.pop("total")
+    assert printed == table
+    assert total[1:] == (analyses[name].totals.params, analyses[name].totals.macs)
