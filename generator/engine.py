@@ -13,6 +13,7 @@ from generator import rules
 from generator.results import Analysis, Axis, LayerResult, Shape, Totals
 from generator.spec import (
     LRN,
+    MAX_SPATIAL,
     Activation,
     AdaptivePool,
     Conv,
@@ -155,6 +156,13 @@ def _sides(
     if layer.padding == "same":
         top, bottom = rules.same_padding(size[0], kernel[0], stride[0])
         left, right = rules.same_padding(size[1], kernel[1], stride[1])
+        if max(bottom, right) > MAX_SPATIAL:
+            raise GeometryError(
+                layer.name,
+                "dilation",
+                f"'same' padding would add {max(bottom, right):,} pixels on a side for a kernel "
+                f"spanning {max(kernel):,} dilated pixels; at most {MAX_SPATIAL:,} make sense",
+            )
         return Sides(top=top, bottom=bottom, left=left, right=right)
     return layer.padding
 

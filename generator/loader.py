@@ -130,9 +130,24 @@ def load_folder_partially(folder: Path) -> tuple[list[Analysis], list[Problem]]:
 
 def _read(path: Path) -> Node:
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise SpecError([Problem(Location(str(path)), f"cannot read the file: {error}")]) from None
+        raw = path.read_bytes()
+    except OSError as error:
+        raise SpecError(
+            [Problem(Location(str(path)), f"cannot read the file: {error.strerror or error}")]
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        raise SpecError(
+            [
+                Problem(
+                    Location(str(path), line),
+                    f"the file is not UTF-8 text: byte 0x{raw[error.start]:02X} cannot be read "
+                    "(save the file as UTF-8)",
+                )
+            ]
+        ) from None
     tree = parse(text, str(path))
     if not isinstance(tree.value, dict):
         raise SpecError([Problem(tree.location, "a spec must be a YAML mapping of fields")])
@@ -170,7 +185,7 @@ def _parent_path(path: Path, node: Node, chain: tuple[Path, ...]) -> Path:
             [
                 Problem(
                     node.location,
-                    f"expected the name of a spec in the same folder, got {name!r}",
+                    f"expected the name of a spec in the same folder, got {_describe(name)}",
                     field="extends",
                 )
             ]
@@ -232,7 +247,8 @@ def _change_layers(layers: Node, fields: dict[str, Node]) -> Node:
         problems.append(
             Problem(
                 name_node.location,
-                f"the parent has no layer named {name_node.value!r}{_suggest(str(name_node.value), names)}",
+                f"the parent has no layer named {_quote(name_node.value)}"
+                f"{_suggest(str(name_node.value), names)}",
                 field=field,
             )
         )
@@ -259,7 +275,9 @@ def _change_layers(layers: Node, fields: dict[str, Node]) -> Node:
                     continue
                 if not isinstance(patch.value, dict):
                     problems.append(
-                        Problem(patch.location, "expected a mapping of fields", name, "change")
+                        Problem(
+                            patch.location, "expected a mapping of fields", _label(name), "change"
+                        )
                     )
                     continue
                 items[index] = Node({**items[index].value, **patch.value}, items[index].location)
@@ -357,16 +375,21 @@ def _layer_and_field(loc: Sequence[Any], data: Any) -> tuple[str | None, str | N
     if len(steps) >= 2 and steps[0] == "layers" and isinstance(steps[1], int):
         item = data["layers"][steps[1]]
         name = item.get("name") if isinstance(item, dict) else None
-        layer = name if isinstance(name, str) else f"#{steps[1] + 1}"
-        fields = [step for step in steps[2:] if isinstance(step, str)]
+        layer = _label(name) if isinstance(name, str) and name else f"#{steps[1] + 1}"
+        fields = [_label(step) for step in steps[2:] if isinstance(step, str)]
         return layer, fields[0] if fields else "kind"
     parts: list[str] = []
     for step in steps:
         if isinstance(step, int):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{step + 1}]"]
         else:
-            parts.append(step)
+            parts.append(_label(step))
     return None, ".".join(parts) or None
+
+
+def _label(name: str, limit: int = 60) -> str:
+    """A name or text from the file as a message quotes it: cut short when very long."""
+    return name if len(name) <= limit else name[:limit] + "…"
 
 
 def _short_list(field: str | None, missing_index: int) -> str:
@@ -375,18 +398,25 @@ def _short_list(field: str | None, missing_index: int) -> str:
     return f"item {missing_index + 1} is missing"
 
 
+def _quote(value: Any) -> str:
+    """A name from the file as a message quotes it; what it is when it is not text."""
+    return repr(_label(value)) if isinstance(value, str) else _describe(value)
+
+
 def _describe(value: Any) -> str:
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {_label(value)!r}"
     if isinstance(value, dict):
         return "a mapping"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "a list"
-    return repr(value)
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number of {len(str(value)):,} digits"
+    return _label(repr(value))
 
 
 def _message(e: Any, field: str | None) -> str:
@@ -439,6 +469,10 @@ def _message(e: Any, field: str | None) -> str:
         "model_attributes_type": f"expected a mapping, got {got}",
         "value_error": str(e.get("msg", "")).removeprefix("Value error, "),
     }
+    if kind == "union_tag_invalid" and isinstance(value, dict):
+        tag = value.get("kind")
+        if not isinstance(tag, str):
+            return f"expected a layer kind (conv, max_pool, fc, ...), got {_describe(tag)}"
     if (kind == "too_short" and leaf == "input") or (kind == "too_long" and leaf == "input"):
         return f"expected [channels, height, width], got {len(value) if isinstance(value, list) else got} values"
     return messages.get(kind, str(e.get("msg")))
