@@ -1,14 +1,18 @@
-"""The command-line edge: ``python -m generator show | check | explain``. Loads, calls the core, reports."""
+"""The command-line edge: ``python -m generator show | check | explain | new | schema``.
+
+Loads, calls the core, reports.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from generator import export, formatting, hypotheses, loader
+from generator import contributing, export, formatting, hypotheses, loader, schema
 from generator.audit import Verdict, audit
 from generator.errors import Problem, SpecError
 from generator.results import Analysis
@@ -244,3 +248,104 @@ def _hypotheses(
         lines.append(f"     changes: {changed}")
         lines.append(f"     {h.explanation}")
     return "\n".join(lines)
+
+
+@main.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of a spec file (the copy in schema/spec.schema.json is this output)."""
+    click.echo(schema.schema_text(), nl=False)
+
+
+#: Spec names whose page would take the place of a generated page.
+RESERVED_NAMES = ("index",)
+
+
+@main.command()
+@click.argument("name")
+@click.option(
+    "--from",
+    "parent",
+    metavar="EXISTING",
+    default=None,
+    help="Start a variant of this spec: the new file extends it and says only what differs.",
+)
+@specs_option
+def new(name: str, parent: str | None, specs: Path) -> None:
+    """Write SPECS/NAME.yml, a valid, commented spec to start a new architecture from."""
+    _check_new_name(name)
+    if not specs.is_dir():
+        raise click.ClickException(
+            f"there is no folder {specs}: run this in the project's top folder, or give --specs"
+        )
+    path = specs / f"{name}{loader.SUFFIX}"
+    if path.exists():
+        raise click.ClickException(
+            f"{path} already exists; edit it, or choose another name for the new spec"
+        )
+    base = None
+    if parent is not None:
+        base = _parent(parent, specs)
+    text = contributing.new_spec(name, editor_line=_editor_line(specs), parent=base)
+    try:
+        with path.open("x", encoding="utf-8") as file:
+            file.write(text)
+    except FileExistsError:
+        raise click.ClickException(f"{path} already exists") from None
+    what = f"a variant of {base.name}" if base else "a new architecture"
+    click.echo(
+        f"Wrote {path}, {what}. Next:\n"
+        "  1. Edit it: replace each TODO. The site's contributing page (contributing.md) explains\n"
+        "     every field, and an editor with the YAML language server checks it as you type.\n"
+        f"  2. Check it: python -m generator check {path}\n"
+        f"  3. See its page: mkdocs serve, then open "
+        f"{contributing.SERVE_ADDRESS}/architectures/{name}/"
+    )
+
+
+def _check_new_name(name: str) -> None:
+    for suffix in (".yml", ".yaml"):
+        if name.endswith(suffix):
+            stem = name.removesuffix(suffix)
+            raise click.ClickException(
+                f"give the name without {suffix}: python -m generator new {stem}"
+            )
+    if not loader.SPEC_NAME.match(name):
+        raise click.ClickException(
+            f"{name!r} cannot name a spec: it becomes the page address /architectures/NAME/, so "
+            "use lower-case letters, digits, '-', '_' or '.', starting with a letter or a digit "
+            "(at most 64 characters)"
+        )
+    if name in RESERVED_NAMES:
+        raise click.ClickException(
+            f"{name!r} is taken by the list of architectures at /architectures/; choose another name"
+        )
+
+
+def _parent(name: str, specs: Path) -> loader.LoadedSpec:
+    path = specs / f"{name}{loader.SUFFIX}"
+    if not path.is_file():
+        known = ", ".join(p.name.removesuffix(loader.SUFFIX) for p in loader.spec_paths(specs))
+        raise click.ClickException(
+            f"--from {name}: no spec named {name!r} in {specs}"
+            + (f"; the specs are: {known}" if known else "")
+        )
+    try:
+        parent = loader.load(path)
+        loader.analyse(parent)
+    except SpecError as error:
+        click.echo(error.report(), err=True)
+        raise click.ClickException(
+            f"--from {name}: {path} has problems; a variant of it could not be checked"
+        ) from None
+    return parent
+
+
+def _editor_line(specs: Path) -> str:
+    """The schema line for a spec in ``specs``: the committed schema, found above that folder."""
+    folder = specs.resolve()
+    for top in (folder, *folder.parents):
+        if (top / schema.SCHEMA_PATH).is_file():
+            return schema.editor_line(
+                Path(os.path.relpath(top / schema.SCHEMA_PATH, folder)).as_posix()
+            )
+    return schema.EDITOR_LINE

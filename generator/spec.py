@@ -24,10 +24,10 @@ class Model(BaseModel):
     """Spec models: unknown keys are mistakes and values are immutable.
 
     Counts and flags are ``Strict`` (``"3"`` or ``3.0`` is not a count); lists are accepted for
-    tuples because YAML has no tuples.
+    tuples because YAML has no tuples. Each field's docstring is its description in the JSON Schema.
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
 
 
 class Rounding(str, Enum):
@@ -70,7 +70,12 @@ def _pair(value: Any) -> Any:
 
 PositiveInt = Annotated[int, Strict(), Field(gt=0, le=MAX_SIZE)]
 Spatial = Annotated[int, Strict(), Field(gt=0, le=MAX_SPATIAL)]
-Pair = Annotated[tuple[Spatial, Spatial], BeforeValidator(_pair)]
+Offset = Annotated[int, Strict(), Field(ge=0, le=MAX_SPATIAL)]
+# The JSON Schema describes what a file may say (``11`` or ``[11, 11]``), not the normalised pair.
+Pair = Annotated[
+    tuple[Spatial, Spatial],
+    BeforeValidator(_pair, json_schema_input_type=Spatial | tuple[Spatial, Spatial]),
+]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 LayerName = Annotated[str, Field(pattern=NAME_PATTERN)]
 
@@ -78,10 +83,14 @@ LayerName = Annotated[str, Field(pattern=NAME_PATTERN)]
 class Sides(Model):
     """Zero padding added on each side of the input, in pixels."""
 
-    top: Annotated[int, Strict(), Field(ge=0, le=MAX_SPATIAL)] = 0
-    bottom: Annotated[int, Strict(), Field(ge=0, le=MAX_SPATIAL)] = 0
-    left: Annotated[int, Strict(), Field(ge=0, le=MAX_SPATIAL)] = 0
-    right: Annotated[int, Strict(), Field(ge=0, le=MAX_SPATIAL)] = 0
+    top: Offset = Field(default=0, examples=[1])
+    """Rows of zeros above the input."""
+    bottom: Offset = Field(default=0, examples=[1])
+    """Rows of zeros below the input."""
+    left: Offset = Field(default=0, examples=[1])
+    """Columns of zeros left of the input."""
+    right: Offset = Field(default=0, examples=[1])
+    """Columns of zeros right of the input."""
 
 
 PADDING_FORMS = (
@@ -110,13 +119,23 @@ def _padding(value: Any) -> Any:
     raise ValueError(f"expected {PADDING_FORMS}, got {value!r}")
 
 
-Padding = Annotated[Sides | Literal["same", "valid"], BeforeValidator(_padding)]
+Padding = Annotated[
+    Sides | Literal["same", "valid"],
+    BeforeValidator(
+        _padding,
+        json_schema_input_type=Offset | tuple[Offset, Offset] | Sides | Literal["same", "valid"],
+    ),
+]
 
 
 class LayerBase(Model):
-    name: LayerName
+    """What every layer has: a name and an optional note."""
+
+    name: LayerName = Field(examples=["conv1"])
     """Unique within the spec; used in tables, links and error messages."""
-    note: Text | None = None
+    note: Text | None = Field(
+        default=None, examples=["The paper gives no padding; rounding up gives its 55."]
+    )
     """A remark shown under the layer table (Markdown, no HTML)."""
 
 
@@ -124,16 +143,25 @@ class Conv(LayerBase):
     """A 2-D convolution."""
 
     kind: Literal["conv"]
-    out_channels: PositiveInt
-    kernel: Pair
-    stride: Pair = (1, 1)
-    padding: Padding = Sides()
-    dilation: Pair = (1, 1)
-    groups: PositiveInt = 1
+    """The layer kind."""
+    out_channels: PositiveInt = Field(examples=[96])
+    """How many kernels, and so how many output channels (feature maps)."""
+    kernel: Pair = Field(examples=[11, [5, 3]])
+    """The kernel's height and width: one number for a square kernel, or ``[height, width]``."""
+    stride: Pair = Field(default=(1, 1), examples=[4, [2, 1]])
+    """The step between windows: one number for both axes, or ``[height, width]``."""
+    padding: Padding = Field(default=Sides(), examples=[2, [1, 2], {"top": 1, "bottom": 2}, "same"])
+    """Zeros added around the input: one number for every side, ``[height, width]``, a mapping of
+    ``top``/``bottom``/``left``/``right``, or TensorFlow's ``same`` or ``valid``."""
+    dilation: Pair = Field(default=(1, 1), examples=[2])
+    """The spacing between kernel taps (1: adjacent): one number or ``[height, width]``."""
+    groups: PositiveInt = Field(default=1, examples=[2])
     """Input and output channels are split into this many independent groups."""
-    bias: StrictBool = True
-    rounding: Rounding = Rounding.FLOOR
-    towers: PositiveInt | None = None
+    bias: StrictBool = Field(default=True, examples=[False])
+    """Whether each output channel adds a learned bias (one parameter per channel)."""
+    rounding: Rounding = Field(default=Rounding.FLOOR, examples=["ceil_unclipped"])
+    """How a fractional output size is rounded: the rule of the framework that ran the network."""
+    towers: PositiveInt | None = Field(default=None, examples=[2])
     """How many towers (GPUs) this layer is split across; defaults to the spec's ``towers``."""
 
 
@@ -141,57 +169,78 @@ class Pool(LayerBase):
     """Max or average pooling over a sliding window."""
 
     kind: Literal["max_pool", "avg_pool"]
-    kernel: Pair
-    stride: Pair | None = None
-    """Defaults to the kernel size, as in PyTorch."""
-    padding: Padding = Sides()
-    dilation: Pair = (1, 1)
-    rounding: Rounding = Rounding.FLOOR
+    """The layer kind: the maximum or the average of each window."""
+    kernel: Pair = Field(examples=[3, [3, 2]])
+    """The window's height and width: one number for a square window, or ``[height, width]``."""
+    stride: Pair | None = Field(default=None, examples=[2])
+    """The step between windows: one number or ``[height, width]``. Defaults to the kernel size, as
+    in PyTorch."""
+    padding: Padding = Field(default=Sides(), examples=[1, "same"])
+    """Padding added around the input, in the same forms as a convolution's; at most half the
+    kernel (PyTorch's limit)."""
+    dilation: Pair = Field(default=(1, 1), examples=[2])
+    """The spacing between window taps (1: adjacent): one number or ``[height, width]``."""
+    rounding: Rounding = Field(default=Rounding.FLOOR, examples=["ceil"])
+    """How a fractional output size is rounded: the rule of the framework that ran the network."""
 
 
 class AdaptivePool(LayerBase):
     """Pooling to a fixed output size, whatever the input size (PyTorch ``AdaptiveAvgPool2d``)."""
 
     kind: Literal["adaptive_avg_pool", "adaptive_max_pool"]
-    output: Pair
+    """The layer kind: average or maximum over each adaptive window."""
+    output: Pair = Field(examples=[6, [6, 6]])
+    """The output's height and width: one number or ``[height, width]``."""
 
 
 class LRN(LayerBase):
     """Local response normalisation across ``size`` neighbouring channels (paper §3.3)."""
 
     kind: Literal["lrn"]
-    size: PositiveInt
-    alpha: Annotated[float, Field(ge=0)] = 1.0e-4
-    beta: Annotated[float, Field(ge=0)] = 0.75
-    k: Annotated[float, Field(ge=0)] = 1.0
+    """The layer kind."""
+    size: PositiveInt = Field(examples=[5])
+    """How many neighbouring channels each value is normalised over (the paper's ``n``)."""
+    alpha: Annotated[float, Field(ge=0)] = Field(default=1.0e-4, examples=[1.0e-4])
+    """The scale of the sum of squares (the paper's α); write ``1.0e-4``, not ``1e-4``."""
+    beta: Annotated[float, Field(ge=0)] = Field(default=0.75, examples=[0.75])
+    """The exponent of the normaliser (the paper's β)."""
+    k: Annotated[float, Field(ge=0)] = Field(default=1.0, examples=[2.0])
+    """The constant added to the sum (the paper's ``k``, which is 2)."""
 
 
 class Activation(LayerBase):
     """An elementwise non-linearity: shape in = shape out, no parameters."""
 
     kind: Literal["relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid"]
+    """The layer kind: which non-linearity."""
 
 
 class Dropout(LayerBase):
     """Zeroes each value with probability ``p`` during training."""
 
     kind: Literal["dropout"]
-    p: Annotated[float, Field(ge=0, lt=1)] = 0.5
+    """The layer kind."""
+    p: Annotated[float, Field(ge=0, lt=1)] = Field(default=0.5, examples=[0.5])
+    """The probability of zeroing a value, from 0 up to (not including) 1."""
 
 
 class Flatten(LayerBase):
     """Turns a ``C×H×W`` volume into a vector of ``C·H·W`` values."""
 
     kind: Literal["flatten"]
+    """The layer kind."""
 
 
 class FullyConnected(LayerBase):
     """Every output connected to every input (``Linear``; "fc" in the paper)."""
 
     kind: Literal["fc"]
-    out_features: PositiveInt
-    bias: StrictBool = True
-    towers: PositiveInt | None = None
+    """The layer kind."""
+    out_features: PositiveInt = Field(examples=[4096])
+    """How many outputs (neurons)."""
+    bias: StrictBool = Field(default=True, examples=[False])
+    """Whether each output adds a learned bias (one parameter per output)."""
+    towers: PositiveInt | None = Field(default=None, examples=[2])
     """How many towers (GPUs) this layer is split across; defaults to the spec's ``towers``."""
 
 
@@ -199,6 +248,7 @@ class Softmax(LayerBase):
     """Turns scores into probabilities: shape in = shape out."""
 
     kind: Literal["softmax"]
+    """The layer kind."""
 
 
 Layer = Annotated[
@@ -222,40 +272,95 @@ LAYER_MODELS: tuple[type[LayerBase], ...] = (
 class Source(Model):
     """A publication or code that describes the network."""
 
-    citation: Text
+    citation: Text = Field(
+        examples=[
+            "Alex Krizhevsky, Ilya Sutskever, Geoffrey E. Hinton. ImageNet Classification "
+            "with Deep Convolutional Neural Networks. NIPS 2012."
+        ]
+    )
     """Authors, title, venue and year, as a reader would cite it."""
-    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2_000)]
-    states: Text
+    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2_000)] = Field(
+        examples=["https://arxiv.org/abs/1404.5997"]
+    )
+    """Where a reader can check the source: an ``http://`` or ``https://`` address."""
+    states: Text = Field(examples=["96 kernels of 11×11×3 with stride 4 on a 224×224×3 input."])
     """What this source says about the network, in a sentence or a short quote."""
 
 
 class Stated(Model):
     """A number a source states, to be audited against the computed one."""
 
-    quantity: Quantity
-    value: Annotated[int, Strict(), Field(ge=0)] | list[Annotated[int, Strict(), Field(ge=0)]]
-    source: Annotated[str, Field(pattern=NAME_PATTERN)]
+    model_config = ConfigDict(
+        # The loader's rule that a shape is a list and every other quantity a whole number,
+        # for editors; the models alone cannot say it.
+        json_schema_extra={
+            "if": {"properties": {"quantity": {"const": "shape"}}, "required": ["quantity"]},
+            "then": {"properties": {"value": {"type": "array"}}},
+            "else": {"properties": {"value": {"type": "integer"}}},
+        }
+    )
+
+    quantity: Quantity = Field(examples=["neurons"])
+    """What the number counts."""
+    value: Annotated[int, Strict(), Field(ge=0)] | list[Annotated[int, Strict(), Field(ge=0)]] = (
+        Field(examples=[253440, [96, 55, 55]])
+    )
+    """The number as the source gives it: a whole number, or a list ``[C, H, W]`` or ``[N]`` for a
+    shape."""
+    source: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(examples=["paper"])
     """A key of the spec's ``sources``."""
-    layer: LayerName | None = None
+    layer: LayerName | None = Field(default=None, examples=["conv1"])
     """The layer the number is about (``input`` for the input); absent for a network total."""
-    quote: Text | None = None
+    quote: Text | None = Field(
+        default=None, examples=["253,440–186,624–64,896–64,896–43,264–4096–4096–1000"]
+    )
     """The source's own words, quoted briefly."""
-    approximate: StrictBool = False
+    approximate: StrictBool = Field(default=False, examples=[True])
     """A rounded figure ("60 million"): it matches when the computed value rounds to it."""
 
 
 class Spec(Model):
     """One architecture: its input, its layers in order, where it comes from, what is claimed."""
 
-    title: Text
-    summary: Text
+    title: Text = Field(examples=["ZFNet (Zeiler and Fergus, 2013)"])
+    """The page title: the network's name and where it comes from."""
+    summary: Text = Field(examples=["The AlexNet of the Caffe model zoo, a one-GPU replication."])
     """One paragraph: what this network is and why it is on the site (Markdown, no HTML)."""
-    input: tuple[PositiveInt, PositiveInt, PositiveInt]
+    input: tuple[PositiveInt, PositiveInt, PositiveInt] = Field(examples=[[3, 224, 224]])
     """Channels, height and width of one input image."""
-    towers: PositiveInt = 1
+    towers: PositiveInt = Field(default=1, examples=[2])
     """How many GPUs ("towers") the network is split across, as in the paper's Figure 2."""
-    sources: dict[Annotated[str, Field(pattern=NAME_PATTERN)], Source] = Field(min_length=1)
-    stated: tuple[Stated, ...] = ()
-    layers: tuple[Layer, ...] = Field(min_length=1)
-    notes: Text | None = None
+    sources: dict[Annotated[str, Field(pattern=NAME_PATTERN)], Source] = Field(
+        min_length=1,
+        examples=[
+            {
+                "torchvision": {
+                    "citation": "PyTorch team. torchvision.models.alexnet.",
+                    "url": "https://github.com/pytorch/vision/blob/main/torchvision/models/alexnet.py",
+                    "states": "Conv2d(3, 64, 11, stride 4, padding 2), then MaxPool2d(3, 2).",
+                }
+            }
+        ],
+    )
+    """The publications and code the spec is based on, by a short key (``paper``) that stated
+    numbers cite."""
+    stated: tuple[Stated, ...] = Field(
+        default=(),
+        examples=[[{"quantity": "params", "value": 61100840, "source": "torchvision"}]],
+    )
+    """Numbers the sources state, each audited against the computed one. A spec that ``extends``
+    another does not inherit them."""
+    layers: tuple[Layer, ...] = Field(
+        min_length=1,
+        examples=[
+            [
+                {"name": "conv1", "kind": "conv", "out_channels": 64, "kernel": 11, "stride": 4},
+                {"name": "relu1", "kind": "relu"},
+            ]
+        ],
+    )
+    """The layers in order, from the input to the output; each is chosen by its ``kind``."""
+    notes: Text | None = Field(
+        default=None, examples=["**What is not verified.** The paper gives no padding."]
+    )
     """Further remarks, shown at the end of the page (Markdown, no HTML)."""

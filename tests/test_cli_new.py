@@ -1,0 +1,169 @@
+"""``python -m generator new``: a contributor's first command, and the page that explains the rest."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import contributing, schema
+from tests.conftest import ROOT, SPECS, build
+
+
+def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's specs, schema and MkDocs configuration, as a contributor has them."""
+    root = tmp_path / "project"
+    shutil.copytree(SPECS, root / "docs" / "architectures")
+    (root / "schema").mkdir()
+    shutil.copy(ROOT / schema.SCHEMA_PATH, root / schema.SCHEMA_PATH)
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    return root
+
+
+def test_the_scaffold_passes_check_at_once(project: Path) -> None:
+    result = run(project, "new", "my-net")
+    assert result.returncode == 0, result.stderr
+    path = project / "docs" / "architectures" / "my-net.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == schema.EDITOR_LINE
+    assert "TODO" in text
+    checked = run(project, "check", str(path))
+    assert checked.returncode == 0, checked.stderr
+    assert "my-net: valid" in checked.stdout
+
+
+def test_it_says_what_to_do_next(project: Path) -> None:
+    result = run(project, "new", "my-net")
+    path = Path("docs") / "architectures" / "my-net.yml"
+    assert f"Wrote {path}" in result.stdout
+    assert f"python -m generator check {path}" in result.stdout
+    assert "mkdocs serve" in result.stdout
+    assert "/architectures/my-net/" in result.stdout
+
+
+def test_a_variant_extends_its_parent_and_passes_check(project: Path) -> None:
+    result = run(project, "new", "my-variant", "--from", "bvlc-alexnet")
+    assert result.returncode == 0, result.stderr
+    assert "a variant of bvlc-alexnet" in result.stdout
+    path = project / "docs" / "architectures" / "my-variant.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.splitlines()[0] == schema.EDITOR_LINE
+    assert "\nextends: bvlc-alexnet\n" in text
+    assert "#   conv1, relu1, norm1, pool1," in text  # the parent's layers, to edit by name
+    checked = run(project, "check", str(path))
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_the_variants_commented_changes_are_valid(project: Path) -> None:
+    """Uncommenting the examples of remove, change and insert gives a spec that still loads."""
+    run(project, "new", "my-variant", "--from", "bvlc-alexnet")
+    path = project / "docs" / "architectures" / "my-variant.yml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("# remove:")
+    path.write_text(text[:start] + re.sub(r"^# ", "", text[start:], flags=re.M), encoding="utf-8")
+    checked = run(project, "check", str(path))
+    assert checked.returncode == 0, checked.stderr
+
+
+def test_it_never_overwrites_a_spec(project: Path) -> None:
+    path = project / "docs" / "architectures" / "zfnet.yml"
+    before = path.read_text(encoding="utf-8")
+    result = run(project, "new", "zfnet")
+    assert result.returncode != 0
+    assert "zfnet.yml already exists" in result.stderr
+    assert path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("My-Net", "cannot name a spec"),
+        ("my net", "cannot name a spec"),
+        ("_net", "cannot name a spec"),
+        ("../net", "cannot name a spec"),
+        ("", "cannot name a spec"),
+        ("my-net.yml", "give the name without .yml: python -m generator new my-net"),
+        ("index", "is taken by the list of architectures"),
+    ],
+)
+def test_it_refuses_a_bad_name(project: Path, name: str, message: str) -> None:
+    before = sorted((project / "docs" / "architectures").iterdir())
+    result = run(project, "new", name)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted((project / "docs" / "architectures").iterdir()) == before
+
+
+def test_it_refuses_an_unknown_parent(project: Path) -> None:
+    result = run(project, "new", "my-variant", "--from", "alexnet")
+    assert result.returncode != 0
+    assert "no spec named 'alexnet'" in result.stderr
+    assert "alexnet-2012" in result.stderr  # the names it could have meant
+    assert not (project / "docs" / "architectures" / "my-variant.yml").exists()
+
+
+def test_it_refuses_a_missing_specs_folder(tmp_path: Path) -> None:
+    result = run(tmp_path, "new", "my-net")
+    assert result.returncode != 0
+    assert "there is no folder docs/architectures" in result.stderr
+
+
+def test_the_schema_line_follows_the_specs_folder(project: Path) -> None:
+    specs = project / "specs" / "more"
+    specs.mkdir(parents=True)
+    result = run(project, "new", "my-net", "--specs", str(specs))
+    assert result.returncode == 0, result.stderr
+    first = (specs / "my-net.yml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == schema.editor_line("../../schema/spec.schema.json")
+    other = project / "elsewhere"
+    other.mkdir()
+    run(project, "new", "my-net", "--specs", str(other))
+    first = (other / "my-net.yml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == schema.editor_line("../schema/spec.schema.json")
+
+
+def yaml_block(page: str, heading: str) -> str:
+    """The first YAML code block after a heading of the contributing page."""
+    after = page[page.index(heading) :]
+    match = re.search(r"^```yaml\n(.*?)^```$", after, flags=re.S | re.M)
+    assert match, f"no YAML block after {heading!r}"
+    return match.group(1)
+
+
+def test_the_page_shows_what_the_command_writes(project: Path) -> None:
+    run(project, "new", "my-net")
+    written = (project / "docs" / "architectures" / "my-net.yml").read_text(encoding="utf-8")
+    page = contributing.contributing_page()
+    assert yaml_block(page, "### 1. Start from a scaffold") == written
+
+
+def test_a_spec_written_by_following_the_page_builds(project: Path, tmp_path: Path) -> None:
+    page = contributing.contributing_page()
+    example = yaml_block(page, "### A worked example")
+    name = contributing.EXAMPLE_NAME
+    assert f"`docs/architectures/{name}.yml`" in page  # where the page says to save it
+    (project / "docs" / "architectures" / f"{name}.yml").write_text(example, encoding="utf-8")
+    site = tmp_path / "site"
+    result = build(project, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    html = (site / "architectures" / name / "index.html").read_text(encoding="utf-8")
+    assert "AlexNet&rsquo;s first layer, as CS231n works it out" in html or (
+        "AlexNet's first layer, as CS231n works it out" in html
+    )

@@ -1,0 +1,72 @@
+"""The contributing page: written from the schema, with the loader's real messages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator import contributing, schema
+from generator.spec import LAYER_MODELS, Quantity, Rounding
+
+
+@pytest.fixture(scope="module")
+def page() -> str:
+    return contributing.contributing_page()
+
+
+def test_every_field_of_the_schema_is_in_the_reference(page: str) -> None:
+    spec_schema = schema.spec_schema()
+    reference = page[page.index("## Reference: every field") : page.index("### Rounding values")]
+    rows = set(re.findall(r"^\| \*\*([a-z_]+)\*\* \|", reference, flags=re.M))
+    names = set(spec_schema["properties"])
+    for definition in ("Source", "Stated", "Sides", "Insert", *(m.__name__ for m in LAYER_MODELS)):
+        names |= set(spec_schema["$defs"][definition]["properties"])
+    assert names == rows
+
+
+def test_each_field_shows_its_meaning_type_default_and_an_example(page: str) -> None:
+    row = next(line for line in page.splitlines() if line.startswith("| **stride** | a whole"))
+    assert "| `[1, 1]` |" in row
+    assert "The step between windows" in row
+    assert "Example: `stride: 4`, `stride: [2, 1]`" in row
+    padding = next(line for line in page.splitlines() if line.startswith("| **padding** |"))
+    assert "[a mapping of sides](#sides)" in padding
+    assert "`padding: same`" in padding
+
+
+def test_every_layer_kind_and_value_is_listed(page: str) -> None:
+    for kind in contributing.layer_kinds():
+        assert f"`{kind}`" in page
+    for enum in (Rounding, Quantity):
+        for member in enum:
+            assert f"| `{member.value}` |" in page
+
+
+def test_the_error_messages_are_the_loaders(page: str) -> None:
+    path = f"docs/architectures/{contributing.EXAMPLE_NAME}.yml"
+    assert (
+        f"{path}:22: layer 'conv1': field 'kernal': unknown field; did you mean 'kernel'?" in page
+    )
+    assert "kernel spans 11 pixels but the padded input is only 3 (3 + 0 + 0)" in page
+    assert "no source named 'cs231' in 'sources'; did you mean 'cs231n'?" in page
+    assert "/tmp" not in page
+
+
+def test_the_worked_example_audits_clean(page: str) -> None:
+    checks = contributing.example_checks()
+    assert [verdict for *_, verdict in checks] == ["matches"] * 3
+    assert "| conv1 neurons | 290,400 | 290,400 | **matches** |" in page
+
+
+def test_the_page_is_the_same_at_every_build(page: str) -> None:
+    assert contributing.contributing_page() == page
+
+
+def test_descriptions_become_safe_markdown() -> None:
+    assert contributing.describe("a <b>bold</b> `x<y>` [link](javascript:x)") == (
+        "a &lt;b&gt;bold&lt;/b&gt; `x<y>` &#91;link&#93;(javascript:x)"
+    )
+    with pytest.raises(ValueError, match="inline code"):
+        contributing.code("a | b")
+    assert contributing.fenced("x ``` y") == "````\nx ``` y\n````"
