@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generator import arithmetic, export, figures, pages, snippet
+from generator import arithmetic, contributing, export, figures, pages, schema, snippet
 from generator.results import Analysis
 
 
@@ -34,5 +34,8 @@ def site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
 
     files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(analyses))
     files[arithmetic.PAGE] = arithmetic.arithmetic_page(analyses)
+    files[schema.SCHEMA_PATH] = schema.schema_text()
+    files[contributing.CONTRIBUTING_PAGE] = contributing.contributing_page()
+
 
     return files
