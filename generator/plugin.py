@@ -27,6 +27,8 @@ from generator.results import Analysis
 log = logging.getLogger("mkdocs.plugins.architectures")
 PLOTLY = "assets/javascripts/plotly.min.js"
 ASSETS = resources.files("generator") / "assets"
+#: Template overrides of the Material theme (an escaped page title).
+THEME = resources.files("generator") / "theme"
 
 
 def site_assets() -> dict[str, str]:
@@ -86,6 +88,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         return pages.problems_banner(self.problems) + markdown
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # After a user's custom_dir, before Material's own templates.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         for path in site_assets():
             (config.extra_javascript if path.endswith(".js") else config.extra_css).append(path)
         return config
