@@ -37,5 +37,4 @@ def site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
     files[schema.SCHEMA_PATH] = schema.schema_text()
     files[contributing.CONTRIBUTING_PAGE] = contributing.contributing_page()
 
-
     return files
