@@ -52,7 +52,13 @@ def inline(text: object) -> Markup:
 def block(text: object) -> Markup:
     """Paragraphs of text: blank lines separate paragraphs; each is made safe like :func:`inline`."""
     paragraphs = re.split(r"\n\s*\n", str(text).strip())
-    return Markup("\n\n".join(inline(p) for p in paragraphs if p.strip()))
+    return Markup("\n\n".join(_not_a_heading(inline(p)) for p in paragraphs if p.strip()))
+
+
+def _not_a_heading(paragraph: str) -> str:
+    """A paragraph of spec text that starts with '#' stays text, not a heading with a TOC entry."""
+    stripped = paragraph.lstrip()
+    return "&#35;" + stripped[1:] if stripped.startswith("#") else paragraph
 
 
 def url(address: str) -> Markup:

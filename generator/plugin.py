@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import os
+import subprocess
 from importlib import resources
 from pathlib import Path
 
@@ -88,6 +90,13 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         return pages.problems_banner(self.problems) + markdown
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # MkDocs dates the sitemap with the build day; the last commit's time makes two builds
+        # of the same commit byte-identical on any day (an explicit SOURCE_DATE_EPOCH wins).
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            epoch = last_commit_time(Path(config.config_file_path or ".").parent)
+            if epoch is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+
         # After a user's custom_dir, before Material's own templates.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         for path in site_assets():
@@ -120,3 +129,20 @@ def _src_uri(item: object) -> str:
             if found:
                 return found
     return ""
+
+
+def last_commit_time(folder: Path) -> int | None:
+    """The time of the last commit in ``folder`` (seconds since 1970), or None without git."""
+    try:
+        result = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = result.stdout.strip()
+    return int(text) if result.returncode == 0 and text.isdigit() else None
