@@ -8,8 +8,10 @@ Importing this module skips (locally) or fails (under CI) when chromium or Playw
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -40,25 +42,40 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site built for, and served at, a free port on 127.0.0.1.
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # The browser cancels requests it no longer needs (a page left mid-load): not an error.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def serve_built(project: Path, root: Path) -> Iterator[str]:
+    """Build ``project`` into ``root`` for, and serve it at, a free port on 127.0.0.1.
 
     Material's instant navigation only takes over links under ``site_url``, so the site is built
     with ``SITE_URL`` set to the address it is served from, as the publishing workflow does.
     """
-    site = tmp_path_factory.mktemp("served-site")
-    root = Path(site)
     handler = functools.partial(_QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = _QuietServer(("127.0.0.1", 0), handler)
     address = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    result = build(ROOT, root, env={"SITE_URL": address})
-    assert result.returncode == 0, result.stderr
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield address
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        result = build(project, root, env={"SITE_URL": address})
+        assert result.returncode == 0, result.stderr
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        yield address
+        httpd.shutdown()
+    finally:
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project's site, built for and served at a free port on 127.0.0.1."""
+    with serve_built(ROOT, Path(tmp_path_factory.mktemp("served-site"))) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

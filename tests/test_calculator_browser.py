@@ -2,31 +2,20 @@
 
 Every result the page's script shows is compared to :func:`generator.arithmetic.calculate_text`,
 its Python twin, on a few hundred seeded random configurations, impossible ones included. The
-browser and the console-watching page are the shared ones of ``tests/browser_support.py``
-(importing it skips this module too when chromium or Playwright is missing); only the served site
-differs: it must hold the arithmetic page, which is added to a copy of the project as a docs file
-for as long as the generator does not publish it itself.
+browser, the served site and the console-watching page are the shared ones of
+``tests/browser_support.py`` (importing it skips this module too when chromium or Playwright is
+missing).
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import random
-import shutil
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-from generator import arithmetic, loader, site
 from generator.arithmetic import FIELDS, MAX_VALUE, calculate_text
-from tests.browser_support import Watched, browser, watched
-from tests.conftest import ROOT, SPECS, build
+from tests.browser_support import Watched, browser, server, watched
 
-__all__ = ["browser", "watched"]  # fixtures used by name
+__all__ = ["browser", "server", "watched"]  # fixtures used by name
 
 CONFIGURATIONS = 400
 #: Configurations typed with Playwright's fill, box by box; the rest set each box and fire its
@@ -34,44 +23,6 @@ CONFIGURATIONS = 400
 FILLED = 60
 SEED = 4
 PAGE = "arithmetic/"
-_COPY_IGNORE = shutil.ignore_patterns(
-    ".git", "site", ".venv", "venv", "node_modules", "__pycache__", ".*_cache", ".hypothesis"
-)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-def _project(tmp: Path) -> Path:
-    """The project to build: itself once it publishes the page, else a copy with the page added."""
-    analyses = loader.load_folder(SPECS)
-    if arithmetic.PAGE in site.site_files(analyses):
-        return ROOT
-    copy = tmp / "project"
-    shutil.copytree(ROOT, copy, ignore=_COPY_IGNORE)
-    page = copy / "docs" / arithmetic.PAGE
-    page.write_text(arithmetic.arithmetic_page(analyses), encoding="utf-8")
-    return copy
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The site, with the arithmetic page, built for and served at a free port on 127.0.0.1."""
-    out = tmp_path_factory.mktemp("arithmetic-site")
-    handler = functools.partial(_Quiet, directory=str(out))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    address = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    result = build(
-        _project(tmp_path_factory.mktemp("arithmetic-project")), out, env={"SITE_URL": address}
-    )
-    assert result.returncode == 0, result.stderr
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield address
-    httpd.shutdown()
-    httpd.server_close()
 
 
 def configurations(count: int, seed: int) -> list[list[str]]:

@@ -8,17 +8,13 @@ search (which puts results into the page as HTML) is used, since those show spec
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser_support import Watched, _QuietHandler, browser, wait_drawn, watched
-from tests.conftest import build
+from tests.browser_support import Watched, browser, serve_built, wait_drawn, watched
 from tests.test_hostile_spec import NAME, SHOWN, TITLE, collapse, write_project
 
 __all__ = ["browser", "watched"]  # fixtures used by name
@@ -35,17 +31,8 @@ PAGES = [f"architectures/{NAME}/", "", "architectures/", "audit/", "lineage/", "
 def hostile_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The hostile project's site, built for and served at a free port on 127.0.0.1."""
     project = write_project(tmp_path_factory.mktemp("hostile-served-project"))
-    root = Path(tmp_path_factory.mktemp("hostile-served-site"))
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    address = f"http://127.0.0.1:{httpd.server_address[1]}/"
-    result = build(project, root, env={"SITE_URL": address})
-    assert result.returncode == 0, result.stderr
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield address
-    httpd.shutdown()
-    httpd.server_close()
+    with serve_built(project, Path(tmp_path_factory.mktemp("hostile-served-site"))) as address:
+        yield address
 
 
 def alerts(page: Any) -> list[str]:
