@@ -8,7 +8,7 @@ from fractions import Fraction
 
 from generator import hypotheses
 from generator.hypotheses import Hypothesis
-from generator.results import Analysis
+from generator.results import Analysis, counted
 from generator.spec import Quantity, Source, Stated
 
 Value = int | tuple[int, ...]
@@ -57,32 +57,10 @@ def computed_value(analysis: Analysis, quantity: Quantity, layer: str | None) ->
     """The engine's value for what a claim states: a layer's, the input's, or the network total."""
     if layer == "input":
         return _product(analysis.input) if quantity is not Quantity.SHAPE else tuple(analysis.input)
-    if layer is None:
-        totals = analysis.totals
-        match quantity:
-            case Quantity.NEURONS:
-                return totals.neurons
-            case Quantity.PARAMS:
-                return totals.params
-            case Quantity.MACS:
-                return totals.macs
-            case Quantity.ACTIVATIONS:
-                return totals.activations
-            case Quantity.SHAPE:
-                return tuple(analysis.layers[-1].output)
-    result = analysis.layer(layer)
-    match quantity:
-        case Quantity.NEURONS:
-            return result.neurons
-        case Quantity.PARAMS:
-            return result.params
-        case Quantity.MACS:
-            return result.macs
-        case Quantity.ACTIVATIONS:
-            return result.activations
-        case Quantity.SHAPE:
-            return tuple(result.output)
-    raise AssertionError(quantity)  # pragma: no cover
+    if quantity is Quantity.SHAPE:
+        # A network's shape is its output's.
+        return tuple((analysis.layers[-1] if layer is None else analysis.layer(layer)).output)
+    return counted(analysis.totals if layer is None else analysis.layer(layer), quantity)
 
 
 def rounding_unit(value: int) -> int:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from generator import engine
-from generator.results import Analysis, LayerResult, Shape
+from generator.results import Analysis, LayerResult, Shape, counted
 from generator.spec import AdaptivePool, Conv, FullyConnected, Pool, Quantity, Rounding, Sides, Spec
 
 #: The pseudo-layer name of the network's input, as in stated numbers.
@@ -321,14 +321,7 @@ def _noun(result: LayerResult, quantity: Quantity) -> str:
 
 def _layer_value(result: LayerResult, quantity: Quantity) -> int:
     """What a layer adds to a network total (neurons: conv and fc outputs only)."""
-    match quantity:
-        case Quantity.NEURONS:
-            return result.neurons
-        case Quantity.PARAMS:
-            return result.params
-        case Quantity.MACS:
-            return result.macs
-    return result.activations
+    return counted(result, quantity)
 
 
 def _volume_term(shape: Shape) -> _Term:

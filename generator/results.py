@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.spec import Layer, Rounding, Spec
+from generator.spec import Layer, Quantity, Rounding, Spec
 
 #: ``(C, H, W)`` for an image-like volume, ``(N,)`` for a vector.
 Shape = tuple[int, ...]
@@ -124,3 +124,11 @@ def _product(shape: Shape) -> int:
     for size in shape:
         total *= size
     return total
+
+
+def counted(source: LayerResult | Totals, quantity: Quantity) -> int:
+    """A layer's or the network's count of ``quantity`` (neurons, params, macs or activations)."""
+    if quantity is Quantity.SHAPE:
+        raise ValueError("a shape is not a count")
+    value: int = getattr(source, quantity.value)
+    return value
