@@ -1,7 +1,10 @@
 """Results drawn as Plotly figures, as plain data (dicts and lists). Pure: no plotly import.
 
 Plotly's own ``go.Figure`` validates every attribute and costs tens of milliseconds per figure;
-these figures are plain JSON that the site script hands to ``Plotly.newPlot``.
+these figures are plain JSON that the site script hands to ``Plotly.newPlot``. Each page fetches
+its own, so they are kept small: what the boxes share is in the layout's template, wireframes are
+drawn as strokes, and the depth buttons' arguments are filled in by the site script (see
+:func:`network_figure`).
 
 The 3D view follows the paper's Figure 2: each layer whose output is a volume is a box
 (width × height × channels) laid out along the network; a multi-GPU spec draws one stack per
@@ -40,9 +43,17 @@ VECTOR_SIDE = 8.0
 CAMERAS = {
     "3D": {"eye": {"x": -0.9, "y": -2.7, "z": 1.0}, "up": {"x": 0, "y": 0, "z": 1}},
     "Side (as Figure 2)": {"eye": {"x": 0.0, "y": -2.9, "z": 0.3}, "up": {"x": 0, "y": 0, "z": 1}},
-
     "Top": {"eye": {"x": 0.0, "y": -0.01, "z": 2.8}, "up": {"x": 0, "y": 1, "z": 0}},
     "Front": {"eye": {"x": -2.6, "y": 0.0, "z": 0.3}, "up": {"x": 0, "y": 0, "z": 1}},
+}
+#: What every box (a mesh3d trace) shares, given once in the figure's template rather than in
+#: each box. Its faces are the convex hull of its corners (alphahull 0): no triangle indices.
+BOX_STYLE = {
+    "alphahull": 0,
+    "opacity": 0.55,
+    "flatshading": True,
+    "hoverinfo": "text",
+    "showlegend": False,
 }
 
 
@@ -120,6 +131,12 @@ def blocks(analysis: Analysis) -> list[list[Block]]:
     return columns
 
 
+def _num(value: float) -> float | int:
+    """A coordinate to one decimal, written without ``.0`` when whole: the JSON stays small."""
+    rounded = round(value, 1)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def _box(
     x0: float, y0: float, z0: float, dx: float, dy: float, dz: float
 ) -> dict[str, list[float]]:
@@ -127,30 +144,24 @@ def _box(
     ys = [y0, y0, y0 + dy, y0 + dy, y0, y0, y0 + dy, y0 + dy]
     zs = [z0, z0, z0, z0, z0 + dz, z0 + dz, z0 + dz, z0 + dz]
     return {
-        "x": [round(v, 1) for v in xs],
-        "y": [round(v, 1) for v in ys],
-        "z": [round(v, 1) for v in zs],
+        "x": [_num(v) for v in xs],
+        "y": [_num(v) for v in ys],
+        "z": [_num(v) for v in zs],
     }
 
 
-# Two triangles per face of the box whose corners _box lists.
-_I = [0, 0, 4, 4, 0, 0, 1, 1, 2, 2, 3, 3]
-_J = [1, 2, 5, 6, 1, 5, 2, 6, 3, 7, 0, 4]
-_K = [2, 3, 6, 7, 5, 4, 6, 5, 7, 6, 4, 7]
-_EDGES = [
-    (0, 1),
-    (1, 2),
-    (2, 3),
-    (3, 0),
-    (4, 5),
-    (5, 6),
-    (6, 7),
-    (7, 4),
-    (0, 4),
-    (1, 5),
-    (2, 6),
-    (3, 7),
-]
+#: The twelve edges of a box (corners as _box lists them) drawn as four strokes: round the bottom,
+#: up, round the top, then the three other uprights. 16 points and 4 breaks where 12 separate
+#: segments take 24 points and 12 breaks.
+_WIRE = ((0, 1, 2, 3, 0, 4, 5, 6, 7, 4), (1, 5), (2, 6), (3, 7))
+
+
+def _wireframe(box: dict[str, list[float]], into: dict[str, list[float | None]]) -> None:
+    """Append a box's edges to a lines trace's coordinates (``None`` lifts the pen)."""
+    for stroke in _WIRE:
+        for axis in "xyz":
+            into[axis] += [box[axis][corner] for corner in stroke]
+            into[axis].append(None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,21 +225,11 @@ def _traces(placed: list[list[Placed]], name: str) -> list[dict[str, Any]]:
                     "type": "mesh3d",
                     "name": p.block.name,
                     **box,
-                    "i": _I,
-                    "j": _J,
-                    "k": _K,
                     "color": COLOURS.get(p.block.kind, "#777777"),
-                    "opacity": 0.55,
-                    "flatshading": True,
                     "hovertext": p.block.hover,
-                    "hoverinfo": "text",
-                    "showlegend": False,
-                    "meta": p.block.name,
                 }
             )
-            for a, b in _EDGES:
-                for axis in "xyz":
-                    edges[axis] += [box[axis][a], box[axis][b], None]
+            _wireframe(box, edges)
         top = column[0]
         shape = (
             formatting.shape(
@@ -237,10 +238,10 @@ def _traces(placed: list[list[Placed]], name: str) -> list[dict[str, Any]]:
             if top.block.height
             else formatting.count(top.block.channels * top.block.towers)
         )
-        labels["x"].append(round(top.x + top.dx / 2, 1))
-        labels["y"].append(round(top.y, 1))
+        labels["x"].append(_num(top.x + top.dx / 2))
+        labels["y"].append(_num(top.y))
         # Alternate label heights so that neighbouring thin columns (fc layers) stay legible.
-        labels["z"].append(round(top.z + top.dz + (12 if len(labels["z"]) % 2 else 30), 1))
+        labels["z"].append(_num(top.z + top.dz + (12 if len(labels["z"]) % 2 else 30)))
         labels["text"].append(f"{top.block.name}<br>{shape}")
     traces.append(
         {
@@ -287,7 +288,7 @@ def _connections(placed: list[list[Placed]]) -> list[dict[str, Any]]:
                 start = (source.x + source.dx, source.centre[1], source.centre[2])
                 end = (target.x, target.centre[1], target.centre[2])
                 for axis, a, b in zip("xyz", start, end, strict=True):
-                    bucket[axis] += [round(a, 1), round(b, 1), None]
+                    bucket[axis] += [_num(a), _num(b), None]
     return [
         {
             "type": "scatter3d",
@@ -325,13 +326,11 @@ def _kernels(placed: list[list[Placed]]) -> list[dict[str, Any]]:
         k_box = _box(
             source.x + source.dx - kdx, source.y + 2, source.z + source.dz - kh - 2, kdx, kw, kh
         )
-        for a, b in _EDGES:
-            for axis in "xyz":
-                kernels[axis] += [k_box[axis][a], k_box[axis][b], None]
+        _wireframe(k_box, kernels)
         point = (target.x + 0.5, target.y + 2 + 0.5, target.z + target.dz - 2.5)
         for corner in (5, 6, 1, 2):
             for axis, value in zip("xyz", point, strict=True):
-                rays[axis] += [k_box[axis][corner], round(value, 1), None]
+                rays[axis] += [k_box[axis][corner], _num(value), None]
     return [
         {
             "type": "scatter3d",
@@ -354,26 +353,44 @@ def _kernels(placed: list[list[Placed]]) -> list[dict[str, Any]]:
     ]
 
 
-def _xs(traces: list[dict[str, Any]]) -> list[Any]:
-    return [t["x"] for t in traces]
+def depth_map(source: list[list[Placed]], target: list[list[Placed]]) -> list[list[float | int]]:
+    """Where each column's extent along the network axis goes when the depth scale changes.
+
+    One ``[from_start, from_end, to_start, to_end]`` per column, in order. Every x coordinate of
+    the figure lies in a column or in a gap between columns; the site script maps it linearly
+    within a column and shifts it in a gap, which turns the drawn (compressed) figure into the
+    proportional one without writing every x array twice.
+    """
+    found: list[list[float | int]] = []
+    for before, after in zip(source, target, strict=True):
+        start, end = before[0].x, before[0].x + max(p.dx for p in before)
+        new_start, new_end = after[0].x, after[0].x + max(p.dx for p in after)
+        found.append([_num(start), _num(end), _num(new_start), _num(new_end)])
+    return found
 
 
 def network_figure(analysis: Analysis) -> dict[str, Any]:
-    """The 3D view of one architecture, with depth and camera controls."""
+    """The 3D view of one architecture, with depth and camera controls.
+
+    The depth buttons restyle every trace's x. Their arguments are written for the site script
+    (``assets/figures.js``), which fills them in before drawing: ``"@data.x"`` stands for the
+    traces' own x arrays, and ``"@map"`` for a :func:`depth_map` to pass them through.
+    """
     columns = blocks(analysis)
-    proportional = _traces(layout(columns, compressed=False), analysis.name)
-    compressed = _traces(layout(columns, compressed=True), analysis.name)
+    compressed_layout = layout(columns, compressed=True)
+    compressed = _traces(compressed_layout, analysis.name)
     depth_buttons = [
         {
             "label": "Channels: proportional",
             "method": "restyle",
-            "args": [{"x": _xs(proportional)}],
+            "args": [
+                {
+                    "x": "@data.x",
+                    "@map": depth_map(compressed_layout, layout(columns, compressed=False)),
+                }
+            ],
         },
-        {
-            "label": "Channels: compressed (log)",
-            "method": "restyle",
-            "args": [{"x": _xs(compressed)}],
-        },
+        {"label": "Channels: compressed (log)", "method": "restyle", "args": [{"x": "@data.x"}]},
     ]
     camera_buttons = [
         {"label": label, "method": "relayout", "args": [{"scene.camera": camera}]}
@@ -420,6 +437,7 @@ def network_figure(analysis: Analysis) -> dict[str, Any]:
                 },
             ],
             "hoverlabel": {"align": "left"},
+            "template": {"data": {"mesh3d": [BOX_STYLE]}},
         },
     }
 

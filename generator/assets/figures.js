@@ -35,8 +35,12 @@
   function hasWebGL() {
     try {
       var canvas = document.createElement("canvas");
-      return !!(window.WebGLRenderingContext &&
-        (canvas.getContext("webgl") || canvas.getContext("experimental-webgl")));
+      var gl = window.WebGLRenderingContext &&
+        (canvas.getContext("webgl") || canvas.getContext("experimental-webgl"));
+      // Give the probe's context back at once: browsers allow a page only a few.
+      var lose = gl && gl.getExtension("WEBGL_lose_context");
+      if (lose) lose.loseContext();
+      return !!gl;
     } catch (e) {
       return false;
     }
@@ -60,6 +64,53 @@
       if (kind !== "3d") update[axis + ".gridcolor"] = c.grid;
     });
     return update;
+  }
+
+  // Sets "a.b.c" paths (as Plotly.relayout takes them) in a layout object before the first draw.
+  function applyUpdate(layout, update) {
+    Object.keys(update).forEach(function (path) {
+      var keys = path.split(".");
+      var target = layout;
+      keys.slice(0, -1).forEach(function (key) {
+        if (typeof target[key] !== "object" || target[key] === null) target[key] = {};
+        target = target[key];
+      });
+      target[keys[keys.length - 1]] = update[path];
+    });
+    return layout;
+  }
+
+  // x through a depth map: [from_start, from_end, to_start, to_end] per column, in order;
+  // linear within a column, shifted in the gaps between columns (see generator/figures.py).
+  function depthMapper(columns) {
+    return function (x) {
+      if (typeof x !== "number") return x;
+      var shift = columns[0][2] - columns[0][0];
+      for (var i = 0; i < columns.length; i++) {
+        var c = columns[i];
+        if (x < c[0]) break;
+        if (x <= c[1]) {
+          return c[1] > c[0] ? c[2] + (x - c[0]) * (c[3] - c[2]) / (c[1] - c[0]) : c[2];
+        }
+        shift = c[3] - c[1];
+      }
+      return x + shift;
+    };
+  }
+
+  // The depth buttons' arguments are written once (see generator/figures.py): "@data.x" stands
+  // for the traces' own x arrays and "@map" for a depth map to pass them through.
+  function expandButtons(spec) {
+    ((spec.layout && spec.layout.updatemenus) || []).forEach(function (menu) {
+      (menu.buttons || []).forEach(function (button) {
+        var update = button.args && button.args[0];
+        if (!update || update.x !== "@data.x") return;
+        var map = update["@map"] ? depthMapper(update["@map"]) : function (x) { return x; };
+        delete update["@map"];
+        update.x = spec.data.map(function (trace) { return (trace.x || []).map(map); });
+      });
+    });
+    return spec;
   }
 
   function status(figure, text) {
@@ -86,13 +137,13 @@
       }),
     ]).then(function (loaded) {
       var Plotly = loaded[0];
-      var spec = loaded[1];
+      var spec = expandButtons(loaded[1]);
       var plot = figure.querySelector(".arch-figure__plot");
-      return Plotly.newPlot(plot, spec.data, spec.layout, {
+      // Drawn once, in the page's colours: a relayout after newPlot would draw a 3D scene twice.
+      var layout = applyUpdate(spec.layout || {}, themeUpdate(figure.dataset.kind));
+      return Plotly.newPlot(plot, spec.data, layout, {
         responsive: true,
         displaylogo: false,
-      }).then(function () {
-        return Plotly.relayout(plot, themeUpdate(figure.dataset.kind));
       }).then(function () {
         drawn.push(figure);
         figure.dataset.state = "drawn";
@@ -117,6 +168,13 @@
       var plot = figure.querySelector(".arch-figure__plot");
       if (figure.isConnected && window.Plotly) window.Plotly.relayout(plot, themeUpdate(figure.dataset.kind));
     });
+  }
+
+  // Runs fn after the next frame is painted: the text first, then the figure machinery (a WebGL
+  // probe and plotly.js's 4.8 MB of script both hold the main thread).
+  function afterPaint(fn) {
+    if (!window.requestAnimationFrame) return setTimeout(fn, 0);
+    requestAnimationFrame(function () { setTimeout(fn, 0); });
   }
 
   function setUp() {
@@ -148,11 +206,13 @@
     attributeFilter: ["data-md-color-scheme"],
   });
 
+  function setUpAfterPaint() { afterPaint(setUp); }
+
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
+    window.document$.subscribe(setUpAfterPaint);
   } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUp);
+    document.addEventListener("DOMContentLoaded", setUpAfterPaint);
   } else {
-    setUp();
+    setUpAfterPaint();
   }
 })();
