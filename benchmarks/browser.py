@@ -186,12 +186,22 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
-def measure(browser: Any, urls: dict[str, str], rounds: int, settle: float = SETTLE_S) -> Timings:
+def measure(
+    browser: Any,
+    urls: dict[str, str],
+    rounds: int,
+    text_rounds: int = 0,
+    settle: float = SETTLE_S,
+) -> Timings:
     """``rounds`` loads of each page in ``urls`` (keys ``site``, ``plain``, ``standalone``).
 
     One warm-up round (not counted) first; then the order rotates from round to round so that no
     page always goes first. Between loads, ``settle`` seconds let the browser finish tearing down
     the last page (a closed WebGL page keeps the GPU process busy for a moment).
+
+    First paints vary by a few hundred milliseconds from load to load, so ``text_rounds`` more
+    loads of the two pages with text (``site`` and ``plain``) add text times only: each ends once
+    the text is painted, without waiting for the figure.
     """
     timings = Timings()
     kinds = list(urls)
@@ -202,4 +212,10 @@ def measure(browser: Any, urls: dict[str, str], rounds: int, settle: float = SET
             found = load(browser, urls[kind], figure=kind != "plain", text=kind != "standalone")
             if round_:
                 timings.add(kind, found)
+    texts = [kind for kind in kinds if kind != "standalone"]
+    for round_ in range(text_rounds):
+        for kind in texts if round_ % 2 == 0 else texts[::-1]:
+            time.sleep(settle)
+            found = load(browser, urls[kind], figure=False, text=True)
+            timings.add(kind, {name: found[name] for name in ("text", "fcp") if name in found})
     return timings
