@@ -16,10 +16,19 @@ from fractions import Fraction
 from markupsafe import Markup
 
 from generator import pages, rules
-from generator.engine import GeometryError, analyse
+from generator.engine import GeometryError, window_axes
 from generator.pages import _ENV
 from generator.results import Analysis, Axis, LayerResult
-from generator.spec import MAX_SPATIAL, Rounding
+from generator.spec import (
+    MAX_SPATIAL,
+    AdaptivePool,
+    Conv,
+    Flatten,
+    FullyConnected,
+    Layer,
+    Pool,
+    Rounding,
+)
 
 #: Where the page lives in the docs tree.
 PAGE = "arithmetic.md"
@@ -419,20 +428,29 @@ class Sweep:
     network_sizes: tuple[int, ...]
 
 
-def _resized(analysis: Analysis, size: int, layers: int | None = None) -> Analysis | None:
-    """The analysis of the same network on a ``size``×``size`` input; ``None`` if impossible."""
-    spec = analysis.spec
-    update: dict[str, object] = {"input": (spec.input[0], size, size)}
-    if layers is not None:
-        update["layers"] = spec.layers[:layers]
-    try:
-        return analyse(analysis.name, spec.model_copy(update=update))
-    except GeometryError:
-        return None
+def _tiles(
+    layers: Sequence[Layer], size: int, check_from: int = 0, stop: int | None = None
+) -> bool:
+    """Whether the windowed layers from ``check_from`` on tile a ``size``×``size`` input exactly.
 
-
-def _tiles(results: Sequence[LayerResult]) -> bool:
-    return all(axis.is_exact for r in results if r.axes is not None for axis in r.axes)
+    Only the spatial sizes are followed (channels cannot change whether a window fits), so a
+    sweep costs a few rule evaluations per size rather than a whole analysis.
+    """
+    height = width = size
+    for index, layer in enumerate(layers[:stop]):
+        if isinstance(layer, Conv | Pool):
+            try:
+                axes = window_axes(layer, (height, width))
+            except GeometryError:
+                return False
+            if index >= check_from and not all(axis.is_exact for axis in axes):
+                return False
+            height, width = axes[0].output, axes[1].output
+        elif isinstance(layer, AdaptivePool):
+            height, width = layer.output
+        elif isinstance(layer, Flatten | FullyConnected):
+            break
+    return True
 
 
 def conv_tiles(analysis: Analysis, size: int) -> bool:
@@ -440,14 +458,12 @@ def conv_tiles(analysis: Analysis, size: int) -> bool:
     conv = pages.first_conv(analysis)
     if conv is None:
         return False
-    resized = _resized(analysis, size, conv.index + 1)
-    return resized is not None and _tiles(resized.layers[conv.index :])
+    return _tiles(analysis.spec.layers, size, check_from=conv.index, stop=conv.index + 1)
 
 
 def network_tiles(analysis: Analysis, size: int) -> bool:
     """Whether every windowed layer (conv and pooling) tiles exactly on a ``size``×``size`` input."""
-    resized = _resized(analysis, size)
-    return resized is not None and _tiles(resized.layers)
+    return _tiles(analysis.spec.layers, size)
 
 
 def sweep(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Sweep | None:

@@ -167,9 +167,20 @@ def _sides(
     return layer.padding
 
 
+def window_axes(layer: Conv | Pool, size: tuple[int, int]) -> tuple[Axis, Axis]:
+    """How ``layer``'s window crosses a ``size`` (height, width) input; spatial work only.
+
+    Raises :class:`GeometryError` when the window does not fit. Used to sweep input sizes without
+    running whole analyses.
+    """
+    stride = layer.stride if isinstance(layer, Conv) else (layer.stride or layer.kernel)
+    return _axes(layer, size, stride, layer.rounding)
+
+
 def _axes(
     layer: Conv | Pool, size: tuple[int, int], stride: tuple[int, int], rounding: Rounding
 ) -> tuple[Axis, Axis]:
+
     effective = tuple(
         rules.effective_kernel(k, d) for k, d in zip(layer.kernel, layer.dilation, strict=True)
     )
