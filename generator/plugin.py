@@ -28,6 +28,9 @@ from generator.results import Analysis
 
 log = logging.getLogger("mkdocs.plugins.architectures")
 PLOTLY = "assets/javascripts/plotly.min.js"
+#: Past this many architectures the sidebar lists only their index page.
+NAV_LIMIT = 50
+
 ASSETS = resources.files("generator") / "assets"
 #: Template overrides of the Material theme (an escaped page title).
 THEME = resources.files("generator") / "theme"
@@ -106,12 +109,32 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the generated pages in reading order: the question first, reference pages after."""
         nav.items.sort(key=lambda item: pages.nav_rank(_src_uri(item)))
+        # Material writes the whole sidebar into every page: past NAV_LIMIT architectures that
+        # would make every page (and the build) grow with the site, so the sidebar keeps only
+        # the Architectures index, which lists them all.
+        index = f"{pages.ARCHITECTURES}/index.md"
+        for item in nav.items:
+            if (
+                isinstance(item, Section)
+                and _src_uri(item) == index
+                and len(item.children) > NAV_LIMIT
+            ):
+                item.children = [
+                    child
+                    for child in item.children
+                    if isinstance(child, Page) and child.file.src_uri == index
+                ]
         return nav
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-
         for path, content in site.site_files(self.analyses).items():
-            files.append(File.generated(config, path, content=content))
+            # Data files as UTF-8 bytes: their text holds '→' or '−', which Python would keep at
+            # two bytes a character until the build ends.
+            data = content if path.endswith(".md") else content.encode("utf-8")
+            files.append(File.generated(config, path, content=data))
+        # Everything the pages need is in them now; the analyses need not live through the build.
+        self.analyses = []
+
         for path, content in site_assets().items():
             files.append(File.generated(config, path, content=content))
         # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generator import arithmetic, contributing, export, figures, pages, schema, snippet
+from generator import arithmetic, audit, contributing, export, figures, pages, schema, snippet
 from generator.results import Analysis
 
 
@@ -17,7 +17,13 @@ def _json(data: Any) -> str:
 
 def site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
     """Markdown pages and data files, keyed by their path in the docs tree."""
+    with audit.remembered():
+        return _site_files(analyses)
+
+
+def _site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
     files = pages.site_pages(analyses)
+
     for analysis in analyses:
         files[pages.data_path(analysis.name, "figure.json")] = _json(
             figures.network_figure(analysis)
