@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import Watched, browser, serve_built, wait_drawn, watched
+from tests.browser_support import Watched, browser, serve_built, sync_api, wait_drawn, watched
 from tests.test_hostile_spec import NAME, SHOWN, TITLE, collapse, write_project
 
 __all__ = ["browser", "watched"]  # fixtures used by name
@@ -90,10 +90,20 @@ def test_search_results_show_hostile_text_as_text(watched: Watched, hostile_serv
     page.goto(hostile_server + f"architectures/{NAME}/")
     search = page.locator("input.md-search__input")
     search.click()
-    # Material's search splits words at white space: "onerror=alert(3)>" starts with "onerror".
-    search.fill("onerror")
     results = page.locator(".md-search-result__item")
-    results.first.wait_for(timeout=60_000)
+    # Material's search worker builds its index after the page loads; on a busy machine a query
+    # typed before that may stay unanswered, so type it again until results come.
+    for _attempt in range(12):
+        # Search splits words at white space: "onerror=alert(3)>" starts with "onerror".
+        search.fill("")
+        search.fill("onerror")
+        try:
+            results.first.wait_for(timeout=10_000)
+            break
+        except sync_api.TimeoutError:
+            continue
+    results.first.wait_for(timeout=10_000)
+
     found = page.locator(".md-search-result")
     assert "<img src=x onerror=alert(3)>" in collapse(found.inner_text())
     assert found.locator("script, img, iframe, object, embed, style").count() == 0
