@@ -91,12 +91,14 @@ def test_search_results_show_hostile_text_as_text(watched: Watched, hostile_serv
     search = page.locator("input.md-search__input")
     search.click()
     results = page.locator(".md-search-result__item")
-    # Material's search worker builds its index after the page loads; on a busy machine a query
-    # typed before that may stay unanswered, so type it again until results come.
-    for _attempt in range(12):
+    # Typed key by key, as a reader does: Material's search reacts to key events, not to a value
+    # set at once. Its worker builds the index after the page loads; on a busy machine a query
+    # typed before that may stay unanswered, so it is typed again until results come.
+    for _attempt in range(6):
+        search.press("Control+a")
+        search.press("Backspace")
         # Search splits words at white space: "onerror=alert(3)>" starts with "onerror".
-        search.fill("")
-        search.fill("onerror")
+        search.press_sequentially("onerror", delay=30)
         try:
             results.first.wait_for(timeout=10_000)
             break
