@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -18,19 +17,13 @@ import pytest
 from generator.hypotheses import Family, Hypothesis, explain, plain_value
 from generator.results import Analysis
 from generator.spec import Quantity
-from tests.conftest import ROOT
+from tests.conftest import run_cli
 
 PAPER = "alexnet-2012"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    return run_cli(*args)
 
 
 def explain_json(*args: str) -> dict[str, Any]:
