@@ -5,23 +5,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from generator import contributing, schema
-from tests.conftest import ROOT, SPECS, build
+from tests.conftest import ROOT, SPECS, build, run_cli
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd)
 
 
 @pytest.fixture
