@@ -18,8 +18,11 @@ from typing import Any
 
 import yaml
 
-from generator import audit, loader, plugin, site
-from generator.plugin import PLOTLY, plotly_source, site_assets
+from generator.analysis import audit
+from generator.edges import plugin
+from generator.edges.plugin import PLOTLY, plotly_source, site_assets
+from generator.load import loader
+from generator.render import site
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "docs" / "architectures"

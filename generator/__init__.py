@@ -1,5 +1,13 @@
 """Exact layer arithmetic for AlexNet and its variants, published as a MkDocs site.
 
-The package is a pure core (``spec`` → ``loader`` → ``engine`` → ``audit`` → ``pages``) with two
-thin edges: the MkDocs plugin (``plugin``) and the command line (``cli``).
+The sub-packages are the stages of one pipeline; each imports only the ones listed before it
+(``tests/test_layering.py`` holds them to it):
+
+- ``spec``: the declared format (typed, frozen models), its JSON Schema, the located error type;
+- ``core``: one entry per layer kind, one function per formula, the engine over a spec's layers;
+- ``load``: reading spec files into validated specs and analyses, every mistake located;
+- ``analysis``: audits, readings, the hypothesis finder, lineage, sweeps, and the site model
+  that holds them all, computed once per build;
+- ``render``: Markdown pages, figures, the PyTorch script and the exports, read off the site model;
+- ``edges``: the MkDocs plugin and the command line, the only code that talks to MkDocs or a terminal.
 """

@@ -1,5 +1,5 @@
 """``python -m generator``: the command line."""
 
-from generator.cli import main
+from generator.edges.cli import main
 
 main()

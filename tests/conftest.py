@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import loader
-from generator.results import Analysis
+from generator.core.results import Analysis
+from generator.load import loader
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECS = ROOT / "docs" / "architectures"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from generator.audit import Verdict, audit
-from generator.results import Analysis
+from generator.analysis.audit import Verdict, audit
+from generator.core.results import Analysis
 
 
 def test_conv1_is_96_by_55_by_55(analyses: dict[str, Analysis]) -> None:

@@ -9,8 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import arithmetic, formatting, rules
-from generator.arithmetic import (
+from generator.core import formatting, rules
+from generator.core.results import Analysis
+from generator.render import arithmetic
+from generator.render.arithmetic import (
     MAX_VALUE,
     NO_OUTPUT,
     NOTHING,
@@ -21,8 +23,7 @@ from generator.arithmetic import (
     calculator_rows,
     exact_text,
 )
-from generator.results import Analysis
-from generator.spec import Rounding
+from generator.spec.models import Rounding
 
 # (n, k, s, p_before, p_after, d) → floor, ceil, ceil_unclipped, tf_valid, tf_same, worked by hand.
 CASES = {

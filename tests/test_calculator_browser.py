@@ -1,6 +1,6 @@
 """The calculator of the convolution arithmetic page, typed into in a real browser.
 
-Every result the page's script shows is compared to :func:`generator.arithmetic.calculate_text`,
+Every result the page's script shows is compared to :func:`generator.render.arithmetic.calculate_text`,
 its Python twin, on a few hundred seeded random configurations, impossible ones included. The
 browser, the served site and the console-watching page are the shared ones of
 ``tests/browser_support.py`` (importing it skips this module too when chromium or Playwright is
@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generator.arithmetic import FIELDS, MAX_VALUE, calculate_text
+from generator.render.arithmetic import FIELDS, MAX_VALUE, calculate_text
 from tests.browser_support import Watched, browser, server, watched
 
 __all__ = ["browser", "server", "watched"]  # fixtures used by name

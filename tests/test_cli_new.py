@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import contributing, schema
+from generator.render import contributing
+from generator.spec import schema
 from tests.conftest import ROOT, SPECS, build, run_cli
 
 

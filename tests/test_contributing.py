@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from generator import contributing, schema
-from generator.spec import LAYER_MODELS, Quantity, Rounding
+from generator.render import contributing
+from generator.spec import schema
+from generator.spec.models import LAYER_MODELS, Quantity, Rounding
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import loader
-from generator.errors import SpecError
+from generator.load import loader
+from generator.spec.errors import SpecError
 
 
 def problems(path: Path) -> list[str]:

@@ -29,11 +29,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from generator import export, loader
-from generator.cli import main
-from generator.errors import SpecError
-from generator.results import Analysis
-from generator.spec import LAYER_MODELS, MAX_SIZE, MAX_SPATIAL, Source, Spec, Stated
+from generator.core.results import Analysis
+from generator.edges.cli import main
+from generator.load import loader
+from generator.render import export
+from generator.spec.errors import SpecError
+from generator.spec.models import LAYER_MODELS, MAX_SIZE, MAX_SPATIAL, Source, Spec, Stated
 from tests.conftest import ROOT, SHIPPED, SPECS
 
 FUZZED = "fuzzed"

@@ -27,7 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 
-from generator import loader, markup
+from generator.load import loader
+from generator.render import markup
 from tests.conftest import ROOT, SPECS, build
 
 NAME = "hostile"
@@ -311,7 +312,7 @@ def test_the_exports_carry_the_text_as_data(site: Path) -> None:
             assert line.startswith("#"), line
 
 
-# --- generator.markup on its own: any text, rendered as the site renders it -----------------
+# --- generator.render.markup on its own: any text, rendered as the site renders it -----------------
 
 TOKENS = [
     *"<>&\"'`[](){}!#*_-=+|\\:;/.?~^$%@ \n\tab1",

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from generator.hypotheses import Family, Hypothesis, explain, plain_value
-from generator.results import Analysis
-from generator.spec import Quantity
+from generator.analysis.hypotheses import Family, Hypothesis, explain, plain_value
+from generator.core.results import Analysis
+from generator.spec.models import Quantity
 from tests.conftest import run_cli
 
 PAPER = "alexnet-2012"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.results import Analysis
+from generator.core.results import Analysis
 from tests.conftest import SHIPPED
 
 

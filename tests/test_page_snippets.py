@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from generator import pages
-from generator.results import Analysis
+from generator.core.results import Analysis
+from generator.render import pages
 from tests.conftest import SHIPPED
 from tests.requirements import require
 

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
-from generator import lineage, pages, readings
-from generator.results import Analysis
+from generator.analysis import lineage, readings
+from generator.core.results import Analysis
+from generator.render import pages
 
 
 @pytest.fixture(scope="module")

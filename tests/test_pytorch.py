@@ -1,6 +1,6 @@
 """Every number the engine computes, checked against PyTorch running the layers it describes.
 
-The PyTorch script on each page (:func:`generator.snippet.pytorch_snippet`) is the model: the
+The PyTorch script on each page (:func:`generator.render.snippet.pytorch_snippet`) is the model: the
 tests execute it, run a zero image through its layers one by one, and compare each layer's output
 shape, parameters and multiply-accumulates with the engine's (MACs worked out here from the torch
 modules' own attributes, not from the engine's formulas). They also run each script as a
@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import snippet
-from generator.engine import GeometryError, analyse
-from generator.results import Analysis, LayerResult
-from generator.snippet import pytorch_snippet
-from generator.spec import LAYER_MODELS, Spec
+from generator.core.engine import GeometryError, analyse
+from generator.core.results import Analysis, LayerResult
+from generator.render import snippet
+from generator.render.snippet import pytorch_snippet
+from generator.spec.models import LAYER_MODELS, Spec
 from tests.conftest import SHIPPED
 from tests.requirements import require
 

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from generator import rules
-from generator.engine import GeometryError, analyse
-from generator.spec import Rounding, Spec
+from generator.core import rules
+from generator.core.engine import GeometryError, analyse
+from generator.spec.models import Rounding, Spec
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from generator import loader, schema
-from generator.spec import Spec
+from generator.load import loader
+from generator.spec import models, schema
+from generator.spec.models import Spec
 from tests.conftest import ROOT, SHIPPED, SPECS
 from tests.requirements import require
 
@@ -238,8 +239,8 @@ def test_a_malformed_variant_is_rejected(validator: Any, data: dict[str, Any]) -
 
 
 def test_the_override_keys_are_the_loaders(spec_schema: dict[str, Any]) -> None:
-    assert set(schema.Overrides.model_fields) == set(loader.OVERRIDE_KEYS)
-    assert set(loader.OVERRIDE_KEYS) <= set(spec_schema["properties"])
+    assert set(models.Overrides.model_fields) == set(models.OVERRIDE_KEYS)
+    assert set(models.OVERRIDE_KEYS) <= set(spec_schema["properties"])
 
 
 def fields(spec_schema: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -292,7 +293,7 @@ def test_descriptions_are_markdown_not_restructured_text(spec_schema: dict[str, 
 def test_the_schema_command_prints_the_committed_file(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from generator.cli import main
+    from generator.edges.cli import main
 
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0, result.output

@@ -1,9 +1,9 @@
 """The engine's output sizes against PyTorch and ONNX over thousands of random layers.
 
 Each property builds a one-layer spec with :meth:`Spec.model_validate`, runs
-:func:`generator.engine.analyse`, and compares with what the framework computes for the same layer
+:func:`generator.core.engine.analyse`, and compares with what the framework computes for the same layer
 on a tiny zero tensor (PyTorch) or by shape inference (ONNX): the same output shape when both
-accept the layer, and a :class:`~generator.engine.GeometryError` wherever PyTorch raises.
+accept the layer, and a :class:`~generator.core.engine.GeometryError` wherever PyTorch raises.
 
 Where the frameworks' rules differ (the engine follows PyTorch's, and names the others'):
 
@@ -36,9 +36,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import rules
-from generator.engine import GeometryError, analyse
-from generator.spec import Rounding, Spec
+from generator.core import rules
+from generator.core.engine import GeometryError, analyse
+from generator.spec.models import Rounding, Spec
 from tests.requirements import require
 
 torch = require("torch", "pip install torch==2.13.0")

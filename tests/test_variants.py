@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from generator import engine, loader, rules
-from generator.audit import Verdict, audit
-from generator.errors import SpecError
-from generator.results import Analysis
-from generator.spec import Rounding
+from generator.analysis.audit import Verdict, audit
+from generator.core import engine, rules
+from generator.core.results import Analysis
+from generator.load import loader
+from generator.spec.errors import SpecError
+from generator.spec.models import Rounding
 from tests.conftest import SPECS
 
 #: The conv and pooling layers whose map sizes the sources print, in network order.

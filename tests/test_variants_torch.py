@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.results import Analysis
+from generator.core.results import Analysis
 from tests.requirements import require
 
 torch = require("torch", "pip install torch==2.13.0")

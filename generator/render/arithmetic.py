@@ -15,11 +15,12 @@ from fractions import Fraction
 
 from markupsafe import Markup
 
-from generator import pages, rules
-from generator.engine import GeometryError, window_axes
-from generator.pages import _ENV
-from generator.results import Analysis, Axis, LayerResult
-from generator.spec import (
+from generator.core import rules
+from generator.core.engine import GeometryError, window_axes
+from generator.core.results import Analysis, Axis, LayerResult
+from generator.render import pages
+from generator.render.pages import _ENV
+from generator.spec.models import (
     MAX_SPATIAL,
     AdaptivePool,
     Conv,
@@ -333,7 +334,7 @@ class FrameworkRule:
 
 
 def framework_rules(ex: Example) -> list[FrameworkRule]:
-    """Each framework's rule, worked on one example's numbers by :mod:`generator.rules`."""
+    """Each framework's rule, worked on one example's numbers by :mod:`generator.core.rules`."""
     x = ex.x
     floor = f"⌊{x}⌋ = {ex.out('floor')}"
     start = ex.last_start("ceil")

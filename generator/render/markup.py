@@ -2,7 +2,7 @@
 
 Spec files are contributions; a title or quote may contain ``<script>``, raw HTML, attribute
 lists or ``javascript:`` links. Templates pass every value through :func:`inline` or
-:func:`block` by default (see :mod:`generator.pages`); only values the generator built itself are
+:func:`block` by default (see :mod:`generator.render.pages`); only values the generator built itself are
 marked safe.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.spec import Layer, Quantity, Rounding, Spec
+from generator.spec.models import Layer, Quantity, Rounding, Spec
 
 #: ``(C, H, W)`` for an image-like volume, ``(N,)`` for a vector.
 Shape = tuple[int, ...]

@@ -2,13 +2,12 @@
 
 Loading is three steps: parse YAML into a located tree, resolve ``extends`` by merging trees (so
 an inherited value keeps pointing at the file that wrote it), then validate the plain data against
-:mod:`generator.spec` and translate each validation error into ``path:line: layer: field: message``.
+:mod:`generator.spec.models` and translate each validation error into ``path:line: layer: field: message``.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,16 +15,20 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator import engine
-from generator.errors import Location, Problem, SpecError
-from generator.results import Analysis
-from generator.spec import LAYER_MODELS, Source, Spec, Stated
-from generator.yaml_nodes import Node, locate, parse, to_plain
+from generator.core import engine
+from generator.core.results import Analysis
+from generator.load.yaml_nodes import Node, locate, parse, to_plain
+from generator.spec.errors import Location, Problem, SpecError
+from generator.spec.models import (
+    LAYER_MODELS,
+    OVERRIDE_KEYS,
+    SPEC_NAME,
+    Source,
+    Spec,
+    Stated,
+)
 
 SUFFIX = ".yml"
-SPEC_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-#: Keys only a spec that extends another may use; they describe changes to the parent's layers.
-OVERRIDE_KEYS = ("extends", "change", "remove", "insert")
 #: Every field name the format knows, for "did you mean" suggestions.
 KNOWN_FIELDS = sorted(
     {

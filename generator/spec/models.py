@@ -2,15 +2,17 @@
 
 These models are the single definition of the spec format. The loader validates files against
 them and the JSON Schema published with the site is generated from them, so the two cannot drift.
-Nothing here computes a shape: that is :mod:`generator.engine`'s job.
+Nothing here computes a shape: that is :mod:`generator.core.engine`'s job.
 """
 
 from __future__ import annotations
 
+import re
 from enum import Enum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool
+from pydantic.json_schema import SkipJsonSchema
 
 #: Sizes beyond this describe no real network; refusing them keeps arithmetic and pages sane.
 MAX_SIZE = 1_000_000
@@ -18,6 +20,8 @@ MAX_SIZE = 1_000_000
 MAX_SPATIAL = 100_000
 
 NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$"
+#: A spec's name: its file name without ``.yml``, and its page's URL.
+SPEC_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
 class Model(BaseModel):
@@ -364,3 +368,52 @@ class Spec(Model):
         default=None, examples=["**What is not verified.** The paper gives no padding."]
     )
     """Further remarks, shown at the end of the page (Markdown, no HTML)."""
+
+
+# --- variants: what a spec that ``extends`` another may say -----------------------------------
+
+SpecName = Annotated[str, Field(pattern=SPEC_NAME.pattern)]
+
+
+class Insert(Model):
+    """New layers placed next to a layer of the parent: give ``after`` or ``before``, not both."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": ["after"]}, {"required": ["before"]}]}
+    )
+
+    after: LayerName | SkipJsonSchema[None] = Field(default=None, examples=["pool1"])
+    """The parent's layer the new layers follow."""
+    before: LayerName | SkipJsonSchema[None] = Field(default=None, examples=["conv2"])
+    """The parent's layer the new layers precede."""
+    layers: tuple[Layer, ...] = Field(
+        examples=[[{"name": "norm1", "kind": "lrn", "size": 5, "k": 2.0}]]
+    )
+    """The new layers in order, each written in full as in ``layers``."""
+
+
+class Overrides(Model):
+    """The keys only a spec that extends another may use (:data:`OVERRIDE_KEYS`)."""
+
+    extends: SpecName = Field(examples=["bvlc-alexnet"])
+    """The spec this one is a variant of: a file name in the same folder, without ``.yml``. Every
+    field left out is the parent's, except ``stated``, which is never inherited; ``sources`` are
+    merged, and ``layers``, if given, replace the parent's. Then ``remove``, ``change`` and
+    ``insert`` apply, in that order."""
+    change: dict[LayerName, dict[str, Any]] | SkipJsonSchema[None] = Field(
+        default=None, examples=[{"conv1": {"stride": 2, "padding": 1}}]
+    )
+    """Fields to change in layers, by layer name; the fields not named keep their values."""
+    remove: tuple[LayerName, ...] | SkipJsonSchema[None] = Field(
+        default=None, examples=[["norm1", "norm2"]]
+    )
+    """Layers to drop, by name."""
+    insert: tuple[Insert, ...] | SkipJsonSchema[None] = Field(
+        default=None,
+        examples=[[{"after": "pool1", "layers": [{"name": "norm1", "kind": "lrn", "size": 5}]}]],
+    )
+    """New layers, each group placed after or before a named layer."""
+
+
+#: Keys only a spec that extends another may use; they describe changes to the parent's layers.
+OVERRIDE_KEYS: tuple[str, ...] = tuple(Overrides.model_fields)

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from generator import formatting
-from generator.results import Analysis, LayerResult
-from generator.spec import Conv
+from generator.core import formatting
+from generator.core.results import Analysis, LayerResult
+from generator.spec.models import Conv
 
 #: Layers drawn as boxes; the others (relu, lrn, dropout, flatten, softmax) keep their input's
 #: shape and are named in the hover text of the box before them.

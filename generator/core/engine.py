@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator import rules
-from generator.results import Analysis, Axis, LayerResult, Shape, Totals
-from generator.spec import (
+from generator.core import rules
+from generator.core.results import Analysis, Axis, LayerResult, Shape, Totals
+from generator.spec.models import (
     LRN,
     MAX_SPATIAL,
     Activation,
@@ -33,7 +33,7 @@ class GeometryError(Exception):
     """A layer that cannot be computed (kernel larger than its input, channels not divisible...).
 
     The engine knows layers and fields but not files; the loader turns this into a
-    :class:`~generator.errors.SpecError` with the file and line.
+    :class:`~generator.spec.errors.SpecError` with the file and line.
     """
 
     def __init__(self, layer: str, field: str, message: str) -> None:

@@ -1,7 +1,7 @@
 """Results, audits and figures turned into Markdown pages. Pure: returns text, writes nothing.
 
 Templates live in ``generator/templates``. Every value a template prints passes through
-:func:`generator.markup.inline` unless the generator marked it safe, so spec text can never add
+:func:`generator.render.markup.inline` unless the generator marked it safe, so spec text can never add
 HTML or script to a page (the default is to escape, not to trust).
 """
 
@@ -15,12 +15,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator import formatting, lineage, markup, readings, rules, snippet
-from generator.audit import Check, Verdict, audit
-from generator.errors import Problem
-from generator.hypotheses import Family
-from generator.results import Analysis, LayerResult
-from generator.spec import LRN, AdaptivePool, Conv, Dropout, Pool, Quantity, Rounding, Source
+from generator.analysis import lineage, readings
+from generator.analysis.audit import Check, Verdict, audit
+from generator.analysis.hypotheses import Family
+from generator.core import formatting, rules
+from generator.core.results import Analysis, LayerResult
+from generator.render import markup, snippet
+from generator.spec.errors import Problem
+from generator.spec.models import LRN, AdaptivePool, Conv, Dropout, Pool, Quantity, Rounding, Source
 
 ARCHITECTURES = "architectures"
 COMPARE_PAGE = "compare.md"
@@ -35,7 +37,7 @@ def _finalize(value: Any) -> Any:
 
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator", "templates"),
+        loader=jinja2.PackageLoader("generator.render", "templates"),
         finalize=_finalize,
         keep_trailing_newline=True,
         trim_blocks=True,

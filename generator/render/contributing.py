@@ -1,9 +1,9 @@
 """The contributing page and the starting spec of ``python -m generator new``, written from the schema.
 
-The reference part of the page walks :func:`generator.schema.spec_schema`, so it lists exactly the
+The reference part of the page walks :func:`generator.spec.schema.spec_schema`, so it lists exactly the
 fields the loader accepts, with their docstrings, defaults and examples. The walkthrough shows a
 worked example that is loaded and audited when the page is built, and real error messages: a few
-broken copies of it are written to a temporary folder and loaded with :func:`generator.loader.load`.
+broken copies of it are written to a temporary folder and loaded with :func:`generator.load.loader.load`.
 That temporary folder is the only thing this module writes.
 """
 
@@ -21,11 +21,14 @@ import yaml
 from markupsafe import Markup
 from pydantic import TypeAdapter
 
-from generator import audit, loader, markup, schema
-from generator.errors import Location, Problem, SpecError
-from generator.pages import _ENV, value_text
-from generator.results import Analysis
-from generator.spec import LAYER_MODELS, Layer, LayerBase, Quantity, Rounding
+from generator.analysis import audit
+from generator.core.results import Analysis
+from generator.load import loader
+from generator.render import markup
+from generator.render.pages import _ENV, value_text
+from generator.spec import models, schema
+from generator.spec.errors import Location, Problem, SpecError
+from generator.spec.models import LAYER_MODELS, Layer, LayerBase, Quantity, Rounding
 
 CONTRIBUTING_PAGE = "contributing.md"
 #: Where specs live, as a contributor types it.
@@ -140,8 +143,8 @@ def contributing_page() -> str:
 def reference(spec_schema: dict[str, Any]) -> list[Section]:
     """Every part of the format, in the order a spec is written, from the schema."""
     defs = spec_schema["$defs"]
-    top = {k: v for k, v in spec_schema["properties"].items() if k not in loader.OVERRIDE_KEYS}
-    overrides = {k: spec_schema["properties"][k] for k in loader.OVERRIDE_KEYS}
+    top = {k: v for k, v in spec_schema["properties"].items() if k not in models.OVERRIDE_KEYS}
+    overrides = {k: spec_schema["properties"][k] for k in models.OVERRIDE_KEYS}
     required = set(spec_schema["then"]["required"])
     sections = [
         Section(
@@ -170,7 +173,7 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
         Section(
             3,
             "variants",
-            Markup("Variants: ") + Markup(", ").join(code(key) for key in loader.OVERRIDE_KEYS),
+            Markup("Variants: ") + Markup(", ").join(code(key) for key in models.OVERRIDE_KEYS),
             describe(
                 "A spec that names another in `extends` is a variant of it and says only what "
                 "differs. `change` may give a layer any of the fields of the layer kinds above."
@@ -197,7 +200,7 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
 
 
 def layer_kinds() -> list[str]:
-    """Every layer ``kind``, in the order of :data:`generator.spec.LAYER_MODELS`."""
+    """Every layer ``kind``, in the order of :data:`generator.spec.models.LAYER_MODELS`."""
     return [kind for model in LAYER_MODELS for kind in _kinds(model)]
 
 
@@ -496,7 +499,7 @@ def _string(field: dict[str, Any]) -> str:
     pattern = field.get("pattern")
     if pattern is None:
         return "text"
-    if pattern == loader.SPEC_NAME.pattern:
+    if pattern == models.SPEC_NAME.pattern:
         return "a spec's file name without .yml"
     if pattern.startswith("^https?"):
         return "a web address"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator import engine
-from generator.results import Analysis, LayerResult
-from generator.spec import Conv, Layer, Pool, Rounding, Sides, Spec
+from generator.core import engine
+from generator.core.results import Analysis, LayerResult
+from generator.spec.models import Conv, Layer, Pool, Rounding, Sides, Spec
 
 
 @dataclass(frozen=True, slots=True)

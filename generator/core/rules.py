@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
-from generator.spec import Rounding
+from generator.spec.models import Rounding
 
 
 def effective_kernel(kernel: int, dilation: int) -> int:

@@ -12,11 +12,15 @@ from pathlib import Path
 
 import click
 
-from generator import contributing, export, formatting, hypotheses, loader, schema
-from generator.audit import Verdict, audit
-from generator.errors import Problem, SpecError
-from generator.results import Analysis
-from generator.spec import Quantity
+from generator.analysis import hypotheses
+from generator.analysis.audit import Verdict, audit
+from generator.core import formatting
+from generator.core.results import Analysis
+from generator.load import loader
+from generator.render import contributing, export
+from generator.spec import models, schema
+from generator.spec.errors import Problem, SpecError
+from generator.spec.models import Quantity
 
 DEFAULT_SPECS = Path("docs/architectures")
 
@@ -309,7 +313,7 @@ def _check_new_name(name: str) -> None:
             raise click.ClickException(
                 f"give the name without {suffix}: python -m generator new {stem}"
             )
-    if not loader.SPEC_NAME.match(name):
+    if not models.SPEC_NAME.match(name):
         raise click.ClickException(
             f"{name!r} cannot name a spec: it becomes the page address /architectures/NAME/, so "
             "use lower-case letters, digits, '-', '_' or '.', starting with a letter or a digit "

@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from generator.errors import Location, Problem, SpecError
+from generator.spec.errors import Location, Problem, SpecError
 
 # Aliases let a tiny file expand into an enormous tree ("billion laughs"); a spec never needs that.
 MAX_NODES = 50_000

@@ -7,9 +7,9 @@ import io
 from fractions import Fraction
 from typing import Any
 
-from generator.audit import Check, audit
-from generator.results import Analysis, LayerResult
-from generator.spec import Conv, Pool
+from generator.analysis.audit import Check, audit
+from generator.core.results import Analysis, LayerResult
+from generator.spec.models import Conv, Pool
 
 
 def fraction(value: Fraction) -> int | str:

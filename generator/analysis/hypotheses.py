@@ -29,9 +29,18 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from generator import engine
-from generator.results import Analysis, LayerResult, Shape, counted
-from generator.spec import AdaptivePool, Conv, FullyConnected, Pool, Quantity, Rounding, Sides, Spec
+from generator.core import engine
+from generator.core.results import Analysis, LayerResult, Shape, counted
+from generator.spec.models import (
+    AdaptivePool,
+    Conv,
+    FullyConnected,
+    Pool,
+    Quantity,
+    Rounding,
+    Sides,
+    Spec,
+)
 
 #: The pseudo-layer name of the network's input, as in stated numbers.
 INPUT = "input"

@@ -22,18 +22,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from generator import loader, pages, site
-from generator.errors import Problem, SpecError
-from generator.results import Analysis
+from generator.core.results import Analysis
+from generator.load import loader
+from generator.render import pages, site
+from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
 PLOTLY = "assets/javascripts/plotly.min.js"
 #: Past this many architectures the sidebar lists only their index page.
 NAV_LIMIT = 50
 
-ASSETS = resources.files("generator") / "assets"
+ASSETS = resources.files("generator.render") / "assets"
 #: Template overrides of the Material theme (an escaped page title).
-THEME = resources.files("generator") / "theme"
+THEME = resources.files("generator.render") / "theme"
 
 
 def site_assets() -> dict[str, str]:

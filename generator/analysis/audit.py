@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
-from generator import hypotheses
-from generator.hypotheses import Hypothesis
-from generator.results import Analysis, counted
-from generator.spec import Quantity, Source, Stated
+from generator.analysis import hypotheses
+from generator.analysis.hypotheses import Hypothesis
+from generator.core.results import Analysis, counted
+from generator.spec.models import Quantity, Source, Stated
 
 Value = int | tuple[int, ...]
 

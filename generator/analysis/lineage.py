@@ -10,8 +10,8 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from generator import formatting
-from generator.results import Analysis, LayerResult
+from generator.core import formatting
+from generator.core.results import Analysis, LayerResult
 
 #: Fields that name or describe a layer rather than define it.
 IGNORED = frozenset({"name", "note", "kind"})

@@ -1,11 +1,11 @@
-"""The JSON Schema of a spec file, generated from the models of :mod:`generator.spec`. Pure.
+"""The JSON Schema of a spec file, generated from the models of :mod:`generator.spec.models`. Pure.
 
 Editors check and complete spec files against it as they are typed (each shipped spec names it in
 its first line), the site publishes it, and the contributing page is written from it. Nothing in
 it is maintained by hand: descriptions are the models' docstrings, defaults and examples their
 fields'. What the models cannot say is added here, and only that: a file may ``extends`` another
 spec, and then it may leave out required fields and use ``change``, ``remove`` and ``insert``
-(see :func:`generator.loader._merge`); and each value of an enumeration has its own docstring.
+(see :func:`generator.load.loader._merge`); and each value of an enumeration has its own docstring.
 
 ``schema/spec.schema.json`` at the top of the repository is a copy, kept equal by a test:
 regenerate it with ``python -m generator schema > schema/spec.schema.json``.
@@ -21,18 +21,15 @@ import json
 import re
 import textwrap
 from enum import Enum
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import ConfigDict, Field
 from pydantic.json_schema import (
     GenerateJsonSchema,
     JsonSchemaValue,
-    SkipJsonSchema,
     models_json_schema,
 )
 
-from generator import loader
-from generator.spec import LAYER_MODELS, Layer, LayerName, Model, Quantity, Rounding, Spec
+from generator.spec.models import LAYER_MODELS, OVERRIDE_KEYS, Overrides, Quantity, Rounding, Spec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: A name, not an address: the site's address is set where it is published (``SITE_URL``).
@@ -51,48 +48,6 @@ def editor_line(schema_ref: str) -> str:
 #: The first line of a spec in ``docs/architectures/``, pointing at the committed schema.
 EDITOR_LINE = editor_line(f"../../{SCHEMA_PATH}")
 ENUMS: tuple[type[Enum], ...] = (Rounding, Quantity)
-
-SpecName = Annotated[str, Field(pattern=loader.SPEC_NAME.pattern)]
-
-
-class Insert(Model):
-    """New layers placed next to a layer of the parent: give ``after`` or ``before``, not both."""
-
-    model_config = ConfigDict(
-        json_schema_extra={"oneOf": [{"required": ["after"]}, {"required": ["before"]}]}
-    )
-
-    after: LayerName | SkipJsonSchema[None] = Field(default=None, examples=["pool1"])
-    """The parent's layer the new layers follow."""
-    before: LayerName | SkipJsonSchema[None] = Field(default=None, examples=["conv2"])
-    """The parent's layer the new layers precede."""
-    layers: tuple[Layer, ...] = Field(
-        examples=[[{"name": "norm1", "kind": "lrn", "size": 5, "k": 2.0}]]
-    )
-    """The new layers in order, each written in full as in ``layers``."""
-
-
-class Overrides(Model):
-    """The keys only a spec that extends another may use (:data:`generator.loader.OVERRIDE_KEYS`)."""
-
-    extends: SpecName = Field(examples=["bvlc-alexnet"])
-    """The spec this one is a variant of: a file name in the same folder, without ``.yml``. Every
-    field left out is the parent's, except ``stated``, which is never inherited; ``sources`` are
-    merged, and ``layers``, if given, replace the parent's. Then ``remove``, ``change`` and
-    ``insert`` apply, in that order."""
-    change: dict[LayerName, dict[str, Any]] | SkipJsonSchema[None] = Field(
-        default=None, examples=[{"conv1": {"stride": 2, "padding": 1}}]
-    )
-    """Fields to change in layers, by layer name; the fields not named keep their values."""
-    remove: tuple[LayerName, ...] | SkipJsonSchema[None] = Field(
-        default=None, examples=[["norm1", "norm2"]]
-    )
-    """Layers to drop, by name."""
-    insert: tuple[Insert, ...] | SkipJsonSchema[None] = Field(
-        default=None,
-        examples=[[{"after": "pool1", "layers": [{"name": "norm1", "kind": "lrn", "size": 5}]}]],
-    )
-    """New layers, each group placed after or before a named layer."""
 
 
 def spec_schema() -> dict[str, Any]:
@@ -116,7 +71,7 @@ def spec_schema() -> dict[str, Any]:
     change = overrides["properties"]["change"]["patternProperties"]
     for pattern in change:
         change[pattern] = {"$ref": "#/$defs/LayerChange"}
-    standalone_only = {key: False for key in loader.OVERRIDE_KEYS if key != "extends"}
+    standalone_only = {key: False for key in OVERRIDE_KEYS if key != "extends"}
     schema: dict[str, Any] = {
         "$schema": DRAFT,
         "$id": SCHEMA_ID,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from generator.results import Axis, LayerResult, Shape
-from generator.spec import Rounding
+from generator.core.results import Axis, LayerResult, Shape
+from generator.spec.models import Rounding
 
 #: Rounding rules in words, for tables and legends.
 RULE_NAMES = {

@@ -7,7 +7,7 @@ number on the page with the framework they use. ``tests/test_pytorch.py`` runs i
 spec and compares its output with the engine's.
 
 Where a spec uses a rule PyTorch lacks, the script reproduces it with explicit zero padding computed
-from the engine's :class:`~generator.results.Axis` values, and says so in a comment.
+from the engine's :class:`~generator.core.results.Axis` values, and says so in a comment.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from generator.results import Analysis, Axis, LayerResult
-from generator.spec import (
+from generator.core.results import Analysis, Axis, LayerResult
+from generator.spec.models import (
     LRN,
     Activation,
     AdaptivePool,

@@ -6,8 +6,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from generator import arithmetic, audit, contributing, export, figures, pages, schema, snippet
-from generator.results import Analysis
+from generator.analysis import audit
+from generator.core.results import Analysis
+from generator.render import arithmetic, contributing, export, figures, pages, snippet
+from generator.spec import schema
 
 
 def _json(data: Any) -> str:

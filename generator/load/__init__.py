@@ -1,0 +1,1 @@
+"""Reading spec files: located YAML, ``extends``, validation; every mistake a located problem."""
