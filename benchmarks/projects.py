@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from generator.analysis import audit
+from generator.analysis.model import build_site_model
 from generator.edges import plugin
 from generator.edges.plugin import PLOTLY, plotly_source, site_assets
 from generator.load import loader
@@ -209,8 +210,8 @@ def plain(folder: Path, source: Path) -> Path:
     """The same site as ``source`` (a generated project) with its pages written out as files."""
     docs = folder / "docs"
     shutil.copytree(source / "docs", docs)
-    analyses = loader.load_folder(docs / "architectures")
-    files = {**site.site_files(analyses), **site_assets()}
+    model = build_site_model(loader.load_folder(docs / "architectures"))
+    files = {**site.site_files(model), **site_assets()}
     for path, content in files.items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, build
+from tests.helpers import ROOT, build
 from tests.requirements import require, require_program
 
 CHROMIUM = require_program("chromium", "apt-get install chromium (Debian's package)")

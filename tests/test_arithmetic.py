@@ -9,20 +9,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.core import formatting, rules
-from generator.core.results import Analysis
-from generator.render import arithmetic
-from generator.render.arithmetic import (
+from generator.analysis import sweeps
+from generator.analysis.calculator import (
     MAX_VALUE,
     NO_OUTPUT,
     NOTHING,
     RULE_KEYS,
-    arithmetic_page,
     calculate,
     calculate_text,
     calculator_rows,
     exact_text,
 )
+from generator.analysis.model import build_site_model
+from generator.core import formatting, rules
+from generator.core.results import Analysis
+from generator.render import arithmetic
+from generator.render.arithmetic import arithmetic_page
 from generator.spec.models import Rounding
 
 # (n, k, s, p_before, p_after, d) → floor, ceil, ceil_unclipped, tf_valid, tf_same, worked by hand.
@@ -197,7 +199,7 @@ def test_rules_agree_with_their_definitions(values: tuple[int, int, int, int, in
 
 @pytest.fixture(scope="module")
 def page(analyses: dict[str, Analysis]) -> str:
-    return arithmetic_page(list(analyses.values()))
+    return arithmetic_page(build_site_model(list(analyses.values())))
 
 
 def _row(page: str, name: str) -> list[str]:
@@ -218,13 +220,13 @@ def test_the_sweep_lists_227_but_not_224_for_the_papers_conv1(page: str) -> None
 
 def test_sweep_sizes_are_those_the_engine_tiles(analyses: dict[str, Analysis]) -> None:
     paper = analyses["alexnet-2012"]
-    found = arithmetic.sweep(paper)
+    found = sweeps.sweep(paper)
     assert found is not None
     assert found.conv_sizes == tuple(range(203, 261, 4))
     assert 227 in found.network_sizes and 224 not in found.network_sizes
-    assert arithmetic.conv_tiles(paper, 227) and not arithmetic.conv_tiles(paper, 224)
+    assert sweeps.conv_tiles(paper, 227) and not sweeps.conv_tiles(paper, 224)
     # Too small for the network: a GeometryError is a size that does not tile, not a crash.
-    assert not arithmetic.network_tiles(paper, 20)
+    assert not sweeps.network_tiles(paper, 20)
 
 
 def test_every_framework_and_rule_is_named(page: str) -> None:
@@ -253,7 +255,7 @@ def test_the_calculator_starts_with_the_papers_conv1(page: str) -> None:
 def test_numbers_come_from_the_specs(analyses: dict[str, Analysis]) -> None:
     """Without the paper's spec the page still renders, with the paper's stated numbers."""
     others = [a for name, a in analyses.items() if name != "alexnet-2012"]
-    page = arithmetic_page(others)
+    page = arithmetic_page(build_site_model(others))
     assert "| [alexnet-2012](" not in page
     assert (
         'data-field="n" data-label="Input size n" data-min="1" data-max="100000" value="224"'

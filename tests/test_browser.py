@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser_support import Watched, artifacts, browser, server, wait_drawn, watched
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED
 from tests.requirements import require
 
 Image = require("PIL.Image", "pip install pillow")

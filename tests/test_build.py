@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, SHIPPED, SPECS, build
+from tests.helpers import ROOT, SHIPPED, build, copy_project
 
 
 @pytest.fixture(scope="module")
@@ -40,15 +39,8 @@ def test_the_site_asks_for_no_web_fonts(site: Path) -> None:
         assert "fonts.googleapis" not in page.read_text(encoding="utf-8"), page
 
 
-def copy_project(tmp_path: Path) -> Path:
-    project = tmp_path / "project"
-    shutil.copytree(SPECS, project / "docs" / "architectures")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    return project
-
-
 def test_a_bad_spec_stops_the_build_with_a_located_message(tmp_path: Path) -> None:
-    project = copy_project(tmp_path)
+    project = copy_project(tmp_path / "project")
     spec = project / "docs" / "architectures" / "alexnet-2012.yml"
     spec.write_text(
         spec.read_text(encoding="utf-8").replace("stride: 4", "stride: -4"), encoding="utf-8"

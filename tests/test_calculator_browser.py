@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from generator.render.arithmetic import FIELDS, MAX_VALUE, calculate_text
+from generator.analysis.calculator import FIELDS, MAX_VALUE, calculate_text
 from tests.browser_support import Watched, browser, server, watched
 
 __all__ = ["browser", "server", "watched"]  # fixtures used by name

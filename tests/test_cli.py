@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import run_cli
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args)
+from tests.helpers import run_cli
 
 
 def show_json(name: str) -> dict[str, Any]:
-    result = run("show", name, "--json")
+    result = run_cli("show", name, "--json")
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -36,20 +31,20 @@ def test_show_json_for_torchvision() -> None:
 
 
 def test_show_prints_a_table_with_the_formula() -> None:
-    result = run("show", "alexnet-2012")
+    result = run_cli("show", "alexnet-2012")
     assert result.returncode == 0
     assert "(224 − 11) / 4 + 1 = 54.25 → ⌈54.25⌉ = 55" in result.stdout
 
 
 def test_check_passes_on_the_shipped_specs() -> None:
-    result = run("check")
+    result = run_cli("check")
     assert result.returncode == 0, result.stderr
     assert "conv1 neurons: stated 253,440, computed 290,400 — explained (paper)" in result.stdout
 
 
 def test_check_fails_with_located_messages(write_spec: Callable[..., Path]) -> None:
     path = write_spec("- {name: conv1, kind: conv, out_channels: 8, kernel: 3, stride: -1}\n")
-    result = run("check", str(path))
+    result = run_cli("check", str(path))
     assert result.returncode == 1
     assert (
         f"{path}:7: layer 'conv1': field 'stride': must be greater than 0, got -1" in result.stderr
@@ -58,6 +53,6 @@ def test_check_fails_with_located_messages(write_spec: Callable[..., Path]) -> N
 
 
 def test_show_an_unknown_name() -> None:
-    result = run("show", "no-such-net")
+    result = run_cli("show", "no-such-net")
     assert result.returncode != 0
     assert "no such spec file" in result.stderr

@@ -3,46 +3,36 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from generator.analysis.model import build_site_model
 from generator.render import contributing
 from generator.spec import schema
-from tests.conftest import ROOT, SPECS, build, run_cli
-
-
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args, cwd=cwd)
+from tests.helpers import build, copy_project, run_cli
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the project's specs, schema and MkDocs configuration, as a contributor has them."""
-    root = tmp_path / "project"
-    shutil.copytree(SPECS, root / "docs" / "architectures")
-    (root / "schema").mkdir()
-    shutil.copy(ROOT / schema.SCHEMA_PATH, root / schema.SCHEMA_PATH)
-    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
-    return root
+    return copy_project(tmp_path / "project", with_schema=True)
 
 
 def test_the_scaffold_passes_check_at_once(project: Path) -> None:
-    result = run(project, "new", "my-net")
+    result = run_cli("new", "my-net", cwd=project)
     assert result.returncode == 0, result.stderr
     path = project / "docs" / "architectures" / "my-net.yml"
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == schema.EDITOR_LINE
     assert "TODO" in text
-    checked = run(project, "check", str(path))
+    checked = run_cli("check", str(path), cwd=project)
     assert checked.returncode == 0, checked.stderr
     assert "my-net: valid" in checked.stdout
 
 
 def test_it_says_what_to_do_next(project: Path) -> None:
-    result = run(project, "new", "my-net")
+    result = run_cli("new", "my-net", cwd=project)
     path = Path("docs") / "architectures" / "my-net.yml"
     assert f"Wrote {path}" in result.stdout
     assert f"python -m generator check {path}" in result.stdout
@@ -51,7 +41,7 @@ def test_it_says_what_to_do_next(project: Path) -> None:
 
 
 def test_a_variant_extends_its_parent_and_passes_check(project: Path) -> None:
-    result = run(project, "new", "my-variant", "--from", "bvlc-alexnet")
+    result = run_cli("new", "my-variant", "--from", "bvlc-alexnet", cwd=project)
     assert result.returncode == 0, result.stderr
     assert "a variant of bvlc-alexnet" in result.stdout
     path = project / "docs" / "architectures" / "my-variant.yml"
@@ -59,25 +49,25 @@ def test_a_variant_extends_its_parent_and_passes_check(project: Path) -> None:
     assert text.splitlines()[0] == schema.EDITOR_LINE
     assert "\nextends: bvlc-alexnet\n" in text
     assert "#   conv1, relu1, norm1, pool1," in text  # the parent's layers, to edit by name
-    checked = run(project, "check", str(path))
+    checked = run_cli("check", str(path), cwd=project)
     assert checked.returncode == 0, checked.stderr
 
 
 def test_the_variants_commented_changes_are_valid(project: Path) -> None:
     """Uncommenting the examples of remove, change and insert gives a spec that still loads."""
-    run(project, "new", "my-variant", "--from", "bvlc-alexnet")
+    run_cli("new", "my-variant", "--from", "bvlc-alexnet", cwd=project)
     path = project / "docs" / "architectures" / "my-variant.yml"
     text = path.read_text(encoding="utf-8")
     start = text.index("# remove:")
     path.write_text(text[:start] + re.sub(r"^# ", "", text[start:], flags=re.M), encoding="utf-8")
-    checked = run(project, "check", str(path))
+    checked = run_cli("check", str(path), cwd=project)
     assert checked.returncode == 0, checked.stderr
 
 
 def test_it_never_overwrites_a_spec(project: Path) -> None:
     path = project / "docs" / "architectures" / "zfnet.yml"
     before = path.read_text(encoding="utf-8")
-    result = run(project, "new", "zfnet")
+    result = run_cli("new", "zfnet", cwd=project)
     assert result.returncode != 0
     assert "zfnet.yml already exists" in result.stderr
     assert path.read_text(encoding="utf-8") == before
@@ -97,7 +87,7 @@ def test_it_never_overwrites_a_spec(project: Path) -> None:
 )
 def test_it_refuses_a_bad_name(project: Path, name: str, message: str) -> None:
     before = sorted((project / "docs" / "architectures").iterdir())
-    result = run(project, "new", name)
+    result = run_cli("new", name, cwd=project)
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -105,7 +95,7 @@ def test_it_refuses_a_bad_name(project: Path, name: str, message: str) -> None:
 
 
 def test_it_refuses_an_unknown_parent(project: Path) -> None:
-    result = run(project, "new", "my-variant", "--from", "alexnet")
+    result = run_cli("new", "my-variant", "--from", "alexnet", cwd=project)
     assert result.returncode != 0
     assert "no spec named 'alexnet'" in result.stderr
     assert "alexnet-2012" in result.stderr  # the names it could have meant
@@ -113,7 +103,7 @@ def test_it_refuses_an_unknown_parent(project: Path) -> None:
 
 
 def test_it_refuses_a_missing_specs_folder(tmp_path: Path) -> None:
-    result = run(tmp_path, "new", "my-net")
+    result = run_cli("new", "my-net", cwd=tmp_path)
     assert result.returncode != 0
     assert "there is no folder docs/architectures" in result.stderr
 
@@ -121,13 +111,13 @@ def test_it_refuses_a_missing_specs_folder(tmp_path: Path) -> None:
 def test_the_schema_line_follows_the_specs_folder(project: Path) -> None:
     specs = project / "specs" / "more"
     specs.mkdir(parents=True)
-    result = run(project, "new", "my-net", "--specs", str(specs))
+    result = run_cli("new", "my-net", "--specs", str(specs), cwd=project)
     assert result.returncode == 0, result.stderr
     first = (specs / "my-net.yml").read_text(encoding="utf-8").splitlines()[0]
     assert first == schema.editor_line("../../schema/spec.schema.json")
     other = project / "elsewhere"
     other.mkdir()
-    run(project, "new", "my-net", "--specs", str(other))
+    run_cli("new", "my-net", "--specs", str(other), cwd=project)
     first = (other / "my-net.yml").read_text(encoding="utf-8").splitlines()[0]
     assert first == schema.editor_line("../schema/spec.schema.json")
 
@@ -141,14 +131,14 @@ def yaml_block(page: str, heading: str) -> str:
 
 
 def test_the_page_shows_what_the_command_writes(project: Path) -> None:
-    run(project, "new", "my-net")
+    run_cli("new", "my-net", cwd=project)
     written = (project / "docs" / "architectures" / "my-net.yml").read_text(encoding="utf-8")
-    page = contributing.contributing_page()
+    page = contributing.contributing_page(build_site_model([]))
     assert yaml_block(page, "### 1. Start from a scaffold") == written
 
 
 def test_a_spec_written_by_following_the_page_builds(project: Path, tmp_path: Path) -> None:
-    page = contributing.contributing_page()
+    page = contributing.contributing_page(build_site_model([]))
     example = yaml_block(page, "### A worked example")
     name = contributing.EXAMPLE_NAME
     assert f"`docs/architectures/{name}.yml`" in page  # where the page says to save it

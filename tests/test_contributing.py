@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from generator.analysis.model import build_site_model
 from generator.render import contributing
 from generator.spec import schema
 from generator.spec.models import LAYER_MODELS, Quantity, Rounding
@@ -13,7 +14,7 @@ from generator.spec.models import LAYER_MODELS, Quantity, Rounding
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return contributing.contributing_page()
+    return contributing.contributing_page(build_site_model([]))
 
 
 def test_every_field_of_the_schema_is_in_the_reference(page: str) -> None:
@@ -21,7 +22,14 @@ def test_every_field_of_the_schema_is_in_the_reference(page: str) -> None:
     reference = page[page.index("## Reference: every field") : page.index("### Rounding values")]
     rows = set(re.findall(r"^\| \*\*([a-z_]+)\*\* \|", reference, flags=re.M))
     names = set(spec_schema["properties"])
-    for definition in ("Source", "Stated", "Sides", "Insert", *(m.__name__ for m in LAYER_MODELS)):
+    for definition in (
+        "Source",
+        "Stated",
+        "Compared",
+        "Sides",
+        "Insert",
+        *(m.__name__ for m in LAYER_MODELS),
+    ):
         names |= set(spec_schema["$defs"][definition]["properties"])
     assert names == rows
 
@@ -55,13 +63,13 @@ def test_the_error_messages_are_the_loaders(page: str) -> None:
 
 
 def test_the_worked_example_audits_clean(page: str) -> None:
-    checks = contributing.example_checks()
+    checks = contributing.example_checks(build_site_model([]).examples)
     assert [verdict for *_, verdict in checks] == ["matches"] * 3
     assert "| conv1 neurons | 290,400 | 290,400 | **matches** |" in page
 
 
 def test_the_page_is_the_same_at_every_build(page: str) -> None:
-    assert contributing.contributing_page() == page
+    assert contributing.contributing_page(build_site_model([])) == page
 
 
 def test_descriptions_become_safe_markdown() -> None:

@@ -9,12 +9,7 @@ import pytest
 
 from generator.load import loader
 from generator.spec.errors import SpecError
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        loader.analyse(loader.load(path))
-    return caught.value.report().splitlines()
+from tests.helpers import MINIMAL, problems
 
 
 def test_a_negative_stride_names_file_line_layer_and_field(write_spec: Callable[..., Path]) -> None:
@@ -58,7 +53,7 @@ def test_all_problems_of_a_file_are_reported_together(write_spec: Callable[..., 
         f"{path}:9: layer 'conv1': field 'out_channels': must be greater than 0, got 0",
         f"{path}:11: layer 'conv1': field 'strid': unknown field; did you mean 'stride'?",
         f"{path}:12: layer 'pool1': field 'kind': unknown layer kind 'maxpool'; expected one of "
-        "'conv', 'max_pool', 'avg_pool', 'adaptive_avg_pool', 'adaptive_max_pool', 'lrn', 'relu', "
+        "'conv', 'max_pool', 'avg_pool', 'adaptive_avg_pool', 'adaptive_max_pool', 'lrn', 'batch_norm', 'relu', "
         "'leaky_relu', 'elu', 'gelu', 'tanh', 'sigmoid', 'dropout', 'flatten', 'fc', 'softmax'; "
         "did you mean 'max_pool'?",
         f"{path}:13: layer 'fc': field 'out_features': expected a whole number, got the text '10'",
@@ -116,8 +111,6 @@ def test_duplicate_layer_names(write_spec: Callable[..., Path]) -> None:
 def test_a_stated_number_must_name_a_known_source_and_layer(
     write_spec: Callable[..., Path],
 ) -> None:
-    from tests.conftest import MINIMAL
-
     text = MINIMAL.replace(
         "layers:\n",
         "stated:\n  - {quantity: neurons, layer: conv9, value: 5, source: paper}\nlayers:\n"

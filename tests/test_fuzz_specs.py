@@ -15,8 +15,6 @@ import copy
 import json
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -29,13 +27,14 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from generator.analysis.model import audited
 from generator.core.results import Analysis
 from generator.edges.cli import main
 from generator.load import loader
 from generator.render import export
 from generator.spec.errors import SpecError
 from generator.spec.models import LAYER_MODELS, MAX_SIZE, MAX_SPATIAL, Source, Spec, Stated
-from tests.conftest import ROOT, SHIPPED, SPECS
+from tests.helpers import SHIPPED, SPECS, run_cli, spec_data
 
 FUZZED = "fuzzed"
 #: A spec that extends the fuzzed one, so that ``extends: loop`` goes round in a circle.
@@ -115,15 +114,7 @@ def generated_spec(draw: st.DrawFn) -> dict[str, Any]:
         elif kind == "flatten":
             flat = True
         layers.append(layer)
-    return {
-        "title": "Generated",
-        "summary": "A spec the fuzzer made up.",
-        "input": [draw(st.integers(1, 4)), size, size],
-        "sources": {
-            "src": {"citation": "Nobody.", "url": "https://example.org/", "states": "Nothing."}
-        },
-        "layers": layers,
-    }
+    return spec_data(*layers, title="Generated", input=[draw(st.integers(1, 4)), size, size])
 
 
 def base_data() -> st.SearchStrategy[dict[str, Any]]:
@@ -691,7 +682,7 @@ def check_analysis(analysis: Analysis) -> None:
     for result in analysis.layers:
         assert result.output and all(size >= 1 for size in result.output)
     assert analysis.totals.params == sum(r.params for r in analysis.layers)
-    json.dumps(export.analysis_data(analysis))
+    json.dumps(export.analysis_data(audited(analysis)))
 
 
 def run(case: Case, folder: Path) -> Analysis | SpecError:
@@ -754,13 +745,7 @@ HOSTILE_FILES = {
 def test_python_m_generator_check_exits_1_without_a_traceback(name: str, tmp_path: Path) -> None:
     path = tmp_path / f"{name}.yml"
     path.write_bytes(HOSTILE_FILES[name])
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "check", str(path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli("check", str(path))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "Traceback" not in result.stderr
     assert "pwned" not in result.stdout

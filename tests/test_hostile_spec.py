@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,7 +28,7 @@ from mkdocs.config import load_config
 
 from generator.load import loader
 from generator.render import markup
-from tests.conftest import ROOT, SPECS, build
+from tests.helpers import ROOT, SPECS, build, copy_project
 
 NAME = "hostile"
 #: The page whose scripts the hostile page must match: same folder depth, same theme.
@@ -115,8 +114,7 @@ def hostile_spec() -> dict[str, Any]:
 
 def write_project(folder: Path) -> Path:
     """The project's mkdocs.yml and specs, plus the hostile spec, in ``folder``."""
-    shutil.copytree(SPECS, folder / "docs" / "architectures")
-    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    copy_project(folder)
     text = yaml.safe_dump(hostile_spec(), sort_keys=False, allow_unicode=True, width=10**6)
     (folder / "docs" / "architectures" / f"{NAME}.yml").write_text(text, encoding="utf-8")
     return folder

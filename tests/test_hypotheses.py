@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
 from typing import Any
 
 import pytest
@@ -17,17 +16,13 @@ import pytest
 from generator.analysis.hypotheses import Family, Hypothesis, explain, plain_value
 from generator.core.results import Analysis
 from generator.spec.models import Quantity
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 PAPER = "alexnet-2012"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return run_cli(*args)
-
-
 def explain_json(*args: str) -> dict[str, Any]:
-    result = run("explain", *args, "--json")
+    result = run_cli("explain", *args, "--json")
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data
@@ -201,13 +196,13 @@ def test_explain_json_shape() -> None:
 
 
 def test_explain_prints_a_ranked_list() -> None:
-    result = run("explain", "253440", "--arch", PAPER, "--layer", "conv1")
+    result = run_cli("explain", "253440", "--arch", PAPER, "--layer", "conv1")
     assert result.returncode == 0, result.stderr
     assert "  1. 2 × 48 × 48 × 55 = 253,440" in result.stdout
 
 
 def test_explain_says_when_nothing_reproduces_the_number() -> None:
-    result = run("explain", "630000000", "--arch", PAPER, "--quantity", "macs")
+    result = run_cli("explain", "630000000", "--arch", PAPER, "--quantity", "macs")
     assert result.returncode == 0, result.stderr
     assert "Nothing found reproduces 630,000,000 macs" in result.stdout
     assert explain_json("630000000", "--arch", PAPER, "--quantity", "macs")["hypotheses"] == []
@@ -222,7 +217,7 @@ def test_explain_says_when_nothing_reproduces_the_number() -> None:
     ],
 )
 def test_explain_rejects_bad_input_without_a_traceback(args: tuple[str, ...], message: str) -> None:
-    result = run("explain", *args)
+    result = run_cli("explain", *args)
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr

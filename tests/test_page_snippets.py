@@ -13,20 +13,16 @@ import re
 
 import pytest
 
+from generator.analysis.model import audited
 from generator.core.results import Analysis
 from generator.render import pages
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED, number
 from tests.requirements import require
 
 require("torch", "pip install torch==2.13.0")
 
 CODE = re.compile(r"```python\n(.*?)\n```", re.DOTALL)
 ROW = re.compile(r"^\| (\d+) \| \*\*([^*]+)\*\* \|(.*)\|$", re.MULTILINE)
-
-
-def number(cell: str) -> int:
-    cell = cell.strip()
-    return 0 if cell in ("—", "") else int(cell.replace(",", ""))
 
 
 def table_rows(markdown: str) -> dict[str, tuple[str, int, int]]:
@@ -58,7 +54,7 @@ def run_script(code: str) -> dict[str, tuple[str, int, int]]:
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analysis]) -> None:
-    markdown = pages.architecture_page(analyses[name])
+    markdown = pages.architecture_page(audited(analyses[name]))
     (code,) = CODE.findall(markdown)
     table = table_rows(markdown)
     printed = run_script(code)

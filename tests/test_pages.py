@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
 from generator.analysis import lineage, readings
+from generator.analysis.model import SiteModel, build_site_model
 from generator.core.results import Analysis
 from generator.render import pages
 
 
 @pytest.fixture(scope="module")
-def all_analyses(analyses: dict[str, Analysis]) -> Sequence[Analysis]:
-    return list(analyses.values())
+def all_analyses(analyses: dict[str, Analysis]) -> SiteModel:
+    return build_site_model(list(analyses.values()))
 
 
-def test_the_flagship_retraces_the_question(all_analyses: Sequence[Analysis]) -> None:
+def test_the_flagship_retraces_the_question(all_analyses: SiteModel) -> None:
     text = pages.flagship_page(all_analyses)
     assert text is not None
     assert text.startswith("# Where does 253,440 come from?")
@@ -51,10 +50,13 @@ def test_no_reading_gives_the_caption_number(analyses: dict[str, Analysis]) -> N
         assert reading.first_conv.neurons != 253_440
 
 
-def test_the_audit_page_tallies_every_verdict(all_analyses: Sequence[Analysis]) -> None:
+def test_the_audit_page_tallies_every_verdict(all_analyses: SiteModel) -> None:
+    """Explained: the caption's 253,440 (2 × 48 × 48 × 55), and the single-column model's
+    "0.2% more parameters", which conv4 at 256 kernels makes true."""
     text = pages.audit_page(all_analyses)
-    assert "| **explained** | 1 |" in text
+    assert "| **explained** | 2 |" in text
     assert "2 × 48 × 48 × 55" in text
+    assert "conv4 with 256" in text
 
 
 def test_caffenet_differs_from_bvlc_only_in_where_pooling_sits(
@@ -69,5 +71,5 @@ def test_caffenet_differs_from_bvlc_only_in_where_pooling_sits(
     ]
 
 
-def test_the_home_page_links_the_flagship(all_analyses: Sequence[Analysis]) -> None:
+def test_the_home_page_links_the_flagship(all_analyses: SiteModel) -> None:
     assert "](where-does-253440-come-from.md)" in pages.home_page(all_analyses)

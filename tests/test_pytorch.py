@@ -24,11 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.core.engine import GeometryError, analyse
+from generator.core.kinds import activations
 from generator.core.results import Analysis, LayerResult
 from generator.render import snippet
 from generator.render.snippet import pytorch_snippet
 from generator.spec.models import LAYER_MODELS, Spec
-from tests.conftest import SHIPPED
+from tests.helpers import SHIPPED, SOURCES
 from tests.requirements import require
 
 torch = require("torch", "pip install torch==2.13.0")
@@ -80,6 +81,13 @@ def check_layer(result: LayerResult, module: Any, out: Any) -> None:
         assert layer.weight.numel() == result.weights, name
         assert (0 if layer.bias is None else layer.bias.numel()) == result.biases, name
         assert macs(module, out) == result.macs, name
+    elif result.kind == "batch_norm":
+        # PyTorch: weight and bias are parameters, running mean and variance buffers.
+        (norm,) = [m for m in module.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+        learned = 0 if norm.weight is None else norm.weight.numel()
+        assert (learned, learned) == (result.weights, result.biases), name
+        assert norm.running_mean.numel() == result.output[0], name
+        assert not modules and result.macs == 0, name
     else:
         assert not modules and params == 0 and result.macs == 0, name
 
@@ -152,9 +160,14 @@ def test_the_script_prints_the_engines_numbers(
     assert printed == expected_output(analyses[name])
 
 
-def test_the_snippet_module_does_not_import_torch() -> None:
-    """torch is a test-only dependency: the generator only writes the script's text."""
-    tree = ast.parse(Path(snippet.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize(
+    "module",
+    [Path(snippet.__file__), *sorted(Path(activations.__file__).parent.glob("*.py"))],
+    ids=lambda path: path.stem,
+)
+def test_the_script_writers_do_not_import_torch(module: Path) -> None:
+    """torch is a test-only dependency: the snippet and the kinds only write the script's text."""
+    tree = ast.parse(module.read_text(encoding="utf-8"))
     imported = {
         alias.name
         for node in ast.walk(tree)
@@ -173,8 +186,6 @@ def test_the_script_imports_only_torch(name: str, analyses: dict[str, Analysis])
 
 
 # --- Every layer kind and rule, beyond what the shipped specs use ------------------------------
-
-SOURCES = {"src": {"citation": "A source", "url": "https://example.org/", "states": "Everything."}}
 
 EVERY_KIND: dict[str, Any] = {
     "title": "Every layer kind",
@@ -198,6 +209,7 @@ EVERY_KIND: dict[str, Any] = {
         },
         {"name": "relu", "kind": "relu"},
         {"name": "lrn", "kind": "lrn", "size": 3, "alpha": 1.0e-3, "beta": 0.5, "k": 1.5},
+        {"name": "bn", "kind": "batch_norm"},
         # PyTorch's own ceil_mode.
         {
             "name": "max_ceil",
@@ -254,6 +266,7 @@ EVERY_KIND: dict[str, Any] = {
         {"name": "fc_volume", "kind": "fc", "out_features": 10},
         {"name": "sigmoid", "kind": "sigmoid"},
         {"name": "lrn_vector", "kind": "lrn", "size": 2},
+        {"name": "bn_vector", "kind": "batch_norm", "affine": False},
         {"name": "dropout", "kind": "dropout", "p": 0.3},
         {"name": "flatten", "kind": "flatten"},
         {"name": "fc", "kind": "fc", "out_features": 4, "bias": False},
@@ -363,7 +376,7 @@ def layer_strategy(index: int) -> st.SearchStrategy[dict[str, Any]]:
             }
         ),
         st.fixed_dictionaries(
-            {"name": name, "kind": st.sampled_from([*snippet.ACTIVATIONS, "flatten", "softmax"])}
+            {"name": name, "kind": st.sampled_from([*activations.MODULES, "flatten", "batch_norm"])}
         ),
         st.fixed_dictionaries({"name": name, "kind": st.just("lrn"), "size": st.integers(1, 5)}),
         st.fixed_dictionaries({"name": name, "kind": st.just("dropout")}),

@@ -20,7 +20,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from tests.conftest import BUILD_ENV, ROOT
+from tests.helpers import BUILD_ENV, ROOT
 
 #: 2012-12-03, the first day of NIPS 2012: a date no test run happens on.
 OTHER_DAY = 1354492800

@@ -9,6 +9,7 @@ import pytest
 from generator.core import rules
 from generator.core.engine import GeometryError, analyse
 from generator.spec.models import Rounding, Spec
+from tests.helpers import spec_data
 
 
 @pytest.mark.parametrize(
@@ -102,23 +103,14 @@ def test_parameter_formulas() -> None:
 def test_pooling_padding_limit(kernel: int, dilation: int, padding: int, allowed: bool) -> None:
     """At most ⌊k / 2⌋ padding on a side, whatever the dilation (PyTorch; ONNX has no limit)."""
     assert (padding <= rules.max_pool_padding(kernel)) is allowed
-    spec = Spec.model_validate(
-        {
-            "title": "Pool",
-            "summary": "One pooling layer.",
-            "input": [1, 20, 20],
-            "sources": {"src": {"citation": "c", "url": "https://example.org/", "states": "s"}},
-            "layers": [
-                {
-                    "name": "pool",
-                    "kind": "max_pool",
-                    "kernel": kernel,
-                    "dilation": dilation,
-                    "padding": padding,
-                }
-            ],
-        }
-    )
+    pool = {
+        "name": "pool",
+        "kind": "max_pool",
+        "kernel": kernel,
+        "dilation": dilation,
+        "padding": padding,
+    }
+    spec = Spec.model_validate(spec_data(pool, input=[1, 20, 20]))
     if allowed:
         analyse("pool", spec)
     else:

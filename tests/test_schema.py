@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,7 @@ from pydantic import ValidationError
 from generator.load import loader
 from generator.spec import models, schema
 from generator.spec.models import Spec
-from tests.conftest import ROOT, SHIPPED, SPECS
+from tests.helpers import ROOT, SHIPPED, SPECS, spec_data
 from tests.requirements import require
 
 jsonschema = require("jsonschema", "pip install -e '.[test]'")
@@ -65,23 +64,17 @@ def test_every_shipped_spec_names_the_committed_schema_in_its_first_line(name: s
     assert (path.parent / reference).resolve() == COMMITTED.resolve()
 
 
-MINIMAL: dict[str, Any] = {
-    "title": "Tiny",
-    "summary": "A tiny network for tests.",
-    "input": [3, 32, 32],
-    "sources": {"src": {"citation": "A source", "url": "https://example.org/", "states": "All."}},
-    "layers": [{"name": "conv1", "kind": "conv", "out_channels": 8, "kernel": 3}],
-}
+CONV1: dict[str, Any] = {"name": "conv1", "kind": "conv", "out_channels": 8, "kernel": 3}
 
 
 def with_layer(**fields: Any) -> dict[str, Any]:
-    data = copy.deepcopy(MINIMAL)
-    data["layers"][0].update(fields)
-    return data
+    """The minimal spec with one convolution, given ``fields``."""
+    return spec_data({**CONV1, **fields})
 
 
 def with_fields(**fields: Any) -> dict[str, Any]:
-    return {**copy.deepcopy(MINIMAL), **fields}
+    """The minimal spec with one convolution, and ``fields`` at the top level."""
+    return spec_data(CONV1, **fields)
 
 
 def without(*keys: str, **fields: Any) -> dict[str, Any]:
@@ -89,7 +82,7 @@ def without(*keys: str, **fields: Any) -> dict[str, Any]:
 
 
 VALID = {
-    "minimal": MINIMAL,
+    "minimal": with_fields(),
     "kernel [h, w]": with_layer(kernel=[5, 3]),
     "stride int": with_layer(stride=2),
     "stride [h, w]": with_layer(stride=[2, 1]),

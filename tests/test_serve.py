@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BUILD_ENV, ROOT, SPECS
+from tests.helpers import BUILD_ENV, copy_project
 
 
 def free_port() -> int:
@@ -47,9 +46,7 @@ def wait_for(url: str, predicate: object, timeout: float = 90) -> str:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
-    project = tmp_path / "project"
-    shutil.copytree(SPECS, project / "docs" / "architectures")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    project = copy_project(tmp_path / "project")
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],

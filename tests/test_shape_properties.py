@@ -39,6 +39,7 @@ from hypothesis import strategies as st
 from generator.core import rules
 from generator.core.engine import GeometryError, analyse
 from generator.spec.models import Rounding, Spec
+from tests.helpers import spec_data
 from tests.requirements import require
 
 torch = require("torch", "pip install torch==2.13.0")
@@ -116,13 +117,7 @@ class Window:
 def engine(window: Window) -> tuple[int, ...] | GeometryError:
     """The engine's output shape for ``window``, or the error it raises."""
     spec = Spec.model_validate(
-        {
-            "title": "Property",
-            "summary": "One random layer.",
-            "input": [window.channels, window.height, window.width],
-            "sources": {"src": {"citation": "c", "url": "https://example.org/", "states": "s"}},
-            "layers": [window.layer()],
-        }
+        spec_data(window.layer(), input=[window.channels, window.height, window.width])
     )
     try:
         return analyse("property", spec).layers[0].output

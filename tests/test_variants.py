@@ -9,7 +9,6 @@ compares every layer's shape and the parameter count with the engine.
 from __future__ import annotations
 
 import shutil
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,8 @@ from generator.analysis.audit import Verdict, audit
 from generator.core import engine, rules
 from generator.core.results import Analysis
 from generator.load import loader
-from generator.spec.errors import SpecError
 from generator.spec.models import Rounding
-from tests.conftest import SPECS
+from tests.helpers import SPECS, problems, write_spec
 
 #: The conv and pooling layers whose map sizes the sources print, in network order.
 FEATURES = ("conv1", "pool1", "conv2", "pool2", "conv3", "conv4", "conv5", "pool5")
@@ -324,15 +322,7 @@ def parent(tmp_path: Path) -> Path:
 
 
 def write_child(tmp_path: Path, body: str, name: str = "child") -> Path:
-    path = tmp_path / f"{name}.yml"
-    path.write_text(textwrap.dedent(body), encoding="utf-8")
-    return path
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(SpecError) as caught:
-        loader.analyse(loader.load(path))
-    return caught.value.report().splitlines()
+    return write_spec(tmp_path, text=body, name=name)
 
 
 def line_of(path: Path, text: str) -> int:

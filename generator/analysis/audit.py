@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
@@ -88,41 +86,13 @@ def verdict(claim: Stated, computed: Value) -> Verdict:
     return Verdict.UNEXPLAINED
 
 
-_memo: dict[int, tuple[Analysis, tuple[Check, ...]]] | None = None
-
-
-@contextmanager
-def remembered() -> Iterator[None]:
-    """Within this block, each analysis is audited once however many pages ask.
-
-    The finder behind a mismatch is the costly part of an audit, and a site asks for each
-    architecture's audit from several pages and exports. Nothing is kept after the block.
-    """
-    global _memo
-    outer, _memo = _memo, ({} if _memo is None else _memo)
-    try:
-        yield
-    finally:
-        _memo = outer
-
-
 def audit(analysis: Analysis) -> tuple[Check, ...]:
     """Every stated number of the spec, checked; mismatches are handed to the hypothesis finder.
 
     Only exact counts are explained: a rounded figure ("650,000") fits too many products to
-    single one out.
+    single one out. The finder is the costly part, so a build audits each analysis once, when
+    it builds the site model (:mod:`generator.analysis.model`), and the pages read the result.
     """
-    if _memo is not None:
-        kept = _memo.get(id(analysis))
-        if kept is not None and kept[0] is analysis:
-            return kept[1]
-    checks = _audit(analysis)
-    if _memo is not None:
-        _memo[id(analysis)] = (analysis, checks)
-    return checks
-
-
-def _audit(analysis: Analysis) -> tuple[Check, ...]:
     checks = []
     for claim in analysis.spec.stated:
         computed = computed_value(analysis, claim.quantity, claim.layer)

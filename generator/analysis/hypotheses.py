@@ -30,11 +30,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 from generator.core import engine
+from generator.core.kinds import Product, kind_of
 from generator.core.results import Analysis, LayerResult, Shape, counted
 from generator.spec.models import (
-    AdaptivePool,
     Conv,
-    FullyConnected,
     Pool,
     Quantity,
     Rounding,
@@ -54,10 +53,6 @@ NEAR = 8
 PADDINGS = (0, 1, 2, 3)
 #: No hypothesis changes more assumptions than this.
 MAX_CHANGES = 2
-#: Layers whose output is their input: skipped when looking for a neighbouring layer.
-PASSTHROUGH = frozenset(
-    {"relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "lrn", "dropout", "softmax"}
-)
 
 
 class Family(str, Enum):
@@ -155,28 +150,11 @@ def plain_value(analysis: Analysis, layer: str | None, quantity: Quantity) -> in
 
 
 @dataclass(frozen=True, slots=True)
-class _Term:
-    """A value written as a product, with what each factor is and which a typo could replace."""
-
-    factors: tuple[int, ...]
-    names: tuple[str, ...]
-    slippable: tuple[bool, ...]
-
-    @property
-    def value(self) -> int:
-        return math.prod(self.factors)
-
-    @property
-    def text(self) -> str:
-        return " × ".join(str(f) for f in self.factors)
-
-
-@dataclass(frozen=True, slots=True)
 class _Reading:
     """One way of reading the asked-for number off an analysis: a product, or a sum of products."""
 
     what: str
-    terms: tuple[_Term, ...]
+    terms: tuple[Product, ...]
     family: Family = Family.PLAIN
     change: str | None = None
     order: int = 0
@@ -293,7 +271,7 @@ class _Target:
             readings.extend(_neighbour_readings(analysis, result))
         return readings
 
-    def terms(self, analysis: Analysis) -> list[tuple[str, _Term, int]]:
+    def terms(self, analysis: Analysis) -> list[tuple[str, Product, int]]:
         """The products the plain value sums, each with its layer and tower count, for slips."""
         if self.layer is None:
             return [
@@ -333,83 +311,42 @@ def _layer_value(result: LayerResult, quantity: Quantity) -> int:
     return counted(result, quantity)
 
 
-def _volume_term(shape: Shape) -> _Term:
+def _volume_term(shape: Shape) -> Product:
     """``C × H × W`` for a volume; ``N`` for a vector."""
     if len(shape) == 3:
-        return _Term(tuple(shape), ("channels", "height", "width"), (True, True, True))
-    return _Term(tuple(shape), ("values",) * len(shape), (True,) * len(shape))
+        return Product(tuple(shape), ("channels", "height", "width"), (True, True, True))
+    return Product(tuple(shape), ("values",) * len(shape), (True,) * len(shape))
 
 
-def _plain_term(result: LayerResult, quantity: Quantity, *, biases: bool = True) -> _Term:
-    """The layer's count as a product.
-
-    - neurons: ``C × H × W`` (conv), ``N`` (fc);
-    - parameters: ``C_out × ((C_in / g)·k_h·k_w + 1)`` (conv), ``N_out × (N_in + 1)`` (fc), the
-      ``+ 1`` being the bias;
-    - multiply-accumulates: ``C_out × H × W × (C_in / g) × k_h × k_w`` (conv), ``N_out × N_in``.
-    """
-    layer = result.layer
-    with_bias = biases and result.biases > 0
+def _plain_term(result: LayerResult, quantity: Quantity, *, flip_bias: bool = False) -> Product:
+    """The layer's count as a product: its output ``C × H × W`` (or ``N``) for neurons, and its
+    kind's own product for parameters and multiply-accumulates (:mod:`generator.core.kinds`)."""
     if quantity in (Quantity.NEURONS, Quantity.ACTIVATIONS):
         return _volume_term(result.output)
-    if isinstance(layer, Conv):
-        channels, height, width = result.output
-        per_group = result.input[0] // layer.groups
-        kh, kw = layer.kernel
-        if quantity is Quantity.MACS:
-            return _Term(
-                (channels, height, width, per_group, kh, kw),
-                (
-                    "output channels",
-                    "height",
-                    "width",
-                    "input channels per group",
-                    "kernel height",
-                    "kernel width",
-                ),
-                (True,) * 6,
-            )
-        if with_bias:
-            return _Term(
-                (channels, per_group * kh * kw + 1),
-                ("kernels", f"{per_group}×{kh}×{kw} weights and a bias per kernel"),
-                (True, False),
-            )
-        return _Term(
-            (channels, per_group, kh, kw),
-            ("kernels", "input channels per group", "kernel height", "kernel width"),
-            (True,) * 4,
-        )
-    if isinstance(layer, FullyConnected):
-        outputs, inputs = result.output[0], math.prod(result.input)
-        if quantity is Quantity.MACS or not with_bias:
-            return _Term((outputs, inputs), ("outputs", "inputs"), (True, True))
-        return _Term(
-            (outputs, inputs + 1), ("outputs", f"{inputs} weights and a bias each"), (True, False)
-        )
-    return _Term((0,), ("nothing",), (False,))
+    found = kind_of(result.layer).product(result, quantity, flip_bias=flip_bias)
+    return found if found is not None else Product((0,), ("nothing",), (False,))
 
 
-def _split(term: _Term, towers: int) -> _Term | None:
+def _split(term: Product, towers: int) -> Product | None:
     """``C × …`` as ``towers × C/towers × …``, as Figure 2 draws it; None when it does not split."""
     first = term.factors[0]
     if towers < 2 or first == 0 or first % towers:
         return None
-    return _Term(
+    return Product(
         (towers, first // towers, *term.factors[1:]),
         ("towers", f"{term.names[0]} per tower", *term.names[1:]),
         (True, True, *term.slippable[1:]),
     )
 
 
-def _tower_readings(result: LayerResult, plain: _Term, noun: str) -> list[_Reading]:
+def _tower_readings(result: LayerResult, plain: Product, noun: str) -> list[_Reading]:
     """One tower's share, ``C/t × …``, and every tower counted in full, ``t × C × …``."""
     towers = result.towers
     split = _split(plain, towers)
     if split is None:
         return []
-    one = _Term(split.factors[1:], split.names[1:], split.slippable[1:])
-    every = _Term((towers, *plain.factors), ("towers", *plain.names), (True, *plain.slippable))
+    one = Product(split.factors[1:], split.names[1:], split.slippable[1:])
+    every = Product((towers, *plain.factors), ("towers", *plain.names), (True, *plain.slippable))
     return [
         _Reading(
             f"The {noun} of {result.name} on one of its {towers} towers (GPUs) only",
@@ -436,7 +373,7 @@ def _bias_readings(result: LayerResult, quantity: Quantity) -> list[_Reading]:
         return [
             _Reading(
                 f"The weights of {result.name}, without its {result.biases} biases",
-                (_plain_term(result, quantity, biases=False),),
+                (_plain_term(result, quantity, flip_bias=True),),
                 Family.BIASES,
                 "biases not counted",
             )
@@ -453,20 +390,8 @@ def _bias_readings(result: LayerResult, quantity: Quantity) -> list[_Reading]:
     return []
 
 
-def _with_bias_connections(result: LayerResult) -> _Term:
-    plain = _plain_term(result, Quantity.MACS)
-    if isinstance(result.layer, Conv):
-        per_output = math.prod(plain.factors[3:]) + 1
-        return _Term(
-            (*plain.factors[:3], per_output),
-            (*plain.names[:3], "weights and a bias per output"),
-            (True, True, True, False),
-        )
-    return _Term(
-        (plain.factors[0], plain.factors[1] + 1),
-        ("outputs", "inputs and a bias each"),
-        (True, False),
-    )
+def _with_bias_connections(result: LayerResult) -> Product:
+    return _plain_term(result, Quantity.MACS, flip_bias=True)
 
 
 def _neighbour_readings(analysis: Analysis, result: LayerResult) -> list[_Reading]:
@@ -499,7 +424,7 @@ def _neighbour_readings(analysis: Analysis, result: LayerResult) -> list[_Readin
 def _previous(analysis: Analysis, index: int) -> LayerResult | None:
     """The nearest earlier layer that made the input of layer ``index`` (None: the image)."""
     for result in reversed(analysis.layers[:index]):
-        if result.kind not in PASSTHROUGH:
+        if not kind_of(result.layer).passthrough:
             return result
     return None
 
@@ -507,9 +432,10 @@ def _previous(analysis: Analysis, index: int) -> LayerResult | None:
 def _next_windowed(analysis: Analysis, index: int) -> LayerResult | None:
     """The pooling layer right after layer ``index`` (activations and LRN in between), if any."""
     for result in analysis.layers[index + 1 :]:
-        if result.kind in PASSTHROUGH:
+        kind = kind_of(result.layer)
+        if kind.passthrough:
             continue
-        return result if isinstance(result.layer, Pool | AdaptivePool) else None
+        return result if kind.pooling else None
     return None
 
 
@@ -523,11 +449,11 @@ def _total_readings(analysis: Analysis, quantity: Quantity) -> list[_Reading]:
         Quantity.MACS: "The network's multiply-accumulates, summed over its layers",
         Quantity.ACTIVATIONS: "Every layer's output values, summed",
     }[quantity]
-    readings = [_Reading(what, plain or (_Term((0,), ("nothing",), (False,)),))]
+    readings = [_Reading(what, plain or (Product((0,), ("nothing",), (False,)),))]
     shares = [_split(t, r.towers) for t, r in zip(plain, layers, strict=True)]
     if any(s is not None for s in shares):
         one = tuple(
-            t if s is None else _Term(s.factors[1:], s.names[1:], s.slippable[1:])
+            t if s is None else Product(s.factors[1:], s.names[1:], s.slippable[1:])
             for t, s in zip(plain, shares, strict=True)
         )
         readings.append(
@@ -551,7 +477,7 @@ def _total_readings(analysis: Analysis, quantity: Quantity) -> list[_Reading]:
         readings.append(
             _Reading(
                 f"{what}, without the biases",
-                tuple(_plain_term(r, quantity, biases=False) for r in layers),
+                tuple(_plain_term(r, quantity, flip_bias=True) for r in layers),
                 Family.BIASES,
                 "biases not counted",
             )
@@ -592,23 +518,9 @@ def numbers(analysis: Analysis) -> dict[int, str]:
     note(width, "the input's width")
     note(analysis.spec.towers, "the number of towers")
     for result in analysis.layers:
-        layer, name = result.layer, result.name
-        if isinstance(layer, Conv):
-            note(layer.out_channels, f"{name}'s channels")
-            if result.towers > 1:
-                note(layer.out_channels // result.towers, f"{name}'s channels per tower")
-            note(result.input[0] // layer.groups, f"{name}'s input channels per group")
-        if isinstance(layer, FullyConnected):
-            note(layer.out_features, f"{name}'s outputs")
-            if result.towers > 1:
-                note(layer.out_features // result.towers, f"{name}'s outputs per tower")
-        if isinstance(layer, Conv | Pool):
-            for size in layer.kernel:
-                note(size, f"{name}'s kernel size")
-            for size in layer.stride or layer.kernel:
-                note(size, f"{name}'s stride")
-            if isinstance(layer.padding, Sides):
-                note(layer.padding.top, f"{name}'s padding")
+        name = result.name
+        for value, where in kind_of(result.layer).numbers(result):
+            note(value, where)
         for size in result.output:
             note(size, f"{name}'s output size" if len(result.output) == 3 else f"{name}'s outputs")
     return found
@@ -633,7 +545,7 @@ def _variants(analysis: Analysis, target: _Target, pool: dict[int, str]) -> Iter
         index = analysis.layer(target.layer).index
     inputs = _input_changes(analysis.spec, pool)
     layer_changes: list[_Change] = []
-    windowed = [i for i, item in enumerate(spec.layers) if isinstance(item, Conv | Pool)]
+    windowed = _windowed(spec)
     for i in windowed if index is None else [index]:
         if i in windowed:
             layer_changes.extend(_padding_changes(spec, i))
@@ -656,6 +568,11 @@ def _variants(analysis: Analysis, target: _Target, pool: dict[int, str]) -> Iter
             yield _Variant(engine.analyse(analysis.name, varied), changes)
         except engine.GeometryError:
             continue
+
+
+def _windowed(spec: Spec) -> list[int]:
+    """Where the spec's windowed layers are: the finder may vary their padding and rounding."""
+    return [i for i, item in enumerate(spec.layers) if kind_of(item).windowed]
 
 
 def _input_changes(spec: Spec, pool: dict[int, str]) -> list[_Change]:
@@ -697,7 +614,7 @@ def _with_layer(index: int, update: dict[str, object]) -> Callable[[Spec], Spec]
 def _padding_changes(spec: Spec, index: int) -> list[_Change]:
     """The same padding on all four sides, 0 to 3 pixels, in place of the layer's own."""
     layer = spec.layers[index]
-    assert isinstance(layer, Conv | Pool)
+    assert isinstance(layer, Conv | Pool)  # the finder varies windowed layers only
     was = layer.padding
     current = (
         was.top
@@ -736,7 +653,7 @@ def _rounding_changes(spec: Spec, index: int) -> list[_Change]:
 
 def _network_rounding_changes(spec: Spec) -> list[_Change]:
     """One rounding rule for every conv and pooling layer (PyTorch floors, cuda-convnet rounds up)."""
-    windowed = [i for i, item in enumerate(spec.layers) if isinstance(item, Conv | Pool)]
+    windowed = _windowed(spec)
 
     def apply(rule: Rounding) -> Callable[[Spec], Spec]:
         def changed(spec: Spec) -> Spec:
@@ -790,7 +707,7 @@ def _slips(
                 written = needed // others
                 if written == factor or written not in pool:
                     continue
-                slipped = _Term(
+                slipped = Product(
                     (*form.factors[:i], written, *form.factors[i + 1 :]),
                     form.names,
                     form.slippable,
@@ -800,10 +717,10 @@ def _slips(
 
 
 def _slip(
-    terms: list[tuple[str, _Term, int]],
+    terms: list[tuple[str, Product, int]],
     j: int,
-    slipped: _Term,
-    form: _Term,
+    slipped: Product,
+    form: Product,
     i: int,
     origin: str,
     copied: bool,

@@ -53,7 +53,7 @@ def _fields(a: LayerResult, b: LayerResult) -> list[str]:
     return changes
 
 
-def differences(base: Analysis, variant: Analysis) -> list[Difference]:
+def differences(base: Analysis, variant: Analysis) -> tuple[Difference, ...]:
     """Everything that differs between ``base`` and ``variant``, in layer order."""
     found: list[Difference] = []
     if base.input != variant.input:
@@ -83,4 +83,4 @@ def differences(base: Analysis, variant: Analysis) -> list[Difference]:
             found.append(
                 Difference(None, b.name, f"{b.kind} added, output {formatting.shape(b.output)}")
             )
-    return found
+    return tuple(found)

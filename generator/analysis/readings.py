@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from generator.core import engine
-from generator.core.results import Analysis, LayerResult
+from generator.core import engine, rules
+from generator.core.results import Analysis, Axis, LayerResult
 from generator.spec.models import Conv, Layer, Pool, Rounding, Sides, Spec
 
 
@@ -29,9 +29,24 @@ class Reading:
 
     @property
     def first_conv(self) -> LayerResult | None:
-        if self.analysis is None:
-            return None
-        return next((r for r in self.analysis.layers if isinstance(r.layer, Conv)), None)
+        return None if self.analysis is None else first_conv(self.analysis)
+
+
+def first_conv(analysis: Analysis) -> LayerResult | None:
+    """The network's first convolution: the layer whose reading the AlexNet question is about."""
+    return next((r for r in analysis.layers if isinstance(r.layer, Conv)), None)
+
+
+def rounded_down(axis: Axis) -> int:
+    """The axis's output size under the floor rule, whatever rule the layer declares."""
+    return rules.output_size(
+        axis.size,
+        axis.effective_kernel,
+        axis.stride,
+        axis.pad_before,
+        axis.pad_after,
+        Rounding.FLOOR,
+    )
 
 
 def _rounding(spec: Spec, conv: Rounding, pool: Rounding) -> Spec:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from generator.core.results import Axis, LayerResult, Shape
@@ -59,6 +60,15 @@ def percent(value: Fraction) -> str:
     """``Fraction(-1, 8) → '−12.5%'`` (a true minus sign)."""
     text = f"{float(value) * 100:+.1f}%"
     return text.replace("-", "−")
+
+
+def percent_text(value: Fraction | Decimal) -> str:
+    """A difference already in percent: a stated ``Decimal`` as written (``+0.2%``), a computed
+    ``Fraction`` to two decimals, rounded half up (``Fraction(2713, 12193) → '+0.22%'``)."""
+    if isinstance(value, Fraction):
+        exact = Decimal(value.numerator) / Decimal(value.denominator)
+        value = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return f"{value:+}%".replace("-", "−")
 
 
 def axis_formula(axis: Axis) -> str:

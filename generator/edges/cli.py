@@ -13,7 +13,8 @@ from pathlib import Path
 import click
 
 from generator.analysis import hypotheses
-from generator.analysis.audit import Verdict, audit
+from generator.analysis.audit import Verdict
+from generator.analysis.model import Architecture, audited
 from generator.core import formatting
 from generator.core.results import Analysis
 from generator.load import loader
@@ -36,6 +37,12 @@ def _analyse(path: Path) -> Analysis:
     if not path.is_file():
         raise click.ClickException(f"{path}: no such spec file")
     return loader.analyse(loader.load(path))
+
+
+def _compared(analysis: Analysis, path: Path) -> list[Analysis]:
+    """The specs of ``path``'s folder that ``analysis``'s stated differences name."""
+    names = dict.fromkeys(claim.to for claim in analysis.spec.compared)
+    return [_analyse(path.with_name(f"{name}{loader.SUFFIX}")) for name in names]
 
 
 def _fail(error: SpecError) -> None:
@@ -65,13 +72,16 @@ def main() -> None:
 @specs_option
 def show(name_or_path: str, as_json: bool, specs: Path) -> None:
     """Print the per-layer analysis of one architecture (a spec name or a file path)."""
+    path = _resolve(name_or_path, specs)
     try:
-        analysis = _analyse(_resolve(name_or_path, specs))
+        analysis = _analyse(path)
+        others = _compared(analysis, path) if as_json else []
     except SpecError as error:
         _fail(error)
         return
     if as_json:
-        click.echo(json.dumps(export.analysis_data(analysis), indent=2, ensure_ascii=False))
+        data = export.analysis_data(audited(analysis, others))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(_table(analysis))
 
@@ -126,17 +136,21 @@ def check(paths: tuple[Path, ...], specs: Path) -> None:
     for path in files:
         try:
             analysis = _analyse(path)
+            others = _compared(analysis, path)
         except SpecError as error:
             problems.extend(error.problems)
             continue
-        click.echo(_audit(analysis))
+        click.echo(_audit(audited(analysis, others)))
     if problems:
         _fail(SpecError(problems))
 
 
-def _audit(analysis: Analysis) -> str:
-    checks = audit(analysis)
-    lines = [f"{analysis.name}: valid; {len(checks)} stated number(s)"]
+def _audit(architecture: Architecture) -> str:
+    checks, compared = architecture.checks, architecture.comparisons
+    counted = f"{len(checks)} stated number(s)"
+    if compared:
+        counted += f", {len(compared)} stated difference(s)"
+    lines = [f"{architecture.name}: valid; {counted}"]
     for c in checks:
         where = c.claim.layer or "total"
         mark = "ok " if c.verdict is Verdict.MATCHES else "!! "
@@ -144,6 +158,19 @@ def _audit(analysis: Analysis) -> str:
             f"  {mark}{where} {c.claim.quantity.value}: stated {_value(c.claim.value)}, "
             f"computed {_value(c.computed)} — {c.verdict.value} ({c.claim.source})"
         )
+    for d in compared:
+        mark = "ok " if d.verdict is Verdict.MATCHES else "!! "
+        lines.append(
+            f"  {mark}total {d.claim.quantity.value} against {d.claim.to}: stated "
+            f"{formatting.percent_text(d.claim.percent)}, computed "
+            f"{formatting.percent_text(d.percent)} ({formatting.count(d.count)} against "
+            f"{formatting.count(d.other)}) — {d.verdict.value} ({d.claim.source})"
+        )
+        lines += [
+            f"       {w.layer} {w.field} {w.was} → {w.now} gives "
+            f"{formatting.percent_text(w.percent)}"
+            for w in d.widths
+        ]
     return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""The MkDocs edge: load the specs, call the pure core, add the generated pages in memory.
+"""The MkDocs edge: load the specs, build the site model once, add the generated pages in memory.
 
 Nothing is written into ``docs/``: pages are ``File.generated`` objects, so ``mkdocs serve``
 (which watches ``docs/``, spec files included) rebuilds when a spec changes without looping.
@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from generator.core.results import Analysis
+from generator.analysis.model import SiteModel, build_site_model
 from generator.load import loader
 from generator.render import pages, site
 from generator.spec.errors import Problem, SpecError
@@ -65,7 +65,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     """Generates the architecture pages from the spec files at every build."""
 
     def __init__(self) -> None:
-        self.analyses: list[Analysis] = []
+        self.model: SiteModel | None = None
         self.problems: list[Problem] = []
         self.serving = False
 
@@ -75,9 +75,13 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
         folder = Path(config.docs_dir) / self.config.specs
-        self.analyses, self.problems = loader.load_folder_partially(folder)
-        if not self.problems:
-            return
+        analyses, self.problems = loader.load_folder_partially(folder)
+        if self.problems:
+            self._report_problems()
+        # Everything the pages show, computed once for this build (each spec audited once).
+        self.model = build_site_model(analyses)
+
+    def _report_problems(self) -> None:
         count = len(self.problems)
         message = f"{count} problem{'s' if count > 1 else ''} in the architecture specs:\n"
         message += SpecError(self.problems).report()
@@ -128,13 +132,14 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         return nav
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        for path, content in site.site_files(self.analyses).items():
-            # Data files as UTF-8 bytes: their text holds '→' or '−', which Python would keep at
-            # two bytes a character until the build ends.
-            data = content if path.endswith(".md") else content.encode("utf-8")
-            files.append(File.generated(config, path, content=data))
-        # Everything the pages need is in them now; the analyses need not live through the build.
-        self.analyses = []
+        if self.model is not None:
+            for path, content in site.site_files(self.model).items():
+                # Data files as UTF-8 bytes: their text holds '→' or '−', which Python would keep
+                # at two bytes a character until the build ends.
+                data = content if path.endswith(".md") else content.encode("utf-8")
+                files.append(File.generated(config, path, content=data))
+        # Everything the pages need is in them now; the model need not live through the build.
+        self.model = None
 
         for path, content in site_assets().items():
             files.append(File.generated(config, path, content=content))

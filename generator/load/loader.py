@@ -1,4 +1,5 @@
-"""Reads spec files: the only place that parses them. Every mistake becomes a located Problem.
+"""Reads spec files, or spec text held in memory: the only place that parses them. Every mistake
+becomes a located Problem.
 
 Loading is three steps: parse YAML into a located tree, resolve ``extends`` by merging trees (so
 an inherited value keeps pointing at the file that wrote it), then validate the plain data against
@@ -8,10 +9,10 @@ an inherited value keeps pointing at the file that wrote it), then validate the 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -70,6 +71,24 @@ def spec_paths(folder: Path) -> list[Path]:
 
 def load(path: Path) -> LoadedSpec:
     """Load and validate one spec file; raises :class:`SpecError` listing all its problems."""
+    return _load(path, _Files())
+
+
+def load_text(path: Path, text: str, *, siblings: Mapping[str, str] | None = None) -> LoadedSpec:
+    """Load spec ``text`` held in memory as if it were the file at ``path``; no file is read.
+
+    Messages name ``path``, so a page can show the loader's own report for a spec it never
+    wrote to disk. ``siblings`` maps the names of other specs of the same folder (those that
+    ``extends`` may name) to their text.
+    """
+    texts = {path: text}
+    texts.update(
+        (path.with_name(f"{name}{SUFFIX}"), other) for name, other in (siblings or {}).items()
+    )
+    return _load(path, _InMemory(texts))
+
+
+def _load(path: Path, texts: _Texts) -> LoadedSpec:
     name = path.name.removesuffix(SUFFIX)
     if not SPEC_NAME.match(name):
         raise SpecError(
@@ -81,14 +100,14 @@ def load(path: Path) -> LoadedSpec:
                 )
             ]
         )
-    tree = _resolve(path, ())
+    tree = _resolve(path, (), texts)
     data = to_plain(tree)
     try:
         spec = Spec.model_validate(data)
     except ValidationError as error:
         raise SpecError(_validation_problems(error, data, tree)) from None
     loaded = LoadedSpec(name, path, spec, tree)
-    problems = list(_cross_checks(loaded))
+    problems = [*_cross_checks(loaded), *_compared_checks(loaded, texts)]
     if problems:
         raise SpecError(problems)
     return loaded
@@ -131,35 +150,80 @@ def load_folder_partially(folder: Path) -> tuple[list[Analysis], list[Problem]]:
 # --- extends ---------------------------------------------------------------------------------
 
 
-def _read(path: Path) -> Node:
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise SpecError(
-            [Problem(Location(str(path)), f"cannot read the file: {error.strerror or error}")]
-        ) from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise SpecError(
-            [
-                Problem(
-                    Location(str(path), line),
-                    f"the file is not UTF-8 text: byte 0x{raw[error.start]:02X} cannot be read "
-                    "(save the file as UTF-8)",
-                )
-            ]
-        ) from None
-    tree = parse(text, str(path))
+class _Texts(Protocol):
+    """Where spec texts come from: files in a folder, or texts held in memory."""
+
+    def read(self, path: Path) -> str:
+        """The text of the spec at ``path``; a :class:`SpecError` when it cannot be read."""
+        ...
+
+    def exists(self, path: Path) -> bool:
+        """Whether there is a spec at ``path``."""
+        ...
+
+    def names(self, folder: Path) -> list[str]:
+        """The names of the specs of ``folder``, for "did you mean" suggestions."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Files:
+    """Spec texts read from files."""
+
+    def read(self, path: Path) -> str:
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise SpecError(
+                [Problem(Location(str(path)), f"cannot read the file: {error.strerror or error}")]
+            ) from None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw.count(b"\n", 0, error.start) + 1
+            raise SpecError(
+                [
+                    Problem(
+                        Location(str(path), line),
+                        f"the file is not UTF-8 text: byte 0x{raw[error.start]:02X} cannot be read "
+                        "(save the file as UTF-8)",
+                    )
+                ]
+            ) from None
+
+    def exists(self, path: Path) -> bool:
+        return path.is_file()
+
+    def names(self, folder: Path) -> list[str]:
+        return [p.name.removesuffix(SUFFIX) for p in spec_paths(folder)]
+
+
+@dataclass(frozen=True, slots=True)
+class _InMemory:
+    """Spec texts held in memory, each under the path its messages name."""
+
+    texts: Mapping[Path, str]
+
+    def read(self, path: Path) -> str:
+        return self.texts[path]
+
+    def exists(self, path: Path) -> bool:
+        return path in self.texts
+
+    def names(self, folder: Path) -> list[str]:
+        return sorted(p.name.removesuffix(SUFFIX) for p in self.texts if p.parent == folder)
+
+
+def _read(path: Path, texts: _Texts) -> Node:
+    tree = parse(texts.read(path), str(path))
     if not isinstance(tree.value, dict):
         raise SpecError([Problem(tree.location, "a spec must be a YAML mapping of fields")])
     return tree
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> Node:
+def _resolve(path: Path, chain: tuple[Path, ...], texts: _Texts) -> Node:
     """The file's tree with its ``extends`` chain merged in."""
-    tree = _read(path)
+    tree = _read(path, texts)
     fields: dict[str, Node] = tree.value
     parent_node = fields.get("extends")
     if parent_node is None:
@@ -177,11 +241,11 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> Node:
                 ]
             )
         return tree
-    parent = _parent_path(path, parent_node, chain)
-    return _merge(_resolve(parent, (*chain, path)), tree)
+    parent = _parent_path(path, parent_node, chain, texts)
+    return _merge(_resolve(parent, (*chain, path), texts), tree)
 
 
-def _parent_path(path: Path, node: Node, chain: tuple[Path, ...]) -> Path:
+def _parent_path(path: Path, node: Node, chain: tuple[Path, ...], texts: _Texts) -> Path:
     name = node.value
     if not isinstance(name, str) or not SPEC_NAME.match(name) or "/" in name:
         raise SpecError(
@@ -194,8 +258,8 @@ def _parent_path(path: Path, node: Node, chain: tuple[Path, ...]) -> Path:
             ]
         )
     parent = path.with_name(f"{name}{SUFFIX}")
-    if not parent.is_file():
-        others = [p.name.removesuffix(SUFFIX) for p in spec_paths(path.parent)]
+    if not texts.exists(parent):
+        others = texts.names(path.parent)
         raise SpecError(
             [
                 Problem(
@@ -214,11 +278,14 @@ def _parent_path(path: Path, node: Node, chain: tuple[Path, ...]) -> Path:
 
 
 def _merge(parent: Node, child: Node) -> Node:
-    """The child's fields over the parent's; ``sources`` merge; ``stated`` is never inherited.
+    """The child's fields over the parent's; ``sources`` merge; ``stated`` and ``compared`` are
+    never inherited.
 
     Stated numbers belong to the network a source describes, so a variant starts with none.
     """
-    merged: dict[str, Node] = {k: v for k, v in parent.value.items() if k != "stated"}
+    merged: dict[str, Node] = {
+        k: v for k, v in parent.value.items() if k not in ("stated", "compared")
+    }
     fields: dict[str, Node] = child.value
     for key, node in fields.items():
         if key in OVERRIDE_KEYS:
@@ -484,6 +551,28 @@ def _message(e: Any, field: str | None) -> str:
 def _suggest(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _compared_checks(loaded: LoadedSpec, texts: _Texts) -> Iterable[Problem]:
+    """Each stated difference cites a source of the spec and names another spec of its folder."""
+    spec = loaded.spec
+    others = texts.names(loaded.path.parent)
+    for index, claim in enumerate(spec.compared):
+        place: list[str | int] = ["compared", index]
+        if claim.source not in spec.sources:
+            yield Problem(
+                locate(loaded.tree, [*place, "source"]),
+                f"no source named {claim.source!r} in 'sources'{_suggest(claim.source, spec.sources)}",
+                field=f"compared[{index + 1}].source",
+            )
+        if claim.to == loaded.name or claim.to not in others:
+            what = "this spec itself" if claim.to == loaded.name else "no spec of this folder"
+            yield Problem(
+                locate(loaded.tree, [*place, "to"]),
+                f"{claim.to!r} is {what}: a difference is stated against another spec of the "
+                f"folder{_suggest(claim.to, [o for o in others if o != loaded.name])}",
+                field=f"compared[{index + 1}].to",
+            )
 
 
 def _cross_checks(loaded: LoadedSpec) -> Iterable[Problem]:

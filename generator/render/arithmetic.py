@@ -1,325 +1,26 @@
 """The convolution arithmetic page: the output-size formula, each framework's rule, input sizes
 that tile exactly, and an in-page calculator. Pure: returns text, writes nothing.
 
-The calculator runs in the browser (``assets/calculator.js``); :func:`calculate` is its Python
-twin. It pre-renders the page's initial results, so the page is useful without JavaScript, and it
-is the oracle the browser tests compare the script against. Both use integer arithmetic only.
+Every number on the page is read off the site model: the worked examples and the calculator's
+first results (:mod:`generator.analysis.calculator`) and the input-size sweeps
+(:mod:`generator.analysis.sweeps`) are computed before any page is written.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 from markupsafe import Markup
 
-from generator.core import rules
-from generator.core.engine import GeometryError, window_axes
-from generator.core.results import Analysis, Axis, LayerResult
+from generator.analysis.calculator import FIELDS, MAX_VALUE, NO_OUTPUT, RULES, Example, exact_text
+from generator.analysis.model import SiteModel
+from generator.analysis.sweeps import SWEEP
 from generator.render import pages
 from generator.render.pages import _ENV
-from generator.spec.models import (
-    MAX_SPATIAL,
-    AdaptivePool,
-    Conv,
-    Flatten,
-    FullyConnected,
-    Layer,
-    Pool,
-    Rounding,
-)
 
 #: Where the page lives in the docs tree.
 PAGE = "arithmetic.md"
-#: The spec whose first convolution gives the worked examples and the calculator's first values.
-PAPER = "alexnet-2012"
-#: AlexNet's conv1 as the paper states it (n, k, s, p_before, p_after, d): used when the
-#: paper's spec is absent.
-PAPER_CONV1 = (224, 11, 4, 0, 0, 1)
-#: Square input sizes tried by the sweep.
-SWEEP = range(200, 261)
-#: A pooling layer where PyTorch's and Caffe's last-window rule matters (n, k, s, p_before,
-#: p_after, d): a 2×2 max-pool with stride 2 and padding 1 on 5 pixels.
-CLIP_EXAMPLE = (5, 2, 2, 1, 1, 1)
-#: Largest number the calculator accepts in any box.
-MAX_VALUE = MAX_SPATIAL
-#: What a result cell shows for invalid input, and for a rule under which no window fits.
-NOTHING = "—"
-NO_OUTPUT = "no output"
-MINUS = "−"
-
-
-@dataclass(frozen=True, slots=True)
-class Field:
-    """One box of the calculator."""
-
-    key: str
-    label: str
-    minimum: int
-
-
-FIELDS = (
-    Field("n", "Input size n", 1),
-    Field("k", "Kernel k", 1),
-    Field("s", "Stride s", 1),
-    Field("p_before", "Padding before", 0),
-    Field("p_after", "Padding after", 0),
-    Field("d", "Dilation d", 1),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One row of the calculator's results: a rounding rule and who uses it."""
-
-    key: str
-    name: str
-    used_by: str
-
-
-RULES = (
-    Rule("floor", "floor", "PyTorch convolution and pooling, Caffe convolution"),
-    Rule(
-        "ceil",
-        "ceil, last window must start inside",
-        "PyTorch pooling with ceil_mode=True, Caffe pooling",
-    ),
-    Rule("ceil_unclipped", "ceil, unclipped", "cuda-convnet convolution and pooling"),
-    Rule("tf_valid", "VALID", "TensorFlow: floor with no padding (ignores the padding boxes)"),
-    Rule("tf_same", "SAME", "TensorFlow: ⌈n / s⌉, padding computed (ignores the padding boxes)"),
-)
-RULE_KEYS = tuple(r.key for r in RULES)
-_ROUNDING = {
-    "floor": Rounding.FLOOR,
-    "ceil": Rounding.CEIL,
-    "ceil_unclipped": Rounding.CEIL_UNCLIPPED,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Calculation:
-    """Everything the calculator shows for one set of numbers."""
-
-    valid: bool
-    """Whether every box holds a whole number in its range."""
-    exact: Fraction | None
-    """Window positions before rounding; ``None`` when the input is invalid."""
-    outputs: dict[str, int | None]
-    """Output size under each rule of :data:`RULES`; ``None`` where no window fits."""
-    padding: dict[str, tuple[int, int] | None]
-    """Padding (before, after) each rule uses; TensorFlow's VALID and SAME ignore the boxes."""
-    message: str
-    note: str = ""
-    """A caveat for the pooling rows: padding that PyTorch or Caffe pooling would refuse."""
-
-    def cells(self) -> dict[str, str]:
-        """The text of every result cell, by its ``data-cell`` key, as the page shows it."""
-        shown: dict[str, str] = {"message": self.message, "note": self.note}
-        shown["exact"] = NOTHING if self.exact is None else exact_text(self.exact)
-        for key in ("exact", *RULE_KEYS):
-            pad = self.padding.get(key)
-            shown[f"pad-{key}"] = NOTHING if pad is None else f"{pad[0]} + {pad[1]}"
-        for key in RULE_KEYS:
-            out = self.outputs.get(key)
-            shown[key] = NOTHING if not self.valid else NO_OUTPUT if out is None else str(out)
-        return shown
-
-
-def exact_text(value: Fraction) -> str:
-    """An exact value, computed with integers only: ``55``, ``54.25``, ``−1``, ``55/3 ≈ 18.333``.
-
-    Terminating decimals are written out in full; others as the fraction and its value to three
-    places (never a tie: a tie would make the decimal terminate). ``calculator.js`` writes the same.
-    """
-    sign = MINUS if value < 0 else ""
-    p, q = abs(value.numerator), value.denominator
-    if q == 1:
-        return f"{sign}{p}"
-    rest = q
-    for prime in (2, 5):
-        while rest % prime == 0:
-            rest //= prime
-    if rest == 1:
-        whole, remainder = divmod(p, q)
-        digits = ""
-        while remainder:
-            digit, remainder = divmod(remainder * 10, q)
-            digits += str(digit)
-        return f"{sign}{whole}.{digits}"
-    thousandths = (2000 * p + q) // (2 * q)
-    return f"{sign}{p}/{q} ≈ {sign}{thousandths // 1000}.{thousandths % 1000:03d}"
-
-
-_WHOLE = re.compile(r"\s*[0-9]+\s*")
-
-
-def parse_whole(text: str) -> int | None:
-    """A box's text as the script reads it: digits (spaces around allowed), else ``None``."""
-    return int(text) if _WHOLE.fullmatch(text) else None
-
-
-def calculate_text(texts: Sequence[str]) -> Calculation:
-    """The calculator on the boxes' text, in the order of :data:`FIELDS`."""
-    return _calculate(tuple(parse_whole(t) for t in texts))
-
-
-def calculate(n: int, k: int, s: int, p_before: int, p_after: int, d: int) -> Calculation:
-    """The calculator on numbers: what the page shows for input ``n``, kernel ``k``, stride
-    ``s``, padding ``p_before`` + ``p_after`` and dilation ``d`` along one axis."""
-    return _calculate((n, k, s, p_before, p_after, d))
-
-
-def calculator_rows(
-    n: int, k: int, s: int, p_before: int, p_after: int, d: int
-) -> dict[str, int | None]:
-    """Output size under each rule (``floor``, ``ceil``, ``ceil_unclipped``, ``tf_valid``,
-    ``tf_same``); ``None`` where no window fits or the numbers are invalid."""
-    return calculate(n, k, s, p_before, p_after, d).outputs
-
-
-def _calculate(values: tuple[int | None, ...]) -> Calculation:
-    for field, value in zip(FIELDS, values, strict=True):
-        if value is None or not field.minimum <= value <= MAX_VALUE:
-            return Calculation(
-                valid=False,
-                exact=None,
-                outputs=dict.fromkeys(RULE_KEYS),
-                padding={},
-                message=f"{field.label} must be a whole number from {field.minimum} "
-                f"to {MAX_VALUE:,}.",
-            )
-    n, k, s, before, after, d = (v for v in values if v is not None)
-    k_eff = rules.effective_kernel(k, d)
-    padded = n + before + after
-    exact = rules.exact_output_size(n, k_eff, s, before, after)
-    fits = k_eff <= padded
-    outputs: dict[str, int | None] = {
-        key: rules.output_size(n, k_eff, s, before, after, rounding) if fits else None
-        for key, rounding in _ROUNDING.items()
-    }
-    outputs["tf_valid"] = (
-        rules.output_size(n, k_eff, s, 0, 0, Rounding.FLOOR) if k_eff <= n else None
-    )
-    same = rules.same_padding(n, k_eff, s)
-    outputs["tf_same"] = -(-n // s)
-    padding: dict[str, tuple[int, int] | None] = {
-        key: (before, after) for key in ("exact", *_ROUNDING)
-    }
-    padding["tf_valid"] = (0, 0)
-    padding["tf_same"] = same
-    message = _message(n, k_eff, padded, exact, outputs)
-    return Calculation(True, exact, outputs, padding, message, _note(k, max(before, after)))
-
-
-def _note(k: int, pad: int) -> str:
-    """Whether pooling would accept this padding: PyTorch up to ``⌊k / 2⌋``, Caffe below ``k``."""
-    most = rules.max_pool_padding(k)
-    if pad <= most:
-        return ""
-    if pad < k:
-        return (
-            f"PyTorch pooling allows at most ⌊k / 2⌋ = {most} pixels of padding on each side "
-            "and would refuse these numbers; Caffe pooling accepts them."
-        )
-    return (
-        f"Pooling would refuse these numbers: PyTorch allows at most ⌊k / 2⌋ = {most} pixels of "
-        f"padding on each side, Caffe less than the kernel, {k}. The ceil row applies the rule anyway."
-    )
-
-
-def _message(
-    n: int, k_eff: int, padded: int, exact: Fraction, outputs: dict[str, int | None]
-) -> str:
-    """What the numbers mean, in a sentence; ``calculator.js`` builds the same sentences."""
-    if k_eff > padded:
-        return (
-            f"No window fits: the kernel spans {k_eff} pixels but the padded input has only "
-            f"{padded}. Only TensorFlow SAME, which pads as much as it needs, gives an output."
-        )
-    if k_eff > n:
-        return (
-            f"TensorFlow VALID gives no output: the kernel spans {k_eff} pixels but the input "
-            f"without padding has only {n}."
-        )
-    x = exact_text(exact)
-    if exact.denominator == 1:
-        return (
-            f"x = {x} is a whole number: the windows tile the padded input exactly, "
-            "so floor and both ceil rules agree."
-        )
-    floor, ceil, unclipped = (outputs[key] for key in _ROUNDING)
-    if ceil != unclipped:
-        return (
-            f"x = {x} is not a whole number: floor drops the last, partial window ({floor}); "
-            f"cuda-convnet keeps it ({unclipped}); PyTorch and Caffe drop it too ({ceil}), "
-            "because it would start in the right padding."
-        )
-    return (
-        f"x = {x} is not a whole number: floor drops the last, partial window ({floor}); "
-        f"the ceil rules keep it ({ceil})."
-    )
-
-
-# --- The page ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    """One layer's numbers along one axis, with what each rule makes of them."""
-
-    n: int
-    k: int
-    s: int
-    p_before: int
-    p_after: int
-    d: int
-    calc: Calculation
-
-    @property
-    def k_eff(self) -> int:
-        return rules.effective_kernel(self.k, self.d)
-
-    @property
-    def span(self) -> int:
-        """``n + p_before + p_after − k_eff``: the pixels the window start slides across."""
-        return self.n + self.p_before + self.p_after - self.k_eff
-
-    @property
-    def x(self) -> str:
-        return exact_text(self.calc.exact) if self.calc.exact is not None else NOTHING
-
-    def out(self, key: str) -> int:
-        value = self.calc.outputs[key]
-        assert value is not None, f"{key}: the examples are chosen so that every rule has an output"
-        return value
-
-    def last_start(self, key: str) -> int:
-        """Where the last window of rule ``key`` starts in the padded row: ``(o − 1)·s``."""
-        return (self.out(key) - 1) * self.s
-
-    def overhang(self, key: str) -> int:
-        """Pixels the last window reaches past the padded input."""
-        return max(
-            rules.covered_extent(self.out(key), self.k_eff, self.s)
-            - (self.n + self.p_before + self.p_after),
-            0,
-        )
-
-
-def example(numbers: tuple[int, int, int, int, int, int]) -> Example:
-    return Example(*numbers, calc=calculate(*numbers))
-
-
-def conv1_numbers(analyses: Sequence[Analysis]) -> tuple[int, int, int, int, int, int]:
-    """AlexNet's conv1 along its height, from the paper's spec when it is there."""
-    paper = next((a for a in analyses if a.name == PAPER), None)
-    conv = pages.first_conv(paper) if paper else None
-    if conv is None or conv.axes is None:
-        return PAPER_CONV1
-    h: Axis = conv.axes[0]
-    return (h.size, h.kernel, h.stride, h.pad_before, h.pad_after, h.dilation)
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,7 +35,7 @@ class FrameworkRule:
 
 
 def framework_rules(ex: Example) -> list[FrameworkRule]:
-    """Each framework's rule, worked on one example's numbers by :mod:`generator.core.rules`."""
+    """Each framework's rule, worked on one example's numbers as the calculator worked them."""
     x = ex.x
     floor = f"⌊{x}⌋ = {ex.out('floor')}"
     start = ex.last_start("ceil")
@@ -417,70 +118,6 @@ def framework_rules(ex: Example) -> list[FrameworkRule]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class Sweep:
-    """Which square input sizes one architecture's first convolution, and the whole network, tile."""
-
-    analysis: Analysis
-    conv: LayerResult
-    stated: int
-    stated_exact: Fraction
-    conv_sizes: tuple[int, ...]
-    network_sizes: tuple[int, ...]
-
-
-def _tiles(
-    layers: Sequence[Layer], size: int, check_from: int = 0, stop: int | None = None
-) -> bool:
-    """Whether the windowed layers from ``check_from`` on tile a ``size``×``size`` input exactly.
-
-    Only the spatial sizes are followed (channels cannot change whether a window fits), so a
-    sweep costs a few rule evaluations per size rather than a whole analysis.
-    """
-    height = width = size
-    for index, layer in enumerate(layers[:stop]):
-        if isinstance(layer, Conv | Pool):
-            try:
-                axes = window_axes(layer, (height, width))
-            except GeometryError:
-                return False
-            if index >= check_from and not all(axis.is_exact for axis in axes):
-                return False
-            height, width = axes[0].output, axes[1].output
-        elif isinstance(layer, AdaptivePool):
-            height, width = layer.output
-        elif isinstance(layer, Flatten | FullyConnected):
-            break
-    return True
-
-
-def conv_tiles(analysis: Analysis, size: int) -> bool:
-    """Whether the first convolution tiles a ``size``×``size`` input exactly."""
-    conv = pages.first_conv(analysis)
-    if conv is None:
-        return False
-    return _tiles(analysis.spec.layers, size, check_from=conv.index, stop=conv.index + 1)
-
-
-def network_tiles(analysis: Analysis, size: int) -> bool:
-    """Whether every windowed layer (conv and pooling) tiles exactly on a ``size``×``size`` input."""
-    return _tiles(analysis.spec.layers, size)
-
-
-def sweep(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Sweep | None:
-    conv = pages.first_conv(analysis)
-    if conv is None or conv.axes is None:
-        return None
-    return Sweep(
-        analysis=analysis,
-        conv=conv,
-        stated=analysis.input[1],
-        stated_exact=conv.axes[0].exact,
-        conv_sizes=tuple(n for n in sizes if conv_tiles(analysis, n)),
-        network_sizes=tuple(n for n in sizes if network_tiles(analysis, n)),
-    )
-
-
 def _and(names: Sequence[str]) -> str:
     """``['a', 'b', 'c'] → 'a, b and c'``."""
     return " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else ""
@@ -490,26 +127,21 @@ def sizes_text(sizes: Sequence[int]) -> str:
     return ", ".join(str(n) for n in sizes) if sizes else "none"
 
 
-def arithmetic_page(analyses: Sequence[Analysis]) -> str:
+def arithmetic_page(model: SiteModel) -> str:
     """The convolution arithmetic page, as Markdown with the calculator's HTML."""
-    conv1 = example(conv1_numbers(analyses))
-    sweeps = [found for a in analyses if (found := sweep(a)) is not None]
-    paper_sweep = next((w for w in sweeps if w.analysis.name == PAPER), None)
-    nearest = (
-        min(paper_sweep.network_sizes, key=lambda n: (abs(n - paper_sweep.stated), n))
-        if paper_sweep and paper_sweep.network_sizes
-        else None
-    )
-    values = dict(zip((f.key for f in FIELDS), conv1_numbers(analyses), strict=True))
+    found = model.arithmetic
+    conv1 = found.conv1
+    # The boxes start with conv1's numbers: each field is named as the example's attribute.
+    values = {field.key: getattr(conv1, field.key) for field in FIELDS}
     return _ENV.get_template("arithmetic.md.j2").render(
         conv1=conv1,
-        clip=example(CLIP_EXAMPLE),
-        paper=next((a for a in analyses if a.name == PAPER), None),
+        clip=found.clip,
+        paper=model.paper.analysis if model.paper else None,
         framework_rules=framework_rules(conv1),
-        sweeps=sweeps,
-        paper_sweep=paper_sweep,
-        nearest=nearest,
-        nearest_users=_and([w.analysis.name for w in sweeps if nearest and w.stated == nearest]),
+        sweeps=found.sweeps,
+        paper_sweep=found.paper_sweep,
+        nearest=found.nearest,
+        nearest_users=_and(found.nearest_users),
         sweep_first=SWEEP[0],
         sweep_last=SWEEP[-1],
         sizes_text=sizes_text,

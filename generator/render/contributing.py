@@ -2,77 +2,35 @@
 
 The reference part of the page walks :func:`generator.spec.schema.spec_schema`, so it lists exactly the
 fields the loader accepts, with their docstrings, defaults and examples. The walkthrough shows a
-worked example that is loaded and audited when the page is built, and real error messages: a few
-broken copies of it are written to a temporary folder and loaded with :func:`generator.load.loader.load`.
-That temporary folder is the only thing this module writes.
+worked example and real error messages for broken copies of it: the site model loads them from
+memory at every build (:mod:`generator.analysis.examples`), and this module only shows the result.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from markupsafe import Markup
 from pydantic import TypeAdapter
 
-from generator.analysis import audit
-from generator.core.results import Analysis
-from generator.load import loader
+from generator.analysis.audit import Verdict
+from generator.analysis.examples import EXAMPLE, EXAMPLE_NAME, SPECS, Examples
+from generator.analysis.model import SiteModel
+from generator.core.kinds import kind_of
+from generator.core.kinds.activations import ACTIVATION
 from generator.render import markup
 from generator.render.pages import _ENV, value_text
 from generator.spec import models, schema
-from generator.spec.errors import Location, Problem, SpecError
-from generator.spec.models import LAYER_MODELS, Layer, LayerBase, Quantity, Rounding
+from generator.spec.models import LAYER_MODELS, Conv, Layer, LayerBase, Quantity, Rounding, Spec
 
 CONTRIBUTING_PAGE = "contributing.md"
-#: Where specs live, as a contributor types it.
-SPECS = "docs/architectures"
 SERVE_ADDRESS = "http://127.0.0.1:8000"
-
-#: The walkthrough's worked example: a spec a contributor could write, checked at every build.
-EXAMPLE_NAME = "cs231n-conv1"
-EXAMPLE = f"""\
-{schema.EDITOR_LINE}
-title: AlexNet's first layer, as CS231n works it out
-summary: >-
-  The first convolutional layer of AlexNet with the 227×227 input that the CS231n course notes use
-  for their worked example: 96 kernels of 11×11 with stride 4 and no padding give 55×55 maps.
-input: [3, 227, 227]
-sources:
-  cs231n:
-    citation: >-
-      Andrej Karpathy and the CS231n course staff. CS231n: Convolutional Neural Networks for
-      Visual Recognition, course notes, "Convolutional Neural Networks".
-    url: https://cs231n.github.io/convolutional-networks/
-    states: >-
-      AlexNet's first layer takes 227×227×3 images and has 96 kernels of 11×11 with stride 4 and
-      no padding, so (227 − 11)/4 + 1 = 55: an output of 55×55×96, that is 290,400 neurons, and
-      34,944 parameters with the biases.
-stated:
-  - {{quantity: shape, layer: input, value: [3, 227, 227], source: cs231n, quote: "accepted images of size [227x227x3]"}}
-  - {{quantity: neurons, layer: conv1, value: 290400, source: cs231n}}
-  - {{quantity: params, layer: conv1, value: 34944, source: cs231n}}
-layers:
-  - {{name: conv1, kind: conv, out_channels: 96, kernel: 11, stride: 4}}
-  - {{name: relu1, kind: relu}}
-"""
-
-#: One-line mistakes made in copies of the example, to show the messages they give.
-MISTAKES: tuple[tuple[str, str, str], ...] = (
-    ("A misspelt field", "kernel: 11,", "kernal: 11,"),
-    ("An input written channels last", "input: [3, 227, 227]", "input: [227, 227, 3]"),
-    (
-        "A stated number citing a source the spec does not have",
-        "290400, source: cs231n}",
-        "290400, source: cs231}",
-    ),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,17 +59,28 @@ class Section:
 
 @dataclass(frozen=True, slots=True)
 class Mistake:
-    """A broken copy of the example: what changed and what the loader says about it."""
+    """A broken copy of the example as the page shows it: the changed line, the loader's report."""
 
     title: str
     line: Markup
     report: Markup
 
 
+class Parent(Protocol):
+    """The spec a variant starts from: a loaded spec or an analysis, each named."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def spec(self) -> Spec: ...
+
+
 #: Where each definition of the schema is described on the page, and how a type names it.
-_ANCHORS = {
+_ANCHORS: Mapping[str, tuple[str, str]] = {
     "Source": ("source", "a source"),
     "Stated": ("stated", "a stated number"),
+    "Compared": ("compared", "a stated difference"),
     "Sides": ("sides", "a mapping of sides"),
     "Rounding": ("rounding", "a rounding rule"),
     "Quantity": ("quantity", "a quantity"),
@@ -121,7 +90,7 @@ _ANCHORS = {
 _LAYERS_ANCHOR = "layer-kinds"
 
 
-def contributing_page() -> str:
+def contributing_page(model: SiteModel) -> str:
     """The contributing page: a walkthrough, then every field of the spec format."""
     spec_schema = schema.spec_schema()
     return _ENV.get_template("contributing.md.j2").render(
@@ -132,9 +101,9 @@ def contributing_page() -> str:
         scaffold=fenced(new_spec("my-net"), "yaml"),
         example_name=EXAMPLE_NAME,
         example=fenced(EXAMPLE, "yaml"),
-        checks=example_checks(),
-        mistakes=mistakes(),
-        verdicts=_values(audit.Verdict),
+        checks=example_checks(model.examples),
+        mistakes=mistakes(model.examples),
+        verdicts=_values(Verdict),
         required=Markup(", ").join(code(name) for name in spec_schema["then"]["required"]),
         reference=reference(spec_schema),
     )
@@ -156,6 +125,7 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
         ),
         _definition(spec_schema, "Source", "Each source"),
         _definition(spec_schema, "Stated", "Each stated number"),
+        _definition(spec_schema, "Compared", "Each stated difference"),
         Section(
             3,
             _LAYERS_ANCHOR,
@@ -212,7 +182,7 @@ def new_spec(
     name: str,
     *,
     editor_line: str = schema.EDITOR_LINE,
-    parent: loader.LoadedSpec | None = None,
+    parent: Parent | None = None,
 ) -> str:
     """The text of a new spec file: valid as it stands, with comments saying what to replace."""
     if parent is not None:
@@ -251,19 +221,16 @@ layers:
 """
 
 
-def _variant_spec(name: str, editor_line: str, parent: loader.LoadedSpec) -> str:
+def _variant_spec(name: str, editor_line: str, parent: Parent) -> str:
     layers = parent.spec.layers
     first = layers[0].name
-    conv = next((layer.name for layer in layers if layer.kind == "conv"), first)
-    # A layer that changes no shape is the likeliest to be removed: a normalisation, a dropout.
+    conv = next((layer.name for layer in layers if isinstance(layer, Conv)), first)
+    # A layer that changes no shape is the likeliest to be removed: a normalisation, a dropout
+    # (an activation only when there is nothing else).
+    passing = [layer for layer in layers if kind_of(layer).passthrough]
     removable = next(
-        (
-            layer.name
-            for kind in ("lrn", "dropout", "relu")
-            for layer in layers
-            if layer.kind == kind
-        ),
-        layers[-1].name,
+        (layer.name for layer in passing if kind_of(layer) is not ACTIVATION),
+        passing[0].name if passing else layers[-1].name,
     )
     names = _wrap(", ".join(layer.name for layer in layers), "#   ")
     keys = _wrap(
@@ -314,9 +281,8 @@ def _wrap(text: str, prefix: str, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def example_checks() -> list[tuple[str, str, str, str]]:
+def example_checks(examples: Examples) -> list[tuple[str, str, str, str]]:
     """The worked example's audit: what is stated, what is computed, the verdict."""
-    analysis = _load(EXAMPLE)
     return [
         (
             f"{check.claim.layer or 'total'} {check.claim.quantity.value}",
@@ -324,46 +290,16 @@ def example_checks() -> list[tuple[str, str, str, str]]:
             value_text(check.computed),
             check.verdict.value,
         )
-        for check in audit.audit(analysis)
+        for check in examples.checks
     ]
 
 
-def mistakes() -> list[Mistake]:
-    """Each of :data:`MISTAKES` made in the example, with the loader's own messages."""
-    found: list[Mistake] = []
-    for title, right, wrong in MISTAKES:
-        if EXAMPLE.count(right) != 1:
-            raise ValueError(f"the example must contain {right!r} exactly once")
-        broken = EXAMPLE.replace(right, wrong)
-        line = next(line for line in broken.splitlines() if wrong in line)
-        try:
-            _load(broken)
-        except SpecError as error:
-            found.append(Mistake(title, fenced(line.strip(), "yaml"), fenced(error.report())))
-        else:
-            raise ValueError(f"the example with {wrong!r} for {right!r} loads without an error")
-    return found
-
-
-def _load(text: str) -> Analysis:
-    """Load spec text as ``docs/architectures/EXAMPLE_NAME.yml``; messages name that path."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / SPECS / f"{EXAMPLE_NAME}{loader.SUFFIX}"
-        path.parent.mkdir(parents=True)
-        path.write_text(text, encoding="utf-8")
-        try:
-            return loader.analyse(loader.load(path))
-        except SpecError as error:
-            prefix = f"{folder}/"
-            raise SpecError(
-                Problem(
-                    Location(problem.location.path.removeprefix(prefix), problem.location.line),
-                    problem.message,
-                    problem.layer,
-                    problem.field,
-                )
-                for problem in error.problems
-            ) from None
+def mistakes(examples: Examples) -> list[Mistake]:
+    """Each broken copy of the example, with the loader's own messages, as fenced blocks."""
+    return [
+        Mistake(broken.title, fenced(broken.line.strip(), "yaml"), fenced(broken.report))
+        for broken in examples.mistakes
+    ]
 
 
 # --- the reference, from the schema ----------------------------------------------------------

@@ -1,4 +1,8 @@
-"""Analyses as plain data: the JSON of ``generator show --json`` and the downloadable exports."""
+"""Analyses as plain data: the JSON of ``generator show --json`` and the downloadable exports.
+
+Each export reads one :class:`~generator.analysis.model.Architecture`: the analysis and the
+audit that the site model (or the command line) computed once.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ import io
 from fractions import Fraction
 from typing import Any
 
-from generator.analysis.audit import Check, audit
-from generator.core.results import Analysis, LayerResult
+from generator.analysis.audit import Check
+from generator.analysis.model import Architecture
+from generator.core.results import LayerResult
 from generator.spec.models import Conv, Pool
 
 
@@ -63,9 +68,9 @@ def layer_data(result: LayerResult, checks: tuple[Check, ...]) -> dict[str, Any]
     return data
 
 
-def analysis_data(analysis: Analysis) -> dict[str, Any]:
-    """The whole analysis, in the shape documented for ``show --json``."""
-    checks = audit(analysis)
+def analysis_data(architecture: Architecture) -> dict[str, Any]:
+    """The whole analysis and its audit, in the shape documented for ``show --json``."""
+    analysis, checks = architecture.analysis, architecture.checks
     totals = analysis.totals
     return {
         "name": analysis.name,
@@ -94,6 +99,24 @@ def analysis_data(analysis: Analysis) -> dict[str, Any]:
             }
             for c in checks
         ],
+        "compared": [
+            {
+                "quantity": d.claim.quantity.value,
+                "to": d.claim.to,
+                # As the source wrote it: a decimal string, exact (JSON numbers are floats).
+                "stated_percent": str(d.claim.percent),
+                "total": d.count,
+                "other_total": d.other,
+                "verdict": d.verdict.value,
+                "widths": [
+                    {"layer": w.layer, "field": w.field, "was": w.was, "now": w.now}
+                    for w in d.widths
+                ],
+                "source": d.claim.source,
+                "quote": d.claim.quote,
+            }
+            for d in architecture.comparisons
+        ],
         "conventions": {
             "neurons": "outputs of conv and fc layers, as in the paper's Figure 2",
             "macs": "multiply-accumulates of one forward pass (weights × positions)",
@@ -117,14 +140,13 @@ CSV_COLUMNS = (
 )
 
 
-def analysis_csv(analysis: Analysis) -> str:
+def analysis_csv(architecture: Architecture) -> str:
     """One row per layer; shapes as ``96x55x55`` so spreadsheets keep them as text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    checks = audit(analysis)
-    for result in analysis.layers:
-        row = layer_data(result, checks)
+    for result in architecture.analysis.layers:
+        row = layer_data(result, architecture.checks)
         writer.writerow(
             [
                 "x".join(str(v) for v in row[c]) if isinstance(row[c], list) else row[c]

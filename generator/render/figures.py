@@ -21,21 +21,12 @@ from itertools import pairwise
 from typing import Any
 
 from generator.core import formatting
+from generator.core.kinds import kind_of
 from generator.core.results import Analysis, LayerResult
 from generator.spec.models import Conv
 
-#: Layers drawn as boxes; the others (relu, lrn, dropout, flatten, softmax) keep their input's
-#: shape and are named in the hover text of the box before them.
-DRAWN = ("conv", "max_pool", "avg_pool", "adaptive_avg_pool", "adaptive_max_pool", "fc")
-COLOURS = {
-    "input": "#9e9e9e",
-    "conv": "#3f6ec6",
-    "max_pool": "#e6862e",
-    "avg_pool": "#e6862e",
-    "adaptive_avg_pool": "#d4a12c",
-    "adaptive_max_pool": "#d4a12c",
-    "fc": "#3a9b5c",
-}
+#: The input's box; each drawn kind's colour is in its registry entry (``LayerKind.colour``).
+INPUT_COLOUR = "#9e9e9e"
 GAP = 36.0
 TOWER_GAP = 24.0
 #: Width and depth of a fully connected layer's bar, which has no spatial extent.
@@ -114,7 +105,9 @@ def blocks(analysis: Analysis) -> list[list[Block]]:
     columns: list[list[Block]] = []
     drawn: list[tuple[LayerResult | None, list[LayerResult]]] = [(None, [])]
     for layer_result in analysis.layers:
-        if layer_result.kind in DRAWN:
+        # Kinds without a colour (relu, lrn, dropout, flatten, softmax...) keep their input's
+        # shape and are named in the hover text of the box before them.
+        if kind_of(layer_result.layer).colour is not None:
             drawn.append((layer_result, []))
         else:
             drawn[-1][1].append(layer_result)
@@ -129,6 +122,12 @@ def blocks(analysis: Analysis) -> list[list[Block]]:
             [Block(name, kind, c // towers, h, w, t, towers, hover, result) for t in range(towers)]
         )
     return columns
+
+
+def _colour(block: Block) -> str:
+    if block.result is None:
+        return INPUT_COLOUR
+    return kind_of(block.result.layer).colour or INPUT_COLOUR
 
 
 def _num(value: float) -> float | int:
@@ -225,7 +224,7 @@ def _traces(placed: list[list[Placed]], name: str) -> list[dict[str, Any]]:
                     "type": "mesh3d",
                     "name": p.block.name,
                     **box,
-                    "color": COLOURS.get(p.block.kind, "#777777"),
+                    "color": _colour(p.block),
                     "hovertext": p.block.hover,
                 }
             )
@@ -477,4 +476,4 @@ def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
 
 def _positions(layers: Sequence[LayerResult]) -> list[str]:
     """``conv``, ``conv``, …, ``fc``: layers are compared by their position among their kind."""
-    return ["conv" if r.kind == "conv" else "fc" for r in layers]
+    return ["conv" if kind_of(r.layer).windowed else "fc" for r in layers]

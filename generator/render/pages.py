@@ -15,14 +15,16 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from generator.analysis import lineage, readings
-from generator.analysis.audit import Check, Verdict, audit
+from generator.analysis.audit import Check, Verdict
 from generator.analysis.hypotheses import Family
-from generator.core import formatting, rules
+from generator.analysis.model import Architecture, SiteModel
+from generator.analysis.readings import first_conv
+from generator.core import formatting
+from generator.core.kinds import ENTRIES, kind_of
 from generator.core.results import Analysis, LayerResult
 from generator.render import markup, snippet
 from generator.spec.errors import Problem
-from generator.spec.models import LRN, AdaptivePool, Conv, Dropout, Pool, Quantity, Rounding, Source
+from generator.spec.models import Conv, Quantity, Source
 
 ARCHITECTURES = "architectures"
 COMPARE_PAGE = "compare.md"
@@ -53,6 +55,7 @@ def _environment() -> jinja2.Environment:
         shape=formatting.shape,
         number=formatting.number,
         percent=formatting.percent,
+        percent_text=formatting.percent_text,
         magnitude=formatting.magnitude,
     )
     env.globals.update(fmt=formatting)
@@ -67,49 +70,13 @@ def page_path(name: str) -> str:
     return f"{ARCHITECTURES}/{name}.md"
 
 
-def padding(layer: Conv | Pool, result: LayerResult) -> str:
-    """Padding as declared, resolved to pixels for TensorFlow's ``same``."""
-    if result.axes is None:
-        return ""
-    height, width = result.axes
-    sides = (height.pad_before, height.pad_after, width.pad_before, width.pad_after)
-    if len(set(sides)) == 1:
-        text = str(sides[0])
-    elif sides[0] == sides[1] and sides[2] == sides[3]:
-        text = f"{sides[0]}×{sides[2]}"
-    else:
-        text = "t{} b{} l{} r{}".format(*sides)
-    return f"same → {text}" if layer.padding == "same" else text
-
-
 def operation(result: LayerResult) -> str:
     """A layer's settings in the table's shorthand: ``conv 5×5 p2 g2``, ``max_pool 3×3 s2``.
 
     ``s`` stride, ``p`` padding, ``d`` dilation and ``g`` groups, each shown only when it is not
-    the default; the legend above the table spells this out.
+    the default; the legend above the table spells this out. Each kind writes its own.
     """
-    layer = result.layer
-    if isinstance(layer, Conv | Pool):
-        kernel = layer.kernel
-        parts = [layer.kind, f"{kernel[0]}×{kernel[1]}"]
-        stride = layer.stride or layer.kernel
-        if stride != (1, 1) or isinstance(layer, Pool):
-            parts.append(f"s{formatting.pair(stride)}")
-        pad = padding(layer, result)
-        if pad not in ("0", ""):
-            parts.append(f"p{pad}" if layer.padding != "same" else f"p {pad}")
-        if layer.dilation != (1, 1):
-            parts.append(f"d{formatting.pair(layer.dilation)}")
-        if isinstance(layer, Conv) and layer.groups != 1:
-            parts.append(f"g{layer.groups}")
-        return " ".join(parts)
-    if isinstance(layer, AdaptivePool):
-        return f"{layer.kind} → {formatting.pair(layer.output)}"
-    if isinstance(layer, LRN):
-        return f"lrn n={layer.size} k={layer.k:g} α={layer.alpha:g} β={layer.beta:g}"
-    if isinstance(layer, Dropout):
-        return f"dropout p={layer.p:g}"
-    return layer.kind
+    return kind_of(result.layer).operation(result)
 
 
 def claim_label(check: Check) -> str:
@@ -166,40 +133,46 @@ def architecture_figure(analysis: Analysis) -> Markup:
     )
 
 
-def architecture_page(analysis: Analysis) -> str:
+def remarks(analysis: Analysis) -> list[str]:
+    """What the layer table's reader should know about the kinds this network uses."""
+    present = {kind_of(r.layer).names for r in analysis.layers}
+    return [k.remark for k in ENTRIES if k.names in present and k.remark is not None]
+
+
+def architecture_page(architecture: Architecture) -> str:
     """The page of one architecture: what it is, every layer worked out, the audit, the sources."""
+    analysis = architecture.analysis
     return _ENV.get_template("architecture.md.j2").render(
         figure=architecture_figure(analysis),
         # Shown in a fenced code block, which Markdown prints verbatim: no escaping wanted.
         snippet=Markup(snippet.pytorch_snippet(analysis)),
         a=analysis,
         spec=analysis.spec,
-        checks=audit(analysis),
+        checks=architecture.checks,
+        comparisons=architecture.comparisons,
+        remarks=remarks(analysis),
         operation=operation,
         claim_label=claim_label,
         value_text=value_text,
     )
 
 
-def architectures_index(analyses: Sequence[Analysis]) -> str:
+def architectures_index(model: SiteModel) -> str:
     """The section page listing every architecture with its headline numbers."""
-    return _ENV.get_template("architectures.md.j2").render(analyses=analyses, first_conv=first_conv)
-
-
-def home_page(analyses: Sequence[Analysis]) -> str:
-    """The home page: the question, the short answer, the way into the site."""
-    by_name = {a.name: a for a in analyses}
-    paper = by_name.get("alexnet-2012")
-    return _ENV.get_template("home.md.j2").render(
-        analyses=analyses,
-        paper=paper,
-        paper_checks=audit(paper) if paper else (),
-        first_conv=first_conv,
+    return _ENV.get_template("architectures.md.j2").render(
+        analyses=model.analyses, first_conv=first_conv
     )
 
 
-def first_conv(analysis: Analysis) -> LayerResult | None:
-    return next((r for r in analysis.layers if isinstance(r.layer, Conv)), None)
+def home_page(model: SiteModel) -> str:
+    """The home page: the question, the short answer, the way into the site."""
+    paper = model.paper
+    return _ENV.get_template("home.md.j2").render(
+        analyses=model.analyses,
+        paper=paper.analysis if paper else None,
+        paper_checks=paper.checks if paper else (),
+        first_conv=first_conv,
+    )
 
 
 def neuron_layers(analysis: Analysis) -> list[LayerResult]:
@@ -207,8 +180,9 @@ def neuron_layers(analysis: Analysis) -> list[LayerResult]:
     return [r for r in analysis.layers if r.counts_as_neurons]
 
 
-def compare_page(analyses: Sequence[Analysis]) -> str:
+def compare_page(model: SiteModel) -> str:
     """Every architecture's conv and fc layers side by side, as a chart and as tables."""
+    analyses = model.analyses
     width = max((len(neuron_layers(a)) for a in analyses), default=0)
     figure = figure_html(
         element_id="figure-compare",
@@ -223,23 +197,23 @@ def compare_page(analyses: Sequence[Analysis]) -> str:
     )
 
 
-def site_pages(analyses: Sequence[Analysis]) -> dict[str, str]:
+def site_pages(model: SiteModel) -> dict[str, str]:
     """Every generated page, by its path in the docs tree."""
     pages = {
-        "index.md": home_page(analyses),
-        f"{ARCHITECTURES}/index.md": architectures_index(analyses),
-        COMPARE_PAGE: compare_page(analyses),
+        "index.md": home_page(model),
+        f"{ARCHITECTURES}/index.md": architectures_index(model),
+        COMPARE_PAGE: compare_page(model),
     }
-    flagship = flagship_page(analyses)
+    flagship = flagship_page(model)
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
-    pages[AUDIT_PAGE] = audit_page(analyses)
-    lineage_text = lineage_page(analyses)
+    pages[AUDIT_PAGE] = audit_page(model)
+    lineage_text = lineage_page(model)
     if lineage_text is not None:
         pages[LINEAGE_PAGE] = lineage_text
 
-    for analysis in analyses:
-        pages[page_path(analysis.name)] = architecture_page(analysis)
+    for architecture in model.architectures:
+        pages[page_path(architecture.name)] = architecture_page(architecture)
     return pages
 
 
@@ -267,60 +241,42 @@ def nav_rank(src_uri: str) -> tuple[int, str]:
     return len(NAV_ORDER), src_uri
 
 
-#: The spec whose Figure 2 caption the flagship page retraces.
-PAPER = "alexnet-2012"
 #: Specs whose sources the flagship page quotes besides the paper's own.
 WITNESSES = ("bvlc-alexnet", "torchvision-alexnet")
 
 
-def flagship_page(analyses: Sequence[Analysis]) -> str | None:
+def flagship_page(model: SiteModel) -> str | None:
     """The page that answers the site's question, or None when the paper's spec is absent."""
-    by_name = {a.name: a for a in analyses}
-    paper = by_name.get(PAPER)
-    conv = first_conv(paper) if paper else None
-    if paper is None or conv is None or conv.axes is None:
+    paper, found = model.paper, model.paper_readings
+    if paper is None or found is None:
         return None
-    checks = audit(paper)
+    conv, checks = found.conv, paper.checks
     neuron_checks = [c for c in checks if c.claim.quantity is Quantity.NEURONS]
     layer_checks = [c for c in neuron_checks if c.claim.layer not in (None, "input")]
     conv_check = next((c for c in layer_checks if c.claim.layer == conv.name), None)
     abstract = next((c for c in neuron_checks if c.claim.layer is None), None)
     if conv_check is None or abstract is None or not isinstance(abstract.claim.value, int):
         return None
-    height = conv.axes[0]
-    floor_size = rules.output_size(
-        height.size,
-        height.effective_kernel,
-        height.stride,
-        height.pad_before,
-        height.pad_after,
-        Rounding.FLOOR,
-    )
-    found = readings.readings(paper)
     caption_sum = sum(int(c.claim.value) for c in layer_checks if isinstance(c.claim.value, int))
     total = abstract.claim.value
 
     def rel(value: int) -> Fraction:
         return Fraction(value - total, total)
 
-    sources: dict[str, Source] = dict(paper.spec.sources)
-    for name in WITNESSES:
-        if name in by_name:
-            sources.update({f"{name}/{k}": v for k, v in by_name[name].spec.sources.items()})
     return _ENV.get_template("flagship.md.j2").render(
-        paper=paper,
+        paper=paper.analysis,
         paper_link=f"{ARCHITECTURES}/{paper.name}.md",
         conv=conv,
-        h=height,
-        floor_size=floor_size,
-        floor_neurons=conv.layer.out_channels * floor_size * floor_size
+        h=found.height,
+        floor_size=found.floor_size,
+        floor_neurons=conv.layer.out_channels * found.floor_size * found.floor_size
         if isinstance(conv.layer, Conv)
         else 0,
         stated=conv_check.claim.value,
         caption_quote=conv_check.claim.quote or "",
         layer_checks=layer_checks,
         matching=sum(1 for c in layer_checks if c.verdict is Verdict.MATCHES),
-        readings=found,
+        readings=found.readings,
         hypotheses=conv_check.hypotheses,
         geometry_found=sum(1 for h in conv_check.hypotheses if h.family is Family.GEOMETRY),
         slides_check=next(
@@ -329,31 +285,42 @@ def flagship_page(analyses: Sequence[Analysis]) -> str | None:
         abstract=abstract,
         caption_sum=caption_sum,
         rel=rel,
-        authors=paper,
-        sources=list(sources.items()),
+        authors=paper.analysis,
+        sources=list(_quoted_sources(model).items()),
     )
 
 
-def audit_page(analyses: Sequence[Analysis]) -> str:
+def _quoted_sources(model: SiteModel) -> dict[str, Source]:
+    """The paper's sources, then those of the :data:`WITNESSES`, keyed ``spec/key``."""
+    paper = model.paper
+    sources: dict[str, Source] = dict(paper.analysis.spec.sources) if paper else {}
+    for name in WITNESSES:
+        witness = model.architecture(name)
+        if witness is not None:
+            sources.update({f"{name}/{k}": v for k, v in witness.analysis.spec.sources.items()})
+    return sources
+
+
+def audit_page(model: SiteModel) -> str:
     """Every stated number of every spec, with its verdict, and a tally of the verdicts."""
-    audits = [(a, audit(a)) for a in analyses]
-    tally = [
-        (verdict.value, sum(1 for _, checks in audits for c in checks if c.verdict is verdict))
-        for verdict in Verdict
-    ]
+    verdicts = [c.verdict for a in model.architectures for c in a.checks]
+    verdicts += [d.verdict for a in model.architectures for d in a.comparisons]
+    tally = [(verdict.value, verdicts.count(verdict)) for verdict in Verdict]
     return _ENV.get_template("audit.md.j2").render(
-        audits=audits, tally=tally, claim_label=claim_label, value_text=value_text
+        architectures=model.architectures,
+        tally=tally,
+        claim_label=claim_label,
+        value_text=value_text,
     )
 
 
-def lineage_page(analyses: Sequence[Analysis]) -> str | None:
+def lineage_page(model: SiteModel) -> str | None:
     """Each variant's differences from the paper's network, or None without the paper's spec."""
-    by_name = {a.name: a for a in analyses}
-    base = by_name.get(PAPER)
-    if base is None:
+    if model.paper is None:
         return None
-    variants = [(a, lineage.differences(base, a)) for a in analyses if a.name != PAPER]
-    return _ENV.get_template("lineage.md.j2").render(base=base, variants=variants)
+    return _ENV.get_template("lineage.md.j2").render(
+        base=model.paper.analysis, variants=model.variants
+    )
 
 
 def problems_banner(problems: Sequence[Problem]) -> str:

@@ -1,13 +1,15 @@
-"""Every file the generator adds to the site, by its path: pages, figure data and exports. Pure."""
+"""Every file the generator adds to the site, by its path: pages, figure data and exports. Pure.
+
+Everything is read off one :class:`~generator.analysis.model.SiteModel`, built before any file
+is written: no renderer computes an audit, a reading or a sweep of its own.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
-from generator.analysis import audit
-from generator.core.results import Analysis
+from generator.analysis.model import SiteModel
 from generator.render import arithmetic, contributing, export, figures, pages, snippet
 from generator.spec import schema
 
@@ -17,32 +19,22 @@ def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
+def site_files(model: SiteModel) -> dict[str, str]:
     """Markdown pages and data files, keyed by their path in the docs tree."""
-    with audit.remembered():
-        return _site_files(analyses)
+    files = pages.site_pages(model)
 
+    for architecture in model.architectures:
+        analysis, name = architecture.analysis, architecture.name
+        files[pages.data_path(name, "figure.json")] = _json(figures.network_figure(analysis))
+        files[pages.data_path(name, f"{name}.json")] = json.dumps(
+            export.analysis_data(architecture), indent=2, ensure_ascii=False
+        )
+        files[pages.data_path(name, f"{name}.csv")] = export.analysis_csv(architecture)
+        files[pages.data_path(name, f"{name}.py")] = snippet.pytorch_snippet(analysis)
 
-def _site_files(analyses: Sequence[Analysis]) -> dict[str, str]:
-    files = pages.site_pages(analyses)
-
-    for analysis in analyses:
-        files[pages.data_path(analysis.name, "figure.json")] = _json(
-            figures.network_figure(analysis)
-        )
-        files[pages.data_path(analysis.name, f"{analysis.name}.json")] = json.dumps(
-            export.analysis_data(analysis), indent=2, ensure_ascii=False
-        )
-        files[pages.data_path(analysis.name, f"{analysis.name}.csv")] = export.analysis_csv(
-            analysis
-        )
-        files[pages.data_path(analysis.name, f"{analysis.name}.py")] = snippet.pytorch_snippet(
-            analysis
-        )
-
-    files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(analyses))
-    files[arithmetic.PAGE] = arithmetic.arithmetic_page(analyses)
+    files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(model.analyses))
+    files[arithmetic.PAGE] = arithmetic.arithmetic_page(model)
     files[schema.SCHEMA_PATH] = schema.schema_text()
-    files[contributing.CONTRIBUTING_PAGE] = contributing.contributing_page()
+    files[contributing.CONTRIBUTING_PAGE] = contributing.contributing_page(model)
 
     return files

@@ -8,6 +8,7 @@ Nothing here computes a shape: that is :mod:`generator.core.engine`'s job.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
@@ -212,6 +213,17 @@ class LRN(LayerBase):
     """The constant added to the sum (the paper's ``k``, which is 2)."""
 
 
+class BatchNorm(LayerBase):
+    """Batch normalisation: each channel normalised, then scaled and shifted by learned values
+    (PyTorch ``BatchNorm2d``, or ``BatchNorm1d`` after a flatten)."""
+
+    kind: Literal["batch_norm"]
+    """The layer kind."""
+    affine: StrictBool = Field(default=True, examples=[False])
+    """Whether each channel has a learned scale and shift (two parameters per channel); the
+    running mean and variance are buffers, never parameters."""
+
+
 class Activation(LayerBase):
     """An elementwise non-linearity: shape in = shape out, no parameters."""
 
@@ -256,7 +268,16 @@ class Softmax(LayerBase):
 
 
 Layer = Annotated[
-    Conv | Pool | AdaptivePool | LRN | Activation | Dropout | Flatten | FullyConnected | Softmax,
+    Conv
+    | Pool
+    | AdaptivePool
+    | LRN
+    | BatchNorm
+    | Activation
+    | Dropout
+    | Flatten
+    | FullyConnected
+    | Softmax,
     Field(discriminator="kind"),
 ]
 
@@ -265,6 +286,7 @@ LAYER_MODELS: tuple[type[LayerBase], ...] = (
     Pool,
     AdaptivePool,
     LRN,
+    BatchNorm,
     Activation,
     Dropout,
     Flatten,
@@ -323,6 +345,29 @@ class Stated(Model):
     """A rounded figure ("60 million"): it matches when the computed value rounds to it."""
 
 
+class Compared(Model):
+    """A difference a source states between this network and another on the site, in percent."""
+
+    quantity: Literal[Quantity.NEURONS, Quantity.PARAMS, Quantity.MACS, Quantity.ACTIVATIONS] = (
+        Field(examples=["params"])
+    )
+    """What the two networks' totals count."""
+    to: Annotated[str, Field(pattern=SPEC_NAME.pattern)] = Field(examples=["alexnet-2012"])
+    """The other network: the name of a spec in the same folder."""
+    percent: Annotated[Decimal, Field(gt=-100, le=1_000_000, allow_inf_nan=False)] = Field(
+        examples=[0.2, -2.4]
+    )
+    """How much more this network has than the other, in percent, as the source writes it
+    (negative: fewer). It matches when the computed difference, rounded to as many decimals as
+    the source wrote, gives it."""
+    source: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(examples=["paper"])
+    """A key of the spec's ``sources``."""
+    quote: Text | None = Field(
+        default=None, examples=["This model has 0.2% more parameters than the two-tower model."]
+    )
+    """The source's own words, quoted briefly."""
+
+
 class Spec(Model):
     """One architecture: its input, its layers in order, where it comes from, what is claimed."""
 
@@ -354,6 +399,14 @@ class Spec(Model):
     )
     """Numbers the sources state, each audited against the computed one. A spec that ``extends``
     another does not inherit them."""
+    compared: tuple[Compared, ...] = Field(
+        default=(),
+        examples=[
+            [{"quantity": "params", "to": "alexnet-2012", "percent": 0.2, "source": "paper"}]
+        ],
+    )
+    """Differences the sources state between this network and another, in percent, each audited
+    against the computed one. Not inherited by a spec that ``extends`` this one."""
     layers: tuple[Layer, ...] = Field(
         min_length=1,
         examples=[

@@ -1,0 +1,50 @@
+"""Elementwise non-linearities and ``softmax``: shape in = shape out, no parameters, no MACs."""
+
+from __future__ import annotations
+
+from generator.core.kinds.base import Incoming, LayerKind, TorchCode, unchanged
+from generator.core.results import LayerResult
+from generator.spec.models import Activation, Layer, Softmax
+
+#: What each activation kind is called in ``torch.nn``.
+MODULES = {
+    "relu": "nn.ReLU()",
+    "leaky_relu": "nn.LeakyReLU()",
+    "elu": "nn.ELU()",
+    "gelu": "nn.GELU()",
+    "tanh": "nn.Tanh()",
+    "sigmoid": "nn.Sigmoid()",
+    "softmax": "nn.Softmax(dim=1)",
+}
+
+
+def compute(index: int, layer: Layer, incoming: Incoming) -> LayerResult:
+    """Output = input: one value out for each value in."""
+    return unchanged(index, layer, incoming)
+
+
+def torch(result: LayerResult) -> TorchCode:
+    return TorchCode((MODULES[result.kind],))
+
+
+def operation(result: LayerResult) -> str:
+    return result.kind
+
+
+ACTIVATION = LayerKind(
+    names=("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid"),
+    model=Activation,
+    compute=compute,
+    torch=torch,
+    operation=operation,
+    passthrough=True,
+)
+
+SOFTMAX = LayerKind(
+    names=("softmax",),
+    model=Softmax,
+    compute=compute,
+    torch=torch,
+    operation=operation,
+    passthrough=True,
+)
