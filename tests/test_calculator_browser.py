@@ -176,6 +176,9 @@ def test_instant_navigation_sets_the_calculator_up(watched: Watched, server: str
     # Away and back again: one set-up per page, and no console errors on pages without it.
     page.go_back()
     page.wait_for_url(server)
+    # The URL changes before Material swaps the content in: wait for the calculator to go, or
+    # the next steps would find the old one, about to be replaced.
+    page.wait_for_selector("[data-conv-calc]", state="detached")
     page.go_forward()
     page.wait_for_url(f"**/{PAGE}")
     page.wait_for_selector("[data-conv-calc][data-ready]")

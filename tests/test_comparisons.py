@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.analysis.audit import Verdict
-from generator.analysis.comparisons import compare, difference, rounds_to
+from generator.analysis.comparisons import compare, difference, figure, rounds_to
 from generator.core.results import Analysis
 from tests.helpers import SPECS, load_spec, problems, run_cli, spec_text, write_spec
 
@@ -40,6 +40,32 @@ def test_a_difference_matches_when_it_rounds_as_the_source_rounded(
     percent: Fraction, stated: str, expected: bool
 ) -> None:
     assert rounds_to(percent, Decimal(stated)) is expected
+
+
+@pytest.mark.parametrize(
+    ("form", "count", "other", "expected"),
+    [
+        # GoogLeNet against the 2012 network: 60,965,224 / 6,998,552 = 8.71, not "12 times fewer".
+        ("times_fewer", 6_998_552, 60_965_224, Fraction(60_965_224, 6_998_552)),
+        ("times_more", 138_357_544, 60_965_224, Fraction(138_357_544, 60_965_224)),
+        ("percent_of", 3_600, 19_600, Fraction(3_600 * 100, 19_600)),
+        ("percent", 102, 100, Fraction(2)),
+    ],
+)
+def test_each_form_computes_the_figure_its_words_say(
+    form: str, count: int, other: int, expected: Fraction
+) -> None:
+    assert figure(form, count, other) == expected
+
+
+def test_a_comparison_gives_exactly_one_figure(tmp_path: Path) -> None:
+    layers = "- {name: fc1, kind: fc, out_features: 10}\n"
+    write_spec(tmp_path, layers, name="other")
+    both = "compared:\n  - {quantity: params, to: other, percent: 5, times_more: 2, source: src}\n"
+    path = write_spec(tmp_path, text=both + spec_text(layers))
+    (line,) = problems(path)
+    assert line.startswith(f"{path}:2: field 'compared[1]'")
+    assert "give exactly one of percent, percent_of, times_more, times_fewer, got percent, " in line
 
 
 def test_the_single_column_models_0_2_percent_fits_conv4_at_256(
@@ -66,7 +92,7 @@ def test_show_json_exports_them() -> None:
     result = run_cli("show", "one-weird-trick", "--json")
     assert result.returncode == 0, result.stderr
     (params, _) = json.loads(result.stdout)["compared"]
-    assert params["stated_percent"] == "0.2"
+    assert (params["form"], params["stated"]) == ("percent", "0.2")
     assert (params["total"], params["other_total"]) == (61_838_248, 60_965_224)
     assert params["widths"] == [{"layer": "conv4", "field": "out_channels", "was": 384, "now": 256}]
 

@@ -53,7 +53,7 @@ def test_all_problems_of_a_file_are_reported_together(write_spec: Callable[..., 
         f"{path}:9: layer 'conv1': field 'out_channels': must be greater than 0, got 0",
         f"{path}:11: layer 'conv1': field 'strid': unknown field; did you mean 'stride'?",
         f"{path}:12: layer 'pool1': field 'kind': unknown layer kind 'maxpool'; expected one of "
-        "'conv', 'max_pool', 'avg_pool', 'adaptive_avg_pool', 'adaptive_max_pool', 'lrn', 'batch_norm', 'relu', "
+        "'conv', 'max_pool', 'avg_pool', 'adaptive_avg_pool', 'adaptive_max_pool', 'lrn', 'batch_norm', 'add', 'concat', 'relu', "
         "'leaky_relu', 'elu', 'gelu', 'tanh', 'sigmoid', 'dropout', 'flatten', 'fc', 'softmax'; "
         "did you mean 'max_pool'?",
         f"{path}:13: layer 'fc': field 'out_features': expected a whole number, got the text '10'",

@@ -45,12 +45,13 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(threads)
 
 
-def load(analysis: Analysis) -> tuple[tuple[int, ...], list[tuple[str, Any]]]:
-    """Execute the snippet as a module (not as ``__main__``): its ``INPUT`` and ``LAYERS``."""
+def load(analysis: Analysis) -> tuple[tuple[int, ...], list[tuple[str, Any]], dict[str, Any]]:
+    """Execute the snippet as a module (not as ``__main__``): its ``INPUT``, ``LAYERS`` and
+    ``INPUTS``."""
     namespace: dict[str, Any] = {"__name__": "snippet"}
     code = compile(pytorch_snippet(analysis), f"<snippet {analysis.name}>", "exec")
     exec(code, namespace)
-    return namespace["INPUT"], namespace["LAYERS"]
+    return namespace["INPUT"], namespace["LAYERS"], namespace["INPUTS"]
 
 
 def weighted(module: Any) -> list[Any]:
@@ -93,16 +94,25 @@ def check_layer(result: LayerResult, module: Any, out: Any) -> None:
 
 
 def check_against_pytorch(analysis: Analysis) -> None:
-    """Build the snippet's modules, run a zero image layer by layer, compare every layer."""
-    shape, layers = load(analysis)
+    """Build the snippet's modules, run a zero image through them, compare every layer.
+
+    Each module is fed the outputs its spec layer names (``inputs``, read here from the spec, not
+    from the script), so the wiring is checked as well as the modules.
+    """
+    shape, layers, inputs = load(analysis)
     assert shape == analysis.input
     assert [name for name, _ in layers] == [r.name for r in analysis.layers]
-    x = torch.zeros(1, *shape)
+    declared = {layer.name: list(layer.inputs) for layer in analysis.spec.layers if layer.inputs}
+    assert inputs == declared
+    outputs = {"input": torch.zeros(1, *shape)}
+    previous = "input"
     with torch.no_grad():
-        for (_, module), result in zip(layers, analysis.layers, strict=True):
+        for (name, module), layer in zip(layers, analysis.spec.layers, strict=True):
             module.eval()
-            x = module(x)
-            check_layer(result, module, x)
+            out = module(*(outputs[source] for source in layer.inputs or [previous]))
+            check_layer(analysis.layer(name), module, out)
+            outputs[name] = out
+            previous = name
 
 
 @pytest.mark.parametrize("name", SHIPPED)
@@ -210,6 +220,9 @@ EVERY_KIND: dict[str, Any] = {
         {"name": "relu", "kind": "relu"},
         {"name": "lrn", "kind": "lrn", "size": 3, "alpha": 1.0e-3, "beta": 0.5, "k": 1.5},
         {"name": "bn", "kind": "batch_norm"},
+        # A residual sum and a concatenation: the two ways branches meet.
+        {"name": "sum", "kind": "add", "inputs": ["relu", "bn", "lrn"]},
+        {"name": "cat", "kind": "concat", "inputs": ["sum", "conv_a"]},
         # PyTorch's own ceil_mode.
         {
             "name": "max_ceil",

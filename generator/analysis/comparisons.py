@@ -1,9 +1,9 @@
-"""Stated differences between two networks ("0.2% more parameters"), audited. Pure.
+"""Comparisons a source states between two networks ("0.2% more", "12 times fewer"), audited. Pure.
 
 A source may state a network's count only relative to another network of the site: Krizhevsky's
-2014 single-column model has "0.2% more parameters" than the 2012 two-tower network. The audit
-computes both totals, their difference in percent (exact, a :class:`~fractions.Fraction`), and
-rounds it as the source rounded its figure. When they disagree, the finder tries the network with
+2014 single-column model has "0.2% more parameters" than the 2012 two-tower network, GoogLeNet
+"12 times fewer parameters" than AlexNet. The audit computes both totals, the figure in the form the
+source used (exact, a :class:`~fractions.Fraction`), and rounds it as the source rounded its own. When they disagree, the finder tries the network with
 another width in one layer (another kernel count of a convolution, another width of a fully
 connected layer, taken from the numbers either network uses) and keeps the widths that make the
 stated difference come true.
@@ -33,8 +33,8 @@ class Width:
     now: int
     count: int
     """The network's total with that width."""
-    percent: Fraction
-    """Its difference from the other network then, in percent."""
+    figure: Fraction
+    """The comparison's figure then, in the claim's form."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +52,9 @@ class Comparison:
     """For a mismatch: the one-layer widths that make the stated difference come true."""
 
     @property
-    def percent(self) -> Fraction:
-        """The computed difference: ``(this − other) / other × 100``."""
-        return difference(self.count, self.other)
+    def figure(self) -> Fraction:
+        """The computed figure, in the form the source used."""
+        return figure(self.claim.form, self.count, self.other)
 
 
 def difference(count: int, other: int) -> Fraction:
@@ -62,14 +62,45 @@ def difference(count: int, other: int) -> Fraction:
     return Fraction(count - other, other) * 100
 
 
-def rounds_to(percent: Fraction, stated: Decimal) -> bool:
-    """Whether ``percent``, rounded half up to as many decimals as ``stated`` has, gives it.
+def share(count: int, other: int) -> Fraction:
+    """``count`` as a percentage of ``other``: ``count / other × 100``."""
+    return Fraction(count, other) * 100
 
-    ``0.2225… → 0.2`` matches a stated ``0.2``; ``1.43… → 1.4`` does not.
+
+def times_more(count: int, other: int) -> Fraction:
+    """How many times ``other`` fits in ``count``: ``count / other``."""
+    return Fraction(count, other)
+
+
+def times_fewer(count: int, other: int) -> Fraction:
+    """How many times fewer ``count`` is than ``other``: ``other / count``."""
+    return Fraction(other, count)
+
+
+#: Each form a source may use, by the field of :class:`~generator.spec.models.Compared` that
+#: holds it.
+FORMS = {
+    "percent": difference,
+    "percent_of": share,
+    "times_more": times_more,
+    "times_fewer": times_fewer,
+}
+
+
+def figure(form: str, count: int, other: int) -> Fraction:
+    """The figure a source in ``form`` would state for these two counts."""
+    return FORMS[form](count, other)
+
+
+def rounds_to(value: Fraction, stated: Decimal) -> bool:
+    """Whether ``value``, rounded half up to as many decimals as ``stated`` has, gives it.
+
+    ``0.2225… → 0.2`` matches a stated ``0.2``; ``1.43… → 1.4`` does not; ``8.71 → 9`` does not
+    match a stated ``12``.
     """
     exponent = stated.as_tuple().exponent
     places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    exact = Decimal(percent.numerator) / Decimal(percent.denominator)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
     return exact.quantize(places, rounding=ROUND_HALF_UP) == stated.quantize(places)
 
 
@@ -87,10 +118,10 @@ def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Compari
         count = counted(analysis.totals, claim.quantity)
         total = counted(other.totals, claim.quantity)
         widths: tuple[Width, ...] = ()
-        if total and rounds_to(difference(count, total), claim.percent):
+        if total and count and rounds_to(figure(claim.form, count, total), claim.figure):
             verdict = Verdict.MATCHES
         else:
-            widths = tuple(_widths(analysis, other, claim)) if total else ()
+            widths = tuple(_widths(analysis, other, claim)) if total and count else ()
             verdict = Verdict.EXPLAINED if widths else Verdict.UNEXPLAINED
         found.append(
             Comparison(claim, analysis.spec.sources[claim.source], count, total, verdict, widths)
@@ -117,8 +148,8 @@ def _widths(analysis: Analysis, other: Analysis, claim: Compared) -> Iterator[Wi
             except engine.GeometryError:
                 continue
             count = counted(varied.totals, claim.quantity)
-            if rounds_to(difference(count, total), claim.percent):
-                yield Width(layer.name, field, was, now, count, difference(count, total))
+            if count and rounds_to(figure(claim.form, count, total), claim.figure):
+                yield Width(layer.name, field, was, now, count, figure(claim.form, count, total))
 
 
 def _width_values(spec: Spec) -> set[int]:

@@ -422,18 +422,26 @@ def _neighbour_readings(analysis: Analysis, result: LayerResult) -> list[_Readin
 
 
 def _previous(analysis: Analysis, index: int) -> LayerResult | None:
-    """The nearest earlier layer that made the input of layer ``index`` (None: the image)."""
-    for result in reversed(analysis.layers[:index]):
+    """The layer that made the input of layer ``index``, looking past layers that pass values
+    through (None: the image). A merge's first input is followed."""
+    name = analysis.layers[index].inputs[0]
+    while name != engine.INPUT:
+        result = analysis.layer(name)
         if not kind_of(result.layer).passthrough:
             return result
+        name = result.inputs[0]
     return None
 
 
 def _next_windowed(analysis: Analysis, index: int) -> LayerResult | None:
-    """The pooling layer right after layer ``index`` (activations and LRN in between), if any."""
+    """The pooling layer that reads layer ``index`` (through activations and LRN), if any."""
+    name = analysis.layers[index].name
     for result in analysis.layers[index + 1 :]:
+        if name not in result.inputs:
+            continue
         kind = kind_of(result.layer)
         if kind.passthrough:
+            name = result.name
             continue
         return result if kind.pooling else None
     return None

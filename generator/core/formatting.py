@@ -62,13 +62,21 @@ def percent(value: Fraction) -> str:
     return text.replace("-", "−")
 
 
-def percent_text(value: Fraction | Decimal) -> str:
-    """A difference already in percent: a stated ``Decimal`` as written (``+0.2%``), a computed
-    ``Fraction`` to two decimals, rounded half up (``Fraction(2713, 12193) → '+0.22%'``)."""
+def figure_text(form: str, value: Fraction | Decimal) -> str:
+    """A comparison's figure in the words of its form: a stated ``Decimal`` as written, a computed
+    ``Fraction`` to two decimals, rounded half up.
+
+    ``percent`` → ``+0.2%``, ``percent_of`` → ``18.66%``, ``times_more`` → ``2.27×``,
+    ``times_fewer`` → ``12× fewer``.
+    """
     if isinstance(value, Fraction):
         exact = Decimal(value.numerator) / Decimal(value.denominator)
         value = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value:+}%".replace("-", "−")
+    if form == "percent":
+        return f"{value:+}%".replace("-", "−")
+    if form == "percent_of":
+        return f"{value}% of"
+    return f"{value}× {'more' if form == 'times_more' else 'fewer'}"
 
 
 def axis_formula(axis: Axis) -> str:

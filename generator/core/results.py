@@ -48,6 +48,7 @@ class LayerResult:
     index: int
     layer: Layer
     input: Shape
+    """The shape it reads (a merge's first input: all of them are in ``input_shapes``)."""
     output: Shape
     axes: tuple[Axis, Axis] | None
     """Height and width windows of conv and pooling layers; ``None`` for the others."""
@@ -63,6 +64,10 @@ class LayerResult:
     towers: int
     cross_tower: bool
     """Whether this layer reads the outputs of other towers (the paper's cross-GPU connections)."""
+    inputs: tuple[str, ...] = ()
+    """The names of the layers it reads (``input``: the network's input), in order."""
+    input_shapes: tuple[Shape, ...] = ()
+    """The shapes it reads, one per name in ``inputs``."""
 
     @property
     def name(self) -> str:

@@ -36,13 +36,16 @@ def _resolve(name_or_path: str, specs: Path) -> Path:
 def _analyse(path: Path) -> Analysis:
     if not path.is_file():
         raise click.ClickException(f"{path}: no such spec file")
-    return loader.analyse(loader.load(path))
+    loaded = loader.load(path)
+    for warning in loaded.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    return loader.analyse(loaded)
 
 
 def _compared(analysis: Analysis, path: Path) -> list[Analysis]:
     """The specs of ``path``'s folder that ``analysis``'s stated differences name."""
     names = dict.fromkeys(claim.to for claim in analysis.spec.compared)
-    return [_analyse(path.with_name(f"{name}{loader.SUFFIX}")) for name in names]
+    return [loader.analyse(loader.load(path.with_name(f"{name}{loader.SUFFIX}"))) for name in names]
 
 
 def _fail(error: SpecError) -> None:
@@ -149,7 +152,7 @@ def _audit(architecture: Architecture) -> str:
     checks, compared = architecture.checks, architecture.comparisons
     counted = f"{len(checks)} stated number(s)"
     if compared:
-        counted += f", {len(compared)} stated difference(s)"
+        counted += f", {len(compared)} stated comparison(s)"
     lines = [f"{architecture.name}: valid; {counted}"]
     for c in checks:
         where = c.claim.layer or "total"
@@ -162,13 +165,13 @@ def _audit(architecture: Architecture) -> str:
         mark = "ok " if d.verdict is Verdict.MATCHES else "!! "
         lines.append(
             f"  {mark}total {d.claim.quantity.value} against {d.claim.to}: stated "
-            f"{formatting.percent_text(d.claim.percent)}, computed "
-            f"{formatting.percent_text(d.percent)} ({formatting.count(d.count)} against "
+            f"{formatting.figure_text(d.claim.form, d.claim.figure)}, computed "
+            f"{formatting.figure_text(d.claim.form, d.figure)} ({formatting.count(d.count)} against "
             f"{formatting.count(d.other)}) — {d.verdict.value} ({d.claim.source})"
         )
         lines += [
             f"       {w.layer} {w.field} {w.was} → {w.now} gives "
-            f"{formatting.percent_text(w.percent)}"
+            f"{formatting.figure_text(d.claim.form, w.figure)}"
             for w in d.widths
         ]
     return "\n".join(lines)

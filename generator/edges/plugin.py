@@ -75,11 +75,15 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
         folder = Path(config.docs_dir) / self.config.specs
-        analyses, self.problems = loader.load_folder_partially(folder)
+        found = loader.load_folder_partially(folder)
+        self.problems = found.problems
         if self.problems:
             self._report_problems()
+        for warning in found.warnings:
+            # A warning, which `mkdocs build --strict` turns into a failed build.
+            log.warning(str(warning))
         # Everything the pages show, computed once for this build (each spec audited once).
-        self.model = build_site_model(analyses)
+        self.model = build_site_model(found.analyses)
 
     def _report_problems(self) -> None:
         count = len(self.problems)

@@ -8,6 +8,7 @@ an inherited value keeps pointing at the file that wrote it), then validate the 
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from generator.core import engine
+from generator.core.kinds import kind_of
 from generator.core.results import Analysis
 from generator.load.yaml_nodes import Node, locate, parse, to_plain
 from generator.spec.errors import Location, Problem, SpecError
@@ -50,6 +52,8 @@ class LoadedSpec:
     path: Path
     spec: Spec
     tree: Node
+    warnings: tuple[Problem, ...] = ()
+    """What is allowed but probably unmeant: a layer whose output nothing reads."""
 
     def locate(self, layer: str | None, field: str | None) -> Location:
         """Where ``field`` of ``layer`` (or of the spec, when ``layer`` is None) was written."""
@@ -107,10 +111,14 @@ def _load(path: Path, texts: _Texts) -> LoadedSpec:
     except ValidationError as error:
         raise SpecError(_validation_problems(error, data, tree)) from None
     loaded = LoadedSpec(name, path, spec, tree)
-    problems = [*_cross_checks(loaded), *_compared_checks(loaded, texts)]
+    problems = [
+        *_cross_checks(loaded),
+        *_graph_checks(loaded),
+        *_compared_checks(loaded, texts),
+    ]
     if problems:
         raise SpecError(problems)
-    return loaded
+    return dataclasses.replace(loaded, warnings=tuple(_unread(loaded)))
 
 
 def analyse(loaded: LoadedSpec) -> Analysis:
@@ -124,27 +132,40 @@ def analyse(loaded: LoadedSpec) -> Analysis:
 
 def load_folder(folder: Path) -> list[Analysis]:
     """Load and analyse every spec of a folder, reporting the problems of all files together."""
-    analyses, problems = load_folder_partially(folder)
-    if problems:
-        raise SpecError(problems)
-    return analyses
+    found = load_folder_partially(folder)
+    if found.problems:
+        raise SpecError(found.problems)
+    return found.analyses
 
 
-def load_folder_partially(folder: Path) -> tuple[list[Analysis], list[Problem]]:
-    """The specs of a folder that load, and the problems of those that do not.
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """A folder of specs as far as it loads."""
+
+    analyses: list[Analysis]
+    """The specs that load, analysed."""
+    problems: list[Problem]
+    """Why the others do not."""
+    warnings: list[Problem]
+    """What the loaded ones allow but probably do not mean (a layer whose output nothing reads)."""
+
+
+def load_folder_partially(folder: Path) -> Folder:
+    """The specs of a folder that load, the problems of those that do not, and warnings.
 
     ``mkdocs serve`` uses this to keep serving the good pages while a contributor fixes a spec.
     """
     if not folder.is_dir():
-        return [], [Problem(Location(str(folder)), "the spec folder does not exist")]
-    analyses: list[Analysis] = []
-    problems: list[Problem] = []
+        return Folder([], [Problem(Location(str(folder)), "the spec folder does not exist")], [])
+    found = Folder([], [], [])
     for path in spec_paths(folder):
         try:
-            analyses.append(analyse(load(path)))
+            loaded = load(path)
+            found.analyses.append(analyse(loaded))
+            found.warnings.extend(loaded.warnings)
         except SpecError as error:
-            problems.extend(error.problems)
-    return analyses, problems
+            found.problems.extend(error.problems)
+    return found
 
 
 # --- extends ---------------------------------------------------------------------------------
@@ -551,6 +572,65 @@ def _message(e: Any, field: str | None) -> str:
 def _suggest(word: str, candidates: Iterable[str]) -> str:
     close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _graph_checks(loaded: LoadedSpec) -> Iterable[Problem]:
+    """Each layer reads layers written before it, as many as its kind takes; ``outputs`` exist."""
+    layers = loaded.spec.layers
+    position = {layer.name: index for index, layer in enumerate(layers)}
+    for index, layer in enumerate(layers):
+        if layer.inputs is None:
+            continue
+        place: list[str | int] = ["layers", index, "inputs"]
+        for name in layer.inputs:
+            if name == engine.INPUT or position.get(name, index) < index:
+                continue
+            where = "comes after it" if name in position else "does not exist"
+            yield Problem(
+                locate(loaded.tree, place),
+                f"it reads {name!r}, which {where}: a layer reads 'input' or layers written "
+                f"before it{_suggest(name, list(position)[:index]) if name not in position else ''}",
+                layer.name,
+                "inputs",
+            )
+        merges = kind_of(layer).merge is not None
+        if merges and len(layer.inputs) < 2:
+            yield Problem(
+                locate(loaded.tree, place),
+                f"a {layer.kind} reads two or more layers, got {len(layer.inputs)}",
+                layer.name,
+                "inputs",
+            )
+        if not merges and len(layer.inputs) != 1:
+            yield Problem(
+                locate(loaded.tree, place),
+                f"a {layer.kind} layer reads one layer, got {len(layer.inputs)}: "
+                "only add and concat merge several",
+                layer.name,
+                "inputs",
+            )
+    for index, name in enumerate(loaded.spec.outputs):
+        if name not in position:
+            yield Problem(
+                locate(loaded.tree, ["outputs", index]),
+                f"no layer named {name!r}{_suggest(name, position)}",
+                field="outputs",
+            )
+
+
+def _unread(loaded: LoadedSpec) -> Iterable[Problem]:
+    """Layers whose output no layer reads, besides the last one and the declared ``outputs``."""
+    layers = loaded.spec.layers
+    read = {name for index in range(len(layers)) for name in engine.sources(layers, index)}
+    results = {layers[-1].name, *loaded.spec.outputs}
+    for layer in layers:
+        if layer.name not in read and layer.name not in results:
+            yield Problem(
+                loaded.locate(layer.name, "name"),
+                "no layer reads its output: name it in a later layer's 'inputs', or in "
+                "'outputs' if it is a result of the network",
+                layer.name,
+            )
 
 
 def _compared_checks(loaded: LoadedSpec, texts: _Texts) -> Iterable[Problem]:

@@ -80,7 +80,7 @@ class Parent(Protocol):
 _ANCHORS: Mapping[str, tuple[str, str]] = {
     "Source": ("source", "a source"),
     "Stated": ("stated", "a stated number"),
-    "Compared": ("compared", "a stated difference"),
+    "Compared": ("compared", "a stated comparison"),
     "Sides": ("sides", "a mapping of sides"),
     "Rounding": ("rounding", "a rounding rule"),
     "Quantity": ("quantity", "a quantity"),
@@ -125,7 +125,7 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
         ),
         _definition(spec_schema, "Source", "Each source"),
         _definition(spec_schema, "Stated", "Each stated number"),
-        _definition(spec_schema, "Compared", "Each stated difference"),
+        _definition(spec_schema, "Compared", "Each stated comparison"),
         Section(
             3,
             _LAYERS_ANCHOR,

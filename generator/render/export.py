@@ -26,6 +26,8 @@ def layer_data(result: LayerResult, checks: tuple[Check, ...]) -> dict[str, Any]
     data: dict[str, Any] = {
         "name": result.name,
         "kind": result.kind,
+        # The layers it reads, in order ("input": the image); "input" is the first one's shape.
+        "inputs": list(result.inputs),
         "input": list(result.input),
         "output": list(result.output),
         "neurons": result.neurons,
@@ -103,8 +105,10 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
             {
                 "quantity": d.claim.quantity.value,
                 "to": d.claim.to,
-                # As the source wrote it: a decimal string, exact (JSON numbers are floats).
-                "stated_percent": str(d.claim.percent),
+                # percent, percent_of, times_more or times_fewer, and the figure as the source
+                # wrote it: a decimal string, exact (JSON numbers are floats).
+                "form": d.claim.form,
+                "stated": str(d.claim.figure),
                 "total": d.count,
                 "other_total": d.other,
                 "verdict": d.verdict.value,

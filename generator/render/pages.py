@@ -55,10 +55,9 @@ def _environment() -> jinja2.Environment:
         shape=formatting.shape,
         number=formatting.number,
         percent=formatting.percent,
-        percent_text=formatting.percent_text,
         magnitude=formatting.magnitude,
     )
-    env.globals.update(fmt=formatting)
+    env.globals.update(fmt=formatting, figure_text=formatting.figure_text)
     return env
 
 
@@ -151,6 +150,7 @@ def architecture_page(architecture: Architecture) -> str:
         checks=architecture.checks,
         comparisons=architecture.comparisons,
         remarks=remarks(analysis),
+        branches=any(layer.inputs is not None for layer in analysis.spec.layers),
         operation=operation,
         claim_label=claim_label,
         value_text=value_text,

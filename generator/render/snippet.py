@@ -34,16 +34,35 @@ _FORMAT = """\
 # "macs" counts multiply-accumulates of conv and fc layers: output values x (in_channels /
 # groups) x kernel height x kernel width, or output values x in_features."""
 
-_MAIN = '''\
+_MAIN = """\
+
+
+class Network(nn.Module):
+    \"\"\"The layers as one module: forward feeds each layer the outputs it reads (INPUTS), or
+    the output of the layer before it.\"\"\"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names = [name for name, _ in LAYERS]
+        self.layers = nn.ModuleList(module for _, module in LAYERS)
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        \"\"\"Every layer's output by its name, and the image as "input".\"\"\"
+        outputs = {"input": x}
+        previous = "input"
+        for name, layer in zip(self.names, self.layers):
+            outputs[name] = layer(*(outputs[source] for source in INPUTS.get(name, [previous])))
+            previous = name
+        return outputs
 
 
 def shape(x: torch.Tensor) -> str:
-    """One image's shape as CxHxW or N (the batch dimension dropped)."""
+    \"\"\"One image's shape as CxHxW or N (the batch dimension dropped).\"\"\"
     return "x".join(str(size) for size in x.shape[1:])
 
 
 def macs(module: nn.Module, out: torch.Tensor) -> int:
-    """Multiply-accumulates of the conv and fc modules inside ``module`` for this output."""
+    \"\"\"Multiply-accumulates of the conv and fc modules inside ``module`` for this output.\"\"\"
     total = 0
     for m in module.modules():
         if isinstance(m, nn.Conv2d):
@@ -54,24 +73,23 @@ def macs(module: nn.Module, out: torch.Tensor) -> int:
 
 
 def main() -> None:
-    x = torch.zeros(1, *INPUT)
+    network = Network().eval()  # as at inference: dropout passes values through
+    with torch.no_grad():
+        outputs = network(torch.zeros(1, *INPUT))
     params_total = macs_total = 0
     print("layer\\toutput\\tparams\\tmacs")
-    with torch.no_grad():
-        for name, module in LAYERS:
-            module.eval()  # dropout passes values through, as at inference
-            x = module(x)
-            params = sum(p.numel() for p in module.parameters())
-            layer_macs = macs(module, x)
-            params_total += params
-            macs_total += layer_macs
-            print(f"{name}\\t{shape(x)}\\t{params}\\t{layer_macs}")
+    for name, layer in zip(network.names, network.layers):
+        params = sum(p.numel() for p in layer.parameters())
+        layer_macs = macs(layer, outputs[name])
+        params_total += params
+        macs_total += layer_macs
+        print(f"{name}\\t{shape(outputs[name])}\\t{params}\\t{layer_macs}")
     print(f"total\\t-\\t{params_total}\\t{macs_total}")
 
 
 if __name__ == "__main__":
     main()
-'''
+"""
 
 
 def _text(value: str) -> str:
@@ -114,7 +132,7 @@ def _header(analysis: Analysis) -> list[str]:
         "#",
         *_FORMAT.splitlines(),
         "#",
-        "# For a single model: nn.Sequential(*(module for _, module in LAYERS)).",
+        "# As one model: Network() (below), whose forward returns every layer's output by name.",
     ]
     for kind in _kinds(analysis):
         lines += [f"# {line}" for line in kind.script_note]
@@ -156,4 +174,23 @@ def pytorch_snippet(analysis: Analysis) -> str:
             )
         lines += _entry(result, list(torch.modules))
     lines.append("]")
+    lines += _inputs(analysis)
     return "\n".join(lines) + "\n" + _MAIN
+
+
+def _inputs(analysis: Analysis) -> list[str]:
+    """``INPUTS``: the layers that read something else than the layer written before them."""
+    branching = [r for r in analysis.layers if r.layer.inputs is not None]
+    if not branching:
+        return [
+            "# Each layer reads the output of the layer before it.",
+            "INPUTS: dict[str, list[str]] = {}",
+        ]
+    lines = [
+        "# The layers that read other outputs than the one before them, and which, in order.",
+        "INPUTS: dict[str, list[str]] = {",
+    ]
+    for result in branching:
+        names = ", ".join(f'"{name}"' for name in result.inputs)
+        lines.append(f'    "{result.name}": [{names}],')
+    return [*lines, "}"]

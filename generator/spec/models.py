@@ -12,7 +12,16 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict, StrictBool
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 #: Sizes beyond this describe no real network; refusing them keeps arithmetic and pages sane.
@@ -134,10 +143,16 @@ Padding = Annotated[
 
 
 class LayerBase(Model):
-    """What every layer has: a name and an optional note."""
+    """What every layer has: a name, what it reads, and an optional note."""
 
     name: LayerName = Field(examples=["conv1"])
     """Unique within the spec; used in tables, links and error messages."""
+    inputs: tuple[LayerName, ...] | None = Field(
+        default=None, min_length=1, examples=[["conv2", "shortcut"], ["input"]]
+    )
+    """The layers whose outputs this layer reads, by name, each declared before it (``input``
+    is the network's input). Absent, the layer reads the layer written just before it, so a chain
+    needs none. ``add`` and ``concat`` read two or more; every other kind reads one."""
     note: Text | None = Field(
         default=None, examples=["The paper gives no padding; rounding up gives its 55."]
     )
@@ -224,6 +239,21 @@ class BatchNorm(LayerBase):
     running mean and variance are buffers, never parameters."""
 
 
+class Add(LayerBase):
+    """Element-wise sum of its inputs, which must all have the same shape (a residual connection)."""
+
+    kind: Literal["add"]
+    """The layer kind."""
+
+
+class Concat(LayerBase):
+    """Its inputs stacked along the channels, in the order listed; they must all have the same
+    height and width (the end of an inception or fire module)."""
+
+    kind: Literal["concat"]
+    """The layer kind."""
+
+
 class Activation(LayerBase):
     """An elementwise non-linearity: shape in = shape out, no parameters."""
 
@@ -273,6 +303,8 @@ Layer = Annotated[
     | AdaptivePool
     | LRN
     | BatchNorm
+    | Add
+    | Concat
     | Activation
     | Dropout
     | Flatten
@@ -287,6 +319,8 @@ LAYER_MODELS: tuple[type[LayerBase], ...] = (
     AdaptivePool,
     LRN,
     BatchNorm,
+    Add,
+    Concat,
     Activation,
     Dropout,
     Flatten,
@@ -345,8 +379,24 @@ class Stated(Model):
     """A rounded figure ("60 million"): it matches when the computed value rounds to it."""
 
 
+#: A figure as a source writes it (``0.2``, ``12``): exact, and a plain number in the schema (as
+#: a ``Decimal`` its schema would depend on pydantic's version).
+Figure = Annotated[
+    Decimal,
+    Field(allow_inf_nan=False, ge=-1_000_000, le=1_000_000),
+    WithJsonSchema({"type": "number", "minimum": -1_000_000, "maximum": 1_000_000}),
+]
+
+#: The ways a source compares two counts, each a field of :class:`Compared`.
+COMPARISON_FORMS = ("percent", "percent_of", "times_more", "times_fewer")
+
+
 class Compared(Model):
-    """A difference a source states between this network and another on the site, in percent."""
+    """A comparison a source states between this network and another on the site."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [{"required": [form]} for form in COMPARISON_FORMS]}
+    )
 
     quantity: Literal[Quantity.NEURONS, Quantity.PARAMS, Quantity.MACS, Quantity.ACTIVATIONS] = (
         Field(examples=["params"])
@@ -354,18 +404,41 @@ class Compared(Model):
     """What the two networks' totals count."""
     to: Annotated[str, Field(pattern=SPEC_NAME.pattern)] = Field(examples=["alexnet-2012"])
     """The other network: the name of a spec in the same folder."""
-    percent: Annotated[Decimal, Field(gt=-100, le=1_000_000, allow_inf_nan=False)] = Field(
-        examples=[0.2, -2.4]
-    )
-    """How much more this network has than the other, in percent, as the source writes it
-    (negative: fewer). It matches when the computed difference, rounded to as many decimals as
-    the source wrote, gives it."""
+    percent: Figure | SkipJsonSchema[None] = Field(default=None, examples=[0.2, -2.4])
+    """"0.2% more": how much more this network has, in percent (negative: fewer)."""
+    percent_of: Figure | SkipJsonSchema[None] = Field(default=None, examples=[18])
+    """"18% of": this network's count as a percentage of the other's."""
+    times_more: Figure | SkipJsonSchema[None] = Field(default=None, examples=[3])
+    """"3x more": this network's count divided by the other's."""
+    times_fewer: Figure | SkipJsonSchema[None] = Field(default=None, examples=[12, 50])
+    """"12 times fewer": the other network's count divided by this one's."""
     source: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(examples=["paper"])
     """A key of the spec's ``sources``."""
     quote: Text | None = Field(
         default=None, examples=["This model has 0.2% more parameters than the two-tower model."]
     )
     """The source's own words, quoted briefly."""
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Compared:
+        given = [form for form in COMPARISON_FORMS if getattr(self, form) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                f"give exactly one of {', '.join(COMPARISON_FORMS)}, got "
+                + (", ".join(given) if given else "none")
+            )
+        return self
+
+    @property
+    def form(self) -> str:
+        """Which of :data:`COMPARISON_FORMS` the source used."""
+        return next(form for form in COMPARISON_FORMS if getattr(self, form) is not None)
+
+    @property
+    def figure(self) -> Decimal:
+        """The number the source states, in its form."""
+        value: Decimal = getattr(self, self.form)
+        return value
 
 
 class Spec(Model):
@@ -402,11 +475,12 @@ class Spec(Model):
     compared: tuple[Compared, ...] = Field(
         default=(),
         examples=[
-            [{"quantity": "params", "to": "alexnet-2012", "percent": 0.2, "source": "paper"}]
+            [{"quantity": "params", "to": "alexnet-2012", "times_fewer": 12, "source": "paper"}]
         ],
     )
-    """Differences the sources state between this network and another, in percent, each audited
-    against the computed one. Not inherited by a spec that ``extends`` this one."""
+    """Comparisons the sources state between this network and another ("0.2% more", "12 times
+    fewer"), each audited against the computed one. Not inherited by a spec that ``extends`` this
+    one."""
     layers: tuple[Layer, ...] = Field(
         min_length=1,
         examples=[
@@ -417,6 +491,9 @@ class Spec(Model):
         ],
     )
     """The layers in order, from the input to the output; each is chosen by its ``kind``."""
+    outputs: tuple[LayerName, ...] = Field(default=(), examples=[["loss1_classifier"]])
+    """Layers besides the last whose outputs are results of the network (GoogLeNet's training-only
+    auxiliary classifiers); any other layer whose output no layer reads is reported."""
     notes: Text | None = Field(
         default=None, examples=["**What is not verified.** The paper gives no padding."]
     )

@@ -18,6 +18,7 @@ from generator.core.kinds.dropout import DROPOUT
 from generator.core.kinds.fc import FC
 from generator.core.kinds.flatten import FLATTEN
 from generator.core.kinds.lrn import LRN_KIND
+from generator.core.kinds.merges import ADD, CONCAT
 from generator.core.kinds.pool import POOL
 from generator.core.results import Axis
 from generator.spec.models import Conv, Layer, Pool
@@ -42,6 +43,8 @@ ENTRIES: tuple[LayerKind, ...] = (
     DROPOUT,
     LRN_KIND,
     BATCH_NORM,
+    ADD,
+    CONCAT,
     ACTIVATION,
     FLATTEN,
     FC,

@@ -73,6 +73,7 @@ class TorchCode:
 
 
 Compute = Callable[[int, Layer, Incoming], LayerResult]
+Merge = Callable[[int, Layer, tuple[Incoming, ...]], LayerResult]
 
 
 def _no_product(result: LayerResult, quantity: Quantity, *, flip_bias: bool) -> Product | None:
@@ -83,7 +84,7 @@ def _no_numbers(result: LayerResult) -> Iterator[tuple[int, str]]:
     return iter(())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LayerKind:
     """Everything the code asks of one kind of layer, in one place."""
 
@@ -92,7 +93,11 @@ class LayerKind:
     model: type[LayerBase]
     """Its spec model in :mod:`generator.spec.models`: the fields a spec may give it."""
     compute: Compute
-    """Output shape, parameters, multiply-accumulates and receptive-field step, from its input."""
+    """Output shape, parameters, multiply-accumulates and receptive-field step, from its input.
+    For a kind that merges several inputs, the computation from the first alone (never called by
+    the engine: ``merge`` is)."""
+    merge: Merge | None = None
+    """For a kind that reads two or more inputs (``add``, ``concat``): its computation from all."""
     torch: Callable[[LayerResult], TorchCode]
     """Its ``torch.nn`` modules, as Python source."""
     operation: Callable[[LayerResult], str]
