@@ -215,7 +215,8 @@ def test_the_sweep_lists_227_but_not_224_for_the_papers_conv1(page: str) -> None
     assert "227" in network_sizes and "224" not in network_sizes
     assert cells[3] == "no, x = 54.25"
     assert _row(page, "bvlc-alexnet")[3] == "yes, x = 55"
-    assert "tiles is **227**, the input of bvlc-alexnet and caffenet" in page
+    # SqueezeNet's Caffe release reads 227×227 too.
+    assert "tiles is **227**, the input of bvlc-alexnet, caffenet and squeezenet-1.0-caffe" in page
 
 
 def test_sweep_sizes_are_those_the_engine_tiles(analyses: dict[str, Analysis]) -> None:

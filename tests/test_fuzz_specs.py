@@ -600,7 +600,47 @@ def valid_extends(draw: st.DrawFn) -> Case:
     return Case(f"variant of {parent}", encode(dump(data)))
 
 
+@st.composite
+def bad_inputs(draw: st.DrawFn) -> Case:
+    """A layer that reads what does not exist, what comes later, nothing, or too many layers; or
+    a merge of random earlier outputs, which may or may not fit."""
+    data = copy.deepcopy(draw(base_data()))
+    layers = data["layers"]
+    index = draw(st.integers(0, len(layers) - 1))
+    names = [layer["name"] for layer in layers]
+    what = draw(st.sampled_from(["missing", "later", "empty", "two", "merge"]))
+    if what == "later" and index + 1 < len(layers):
+        later = names[draw(st.integers(index + 1, len(layers) - 1))]
+        layers[index]["inputs"] = [later]
+        return Case(
+            f"{names[index]} reads the later {later}",
+            encode(dump(data)),
+            True,
+            (names[index], "inputs"),
+        )
+    if what == "empty":
+        layers[index]["inputs"] = []
+        return Case(
+            f"{names[index]} reads nothing", encode(dump(data)), True, (names[index], "inputs")
+        )
+    if what == "two" and layers[index].get("kind") not in ("add", "concat"):
+        layers[index]["inputs"] = ["input", "input"]
+        return Case(f"{names[index]} reads two", encode(dump(data)), True, (names[index], "inputs"))
+    if what == "merge":
+        sources = st.sampled_from(["input", *names[: index + 1]])
+        merge = {
+            "name": "merged",
+            "kind": draw(st.sampled_from(["add", "concat"])),
+            "inputs": draw(st.lists(sources, min_size=2, max_size=4)),
+        }
+        layers.insert(index + 1, merge)
+        return Case(f"{merge['kind']} of {merge['inputs']}", encode(dump(data)))
+    layers[index]["inputs"] = ["nowhere"]
+    return Case(f"{names[index]} reads nowhere", encode(dump(data)), True, (names[index], "inputs"))
+
+
 FAMILIES: dict[str, st.SearchStrategy[Case]] = {
+    "bad inputs": bad_inputs(),
     "deleted required key": delete_required(),
     "misspelt key": misspelt_key(),
     "wrong type": wrong_type(),

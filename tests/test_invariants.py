@@ -91,25 +91,36 @@ def window_output(layer: Any, height: int, width: int, stride: tuple[int, int]) 
 def reference(spec: Spec) -> list[Reference]:
     """Every layer's input and output shapes, parameters and MACs, from the spec alone.
 
-    A layer's source is the layer before it (the first reads the spec's input). A convolution of
+    A layer reads the outputs its ``inputs`` name, else the layer before it (the first reads the
+    spec's input); an ``add`` gives its inputs' one shape, a ``concat`` their channels stacked, and
+    a layer's input is its first source's output. A convolution of
     ``C_out`` kernels ``k_h × k_w`` over ``C_in`` channels in ``g`` groups has ``C_out·(C_in/g)·k_h·k_w``
     weights, one bias per kernel, and one MAC per weight per output position; a fully connected
     layer has ``N_in·N_out`` weights, ``N_out`` biases and one MAC per weight; a batch norm has a
     scale and a shift per channel (none without ``affine``) and no MACs, by the site's convention;
     nothing else has parameters.
     """
-    shape: tuple[int, ...] = tuple(spec.input)
+    outputs: dict[str, tuple[int, ...]] = {"input": tuple(spec.input)}
+    previous = "input"
     layers = []
     spec_layers: list[Any] = list(spec.layers)  # read by kind, as the spec file says it
     for layer in spec_layers:
+        sources = [outputs[name] for name in (layer.inputs or [previous])]
+        shape = sources[0]
         kind, params, macs = layer.kind, 0, 0
-        if kind == "conv":
+        if kind == "add":
+            assert all(s == shape for s in sources), layer.name
+            output: tuple[int, ...] = shape
+        elif kind == "concat":
+            assert all(s[1:] == shape[1:] for s in sources), layer.name
+            output = (sum(s[0] for s in sources), *shape[1:])
+        elif kind == "conv":
             c, h, w = shape
             oh, ow = window_output(layer, h, w, layer.stride)
             weights = layer.out_channels * (c // layer.groups) * layer.kernel[0] * layer.kernel[1]
             params = weights + (layer.out_channels if layer.bias else 0)
             macs = weights * oh * ow
-            output: tuple[int, ...] = (layer.out_channels, oh, ow)
+            output = (layer.out_channels, oh, ow)
         elif kind in ("max_pool", "avg_pool"):
             c, h, w = shape
             output = (c, *window_output(layer, h, w, layer.stride or layer.kernel))
@@ -131,7 +142,8 @@ def reference(spec: Spec) -> list[Reference]:
         else:
             pytest.fail(f"the reference calculator does not know the kind {kind!r}: add it here")
         layers.append(Reference(layer.name, shape, output, params, macs))
-        shape = output
+        outputs[layer.name] = output
+        previous = layer.name
     return layers
 
 

@@ -25,16 +25,23 @@ CODE = re.compile(r"```python\n(.*?)\n```", re.DOTALL)
 ROW = re.compile(r"^\| (\d+) \| \*\*([^*]+)\*\* \|(.*)\|$", re.MULTILINE)
 
 
+HEADER = re.compile(r"^\| # \| Layer \|(.*)\|$", re.MULTILINE)
+
+
 def table_rows(markdown: str) -> dict[str, tuple[str, int, int]]:
-    """Layer → (output shape, params, MACs) from the page's layer table."""
+    """Layer → (output shape, params, MACs) from the page's layer table, read by column name
+    (a branching network's table has a *Connected to* column)."""
+    header = HEADER.search(markdown)
+    assert header is not None
+    columns = [cell.strip() for cell in header.group(1).split("|")]
+    output, params, macs = (columns.index(c) for c in ("Output", "Params", "MACs"))
     rows = {}
     for match in ROW.finditer(markdown):
         cells = match.group(3).split("|")
-        # Operation | Output | Output size | Neurons | Params | MACs | RF
         rows[match.group(2)] = (
-            cells[1].strip().replace("×", "x"),
-            number(cells[4]),
-            number(cells[5]),
+            cells[output].strip().replace("×", "x"),
+            number(cells[params]),
+            number(cells[macs]),
         )
     return rows
 

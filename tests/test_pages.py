@@ -51,10 +51,14 @@ def test_no_reading_gives_the_caption_number(analyses: dict[str, Analysis]) -> N
 
 
 def test_the_audit_page_tallies_every_verdict(all_analyses: SiteModel) -> None:
-    """Explained: the caption's 253,440 (2 × 48 × 48 × 55), and the single-column model's
-    "0.2% more parameters", which conv4 at 256 kernels makes true."""
+    """Explained, 15: the caption's 253,440 (2 × 48 × 48 × 55); the abstract's 650,000 neurons
+    (659,272 − 9,192 in the fc layers = 650,080); the single-column model's "0.2% more
+    parameters", which conv4 at 256 kernels makes true; VGG-16's 15.3 billion (its convolutions
+    alone) and "about 3x"; ResNet-34's 3.6 billion (without its projection shortcuts) and "18%"
+    (cut off); SqueezeNet's "50x" (one significant figure) and v1.1's "2.4x" (twice); GoogLeNet's
+    5 million, 1.5 billion and three rows of Table 1 (3b and 4b parameters, 4a operations)."""
     text = pages.audit_page(all_analyses)
-    assert "| **explained** | 2 |" in text
+    assert "| **explained** | 15 |" in text
     assert "2 × 48 × 48 × 55" in text
     assert "conv4 with 256" in text
 

@@ -3,24 +3,33 @@
 A source may state a network's count only relative to another network of the site: Krizhevsky's
 2014 single-column model has "0.2% more parameters" than the 2012 two-tower network, GoogLeNet
 "12 times fewer parameters" than AlexNet. The audit computes both totals, the figure in the form the
-source used (exact, a :class:`~fractions.Fraction`), and rounds it as the source rounded its own. When they disagree, the finder tries the network with
-another width in one layer (another kernel count of a convolution, another width of a fully
-connected layer, taken from the numbers either network uses) and keeps the widths that make the
-stated difference come true.
+source used (exact, a :class:`~fractions.Fraction`), and rounds it as the source rounded its own.
+
+When they disagree, the finder reads the claim other ways (:func:`readings`): against another
+network of the named one's family ("AlexNet" may be any AlexNet of the site), with the counts taken
+another way on either side (:func:`generator.analysis.hypotheses.counts`: biases, fully connected
+layers, a kind of branch or the auxiliary classifiers left out), and with the ratio cut off or
+rounded to one significant figure (:mod:`generator.analysis.rounding`); it keeps the readings that
+make the stated figure come true, fewest changes first. In a small network it also tries another
+width in one layer (another kernel count of a convolution, another width of a fully connected
+layer, taken from the numbers either network uses).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
+from generator.analysis import families, hypotheses, rounding
 from generator.analysis.audit import Verdict
+from generator.analysis.hypotheses import Count
+from generator.analysis.rounding import FIGURE_RULES, Rule
 from generator.core import engine
 from generator.core.kinds import kind_of
 from generator.core.results import Analysis, counted
-from generator.spec.models import Compared, Source, Spec
+from generator.spec.models import Compared, Quantity, Source, Spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +47,32 @@ class Width:
 
 
 @dataclass(frozen=True, slots=True)
+class Side:
+    """One network of a reading, and how its count is taken."""
+
+    names: tuple[str, ...]
+    """The spec read, then any other spec of its family with the same totals."""
+    count: Count
+
+    @property
+    def name(self) -> str:
+        return self.names[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Fit:
+    """A reading of a stated comparison that makes its figure come true."""
+
+    this: Side
+    other: Side
+    rule: Rule
+    figure: Fraction
+    """The figure this reading computes, in the claim's form, before rounding."""
+    changes: tuple[str, ...]
+    """What it changes, in a few words each: which network, which counts, which rounding."""
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
     """One stated difference audited: both totals, the computed difference, the verdict."""
 
@@ -49,12 +84,26 @@ class Comparison:
     """The other network's total."""
     verdict: Verdict
     widths: tuple[Width, ...] = ()
-    """For a mismatch: the one-layer widths that make the stated difference come true."""
+    """For a mismatch: the one-layer widths that make the stated figure come true. One explains
+    the mismatch; several leave it unexplained (the figure is too coarse to single one out)."""
+    fits: tuple[Fit, ...] = ()
+    """For a mismatch: the readings (:func:`readings`) that make the stated figure true, fewest
+    changes first."""
 
     @property
     def figure(self) -> Fraction:
         """The computed figure, in the form the source used."""
         return figure(self.claim.form, self.count, self.other)
+
+    @property
+    def needed(self) -> Fraction:
+        """This network's count that would give the stated figure exactly (:func:`count_for`)."""
+        return count_for(self.claim.form, self.claim.figure, self.other)
+
+    @property
+    def rounded(self) -> Decimal:
+        """The computed figure rounded half up to the stated figure's last decimal."""
+        return rounding.rounded(Rule.HALF_UP, self.figure, self.claim.figure)
 
 
 def difference(count: int, other: int) -> Fraction:
@@ -87,21 +136,26 @@ FORMS = {
 }
 
 
+def count_for(form: str, stated: Decimal, other: int) -> Fraction:
+    """The count this network would need for the stated figure exactly, the other's being
+    ``other``: ``other / f`` for "f times fewer", ``other × f`` for "f times more",
+    ``other × f / 100`` for "f% of", ``other × (1 + f / 100)`` for "f% more"."""
+    f = Fraction(stated)
+    return {
+        "percent": other * (1 + f / 100),
+        "percent_of": other * f / 100,
+        "times_more": other * f,
+        "times_fewer": other / f,
+    }[form]
+
+
 def figure(form: str, count: int, other: int) -> Fraction:
     """The figure a source in ``form`` would state for these two counts."""
     return FORMS[form](count, other)
 
 
-def rounds_to(value: Fraction, stated: Decimal) -> bool:
-    """Whether ``value``, rounded half up to as many decimals as ``stated`` has, gives it.
-
-    ``0.2225… → 0.2`` matches a stated ``0.2``; ``1.43… → 1.4`` does not; ``8.71 → 9`` does not
-    match a stated ``12``.
-    """
-    exponent = stated.as_tuple().exponent
-    places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return exact.quantize(places, rounding=ROUND_HALF_UP) == stated.quantize(places)
+#: The figure rounded half up, as :func:`generator.analysis.rounding.figure_rounds_to` says.
+rounds_to = rounding.figure_rounds_to
 
 
 def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Comparison, ...]:
@@ -111,6 +165,19 @@ def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Compari
     exists, so a missing one here is a spec that failed to load and its claims are left out.
     """
     found = []
+    if not analysis.spec.compared:
+        return ()
+    grouped = families.families(
+        [analysis, *(o for o in others.values() if o.name != analysis.name)]
+    )
+    cache: dict[tuple[str, Quantity], tuple[Count, ...]] = {}
+
+    def counts_of(network: Analysis, quantity: Quantity) -> tuple[Count, ...]:
+        key = (network.name, quantity)
+        if key not in cache:
+            cache[key] = hypotheses.counts(network, quantity)
+        return cache[key]
+
     for claim in analysis.spec.compared:
         other = others.get(claim.to)
         if other is None:
@@ -118,19 +185,134 @@ def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Compari
         count = counted(analysis.totals, claim.quantity)
         total = counted(other.totals, claim.quantity)
         widths: tuple[Width, ...] = ()
+        fits: tuple[Fit, ...] = ()
         if total and count and rounds_to(figure(claim.form, count, total), claim.figure):
             verdict = Verdict.MATCHES
         else:
+            mine = alternatives(analysis, other, grouped)
+            theirs = alternatives(other, analysis, grouped)
+            fits = readings(claim, mine, theirs, counts_of)
             widths = tuple(_widths(analysis, other, claim)) if total and count else ()
-            verdict = Verdict.EXPLAINED if widths else Verdict.UNEXPLAINED
+            # One width that fits singles out a reading; several show only that the figure is
+            # too coarse to say which layer differs, as a round number fits many products.
+            explained = fits or len(widths) == 1
+            verdict = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
         found.append(
-            Comparison(claim, analysis.spec.sources[claim.source], count, total, verdict, widths)
+            Comparison(
+                claim, analysis.spec.sources[claim.source], count, total, verdict, widths, fits
+            )
         )
     return tuple(found)
 
 
+def _signature(network: Analysis) -> tuple[int, int, int]:
+    return (network.totals.params, network.totals.weights, network.totals.macs)
+
+
+def alternatives(
+    named: Analysis, besides: Analysis, grouped: Sequence[families.Family]
+) -> tuple[tuple[Analysis, tuple[str, ...]], ...]:
+    """The named network, then each other network of its family that a source could have meant:
+    the same output (the same classes), not the network compared with, and different totals.
+    Each comes with the names of the family's networks that have its totals."""
+    family = families.family_of(named.name, grouped)
+    members = [named] if family is None else [named, *(m for m in family.members if m is not named)]
+    members = [
+        m
+        for m in members
+        if m is named or (m is not besides and m.layers[-1].output == named.layers[-1].output)
+    ]
+    by_totals: dict[tuple[int, int, int], list[Analysis]] = {}
+    for member in members:
+        by_totals.setdefault(_signature(member), []).append(member)
+    return tuple((same[0], tuple(m.name for m in same)) for same in by_totals.values())
+
+
+def _count_pairs(ours: Sequence[Count], yours: Sequence[Count]) -> Iterator[tuple[Count, Count]]:
+    """Every way of taking the two counts, both non-zero."""
+    for mine in ours:
+        for theirs in yours:
+            if mine.value and theirs.value:
+                yield mine, theirs
+
+
+def _count_changes(ours: Side, yours: Side) -> tuple[str, ...] | None:
+    """What two ways of taking the counts change, each said once: a change made on both sides
+    is one change, a change made on one side names its network. A bias convention holds for
+    both networks or for neither (None: no reading)."""
+    mine = dict(zip(ours.count.keys, ours.count.changes, strict=True))
+    theirs = dict(zip(yours.count.keys, yours.count.changes, strict=True))
+    if ("biases" in mine) != ("biases" in theirs):
+        return None
+    changes = [f"{mine[k]}, in both" for k in mine if k in theirs]
+    changes += [f"{mine[k]} ({ours.name})" for k in mine if k not in theirs]
+    changes += [f"{theirs[k]} ({yours.name})" for k in theirs if k not in mine]
+    return tuple(changes)
+
+
+#: The rules a stated ratio may have been rounded by; half up is the plain one.
+RULES = (Rule.HALF_UP, Rule.DOWN, Rule.ONE_FIGURE)
+#: What each rule other than half up changes, in a few words.
+RULE_CHANGES = {Rule.DOWN: "rounded down", Rule.ONE_FIGURE: "to one significant figure"}
+
+
+def readings(
+    claim: Compared,
+    mine: Sequence[tuple[Analysis, tuple[str, ...]]],
+    theirs: Sequence[tuple[Analysis, tuple[str, ...]]],
+    counts_of: Callable[[Analysis, Quantity], Sequence[Count]],
+) -> tuple[Fit, ...]:
+    """The readings of a stated comparison that make its figure come true, fewest changes first.
+
+    A reading picks this network or another of its family, the named network or another of its
+    family (:func:`alternatives`, each first the spec itself), a way of taking each count
+    (:func:`hypotheses.counts`) and a rounding rule; each choice other than the plain one is a
+    change, the same change of count on both sides is one, and no reading changes more than
+    :data:`hypotheses.MAX_CHANGES`. A reading that adds a change to one that fits is left out.
+    """
+    limit = hypotheses.MAX_CHANGES
+    found: list[tuple[tuple[int, int], Fit]] = []
+    for i, (this, this_names) in enumerate(mine):
+        for j, (other, other_names) in enumerate(theirs):
+            swaps: tuple[str, ...] = (f"{this.name} for {mine[0][0].name}",) if i else ()
+            swaps += (f"{other.name} for {theirs[0][0].name}",) if j else ()
+            for mine_count, their_count in _count_pairs(
+                counts_of(this, claim.quantity), counts_of(other, claim.quantity)
+            ):
+                ours, yours = Side(this_names, mine_count), Side(other_names, their_count)
+                counting = _count_changes(ours, yours)
+                if counting is None or len(swaps) + len(counting) > limit:
+                    continue
+                changes = swaps + counting
+                value = figure(claim.form, mine_count.value, their_count.value)
+                for rule in RULES:
+                    ruled = changes + ((RULE_CHANGES[rule],) if rule in RULE_CHANGES else ())
+                    if ruled and len(ruled) <= limit and FIGURE_RULES[rule](value, claim.figure):
+                        found.append(
+                            (
+                                (len(ruled), i + j),
+                                Fit(ours, yours, rule, value, ruled),
+                            )
+                        )
+    found.sort(key=lambda pair: pair[0])
+    kept: list[Fit] = []
+    for _, fit in found:
+        if not any(set(k.changes) < set(fit.changes) for k in kept):
+            kept.append(fit)
+    return tuple(kept)
+
+
+#: The finder tries widths only in networks with at most this many layers that have one (AlexNet's
+#: variants have eight). Each try reruns the engine; in deeper networks so many one-layer changes
+#: come near a rounded figure that none could be singled out anyway (VGG-16's "about 3x" fits
+#: seven), and the readings of :func:`readings` cover them without rerunning anything.
+MAX_WIDTH_LAYERS = 12
+
+
 def _widths(analysis: Analysis, other: Analysis, claim: Compared) -> Iterator[Width]:
     """The network with one layer's width replaced by another width either network uses."""
+    if sum(1 for layer in analysis.spec.layers if kind_of(layer).width) > MAX_WIDTH_LAYERS:
+        return
     total = counted(other.totals, claim.quantity)
     pool = sorted(_width_values(analysis.spec) | _width_values(other.spec))
     for index, layer in enumerate(analysis.spec.layers):

@@ -17,7 +17,16 @@ The candidate families, each a small function below:
 - neighbours: the layer's input, or the output of the pooling layer that follows it;
 - biases: parameters without biases, connections with biases;
 - slips: one factor of the product replaced by another number of the spec (a typo);
-- transpositions: two adjacent digits of the number swapped.
+- transpositions: two adjacent digits of the number swapped;
+- parts: a part of the graph left out of a sum (the fully connected layers, the branches that
+  feed one input of every merge, such as ResNet's projection shortcuts, the 1×1 reductions, the
+  auxiliary classifiers, or one layer of a group).
+
+A number stated for a group of layers (a table row covering an inception module) or rounded
+("3.6 billion") is read by :func:`counts` and :func:`explain_count` only: the sum taken with parts
+left out or the biases counted the other way, and for a rounded figure the computed value cut off
+instead of rounded. Those readings are few and named; products, slips and geometry are not tried
+on a rounded figure, which too many of them would fit.
 
 Pure: no I/O, exact integers.
 """
@@ -29,7 +38,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 
-from generator.core import engine
+from generator.analysis import graph
+from generator.analysis.rounding import count_rounds_to, count_truncates_to
+from generator.core import engine, formatting
 from generator.core.kinds import Product, kind_of
 from generator.core.results import Analysis, LayerResult, Shape, counted
 from generator.spec.models import (
@@ -65,6 +76,8 @@ class Family(str, Enum):
     NEIGHBOUR = "neighbour"
     SLIP = "slip"
     TRANSPOSITION = "transposition"
+    PARTS = "parts"
+    ROUNDING = "rounding"
 
 
 #: Among hypotheses changing as many assumptions, lower ranks come first: a different convention
@@ -74,7 +87,9 @@ FAMILY_RANK = {
     Family.GEOMETRY: 1,
     Family.TOWERS: 1,
     Family.BIASES: 1,
+    Family.PARTS: 1,
     Family.NEIGHBOUR: 2,
+    Family.ROUNDING: 2,
     Family.SLIP: 3,
     Family.TRANSPOSITION: 4,
 }
@@ -502,7 +517,248 @@ def _total_readings(analysis: Analysis, quantity: Quantity) -> list[_Reading]:
                 "biases counted as connections",
             )
         )
+    everything = frozenset(r.index for r in analysis.layers)
+    for part in parts(analysis, quantity, everything):
+        kept = tuple(_plain_term(r, quantity) for r in layers if r.index not in part.layers)
+        if kept:
+            readings.append(_Reading(f"{what}, with {part.text}", kept, Family.PARTS, part.change))
     return readings
+
+
+# --- parts of the graph left out ----------------------------------------------------------------
+
+#: What a count counts, as a sentence says it.
+NOUNS = {
+    Quantity.NEURONS: "neurons",
+    Quantity.PARAMS: "parameters",
+    Quantity.MACS: "multiply-accumulates",
+    Quantity.ACTIVATIONS: "output values",
+}
+#: How the finder names the branches into a merge, by the input they feed.
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
+#: A part's description names this many layers, then says how many more.
+NAMED = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A part of the graph a count may leave out: its layers, and how to say it."""
+
+    key: str
+    """What the same part is called in another group or network: ``fc``, ``aux``, ``reduce``,
+    ``branch:add:1/2`` (the first of an add's two inputs), ``layer:5x5_reduce``."""
+    text: str
+    """For a sentence: ``"the fully connected layers (fc6, fc7, fc8) left out"``."""
+    change: str
+    """Short, for a hypothesis's ``changes``."""
+    layers: frozenset[int]
+    """The indices of its layers."""
+
+
+def parts(analysis: Analysis, quantity: Quantity, scope: frozenset[int]) -> tuple[Part, ...]:
+    """The parts of ``scope`` (layer indices) a count of ``quantity`` could leave out.
+
+    The fully connected layers; the auxiliary classifiers (:func:`graph.auxiliary`); for each
+    kind of branch (:attr:`graph.Arm.key`), the branches of that kind, such as ResNet's three
+    projection shortcuts; the 1×1 reductions (:func:`graph.reductions`); and, in a group of
+    layers (one table row), each of its layers with weights. A part that leaves out nothing of
+    the count, or all of it, is no reading; two parts with the same layers are one.
+    """
+    counted_in = [r for r in analysis.layers if r.index in scope and counted(r, quantity)]
+    if len(counted_in) < 2:
+        return ()
+    everything = frozenset(r.index for r in counted_in)
+    group = len(scope) < len(analysis.layers)
+    found: list[Part] = []
+    fc = [r for r in counted_in if graph.dense(r)]
+    found.append(_part("fc", "the fully connected layers", fc))
+    aux = [r for r in graph.auxiliary(analysis) if r.index in everything]
+    found.append(_part("aux", "the auxiliary classifiers", aux))
+    if group:
+        # A row's own layers first: a branch of one layer is better named by that layer.
+        prefix = common_prefix([r.name for r in counted_in])
+        for r in counted_in:
+            found.append(_part(f"layer:{r.name[len(prefix) :]}", r.name, [r]))
+    by_key: dict[tuple[str, int, int], list[LayerResult]] = {}
+    for arm in graph.arms(analysis):
+        by_key.setdefault(arm.key, []).extend(r for r in arm.layers if r.index in everything)
+    for (kind, position, inputs), members in by_key.items():
+        place = ORDINALS[position] if position < len(ORDINALS) else f"input {position + 1}"
+        found.append(
+            _part(
+                f"branch:{kind}:{position + 1}/{inputs}",
+                f"the {place} branch of each {kind}",
+                members,
+            )
+        )
+    reductions = [r for r in graph.reductions(analysis) if r.index in everything]
+    found.append(_part("reduce", "the 1×1 reductions", reductions))
+    unique: dict[frozenset[int], Part] = {}
+    for part in found:
+        if part.layers and part.layers != everything and part.layers not in unique:
+            unique[part.layers] = part
+    return tuple(unique.values())
+
+
+def _part(key: str, noun: str, layers: list[LayerResult]) -> Part:
+    """A part named ``noun``, its layers with weights listed after it (unless it is one layer)."""
+    named = [r.name for r in layers if graph.weighted(r)] or [r.name for r in layers]
+    if len(layers) == 1 and noun == layers[0].name:
+        text = noun
+    else:
+        listed = ", ".join(named[:NAMED])
+        text = f"{noun} ({listed}{f', … {len(named)} layers' if len(named) > NAMED else ''})"
+    return Part(key, f"{text} left out", f"{noun} left out", frozenset(r.index for r in layers))
+
+
+def common_prefix(names: list[str]) -> str:
+    """The dotted prefix a group's names share: ``inception_3a.`` for an inception module."""
+    first, *rest = names
+    cut = first.rfind(".") + 1
+    while cut and not all(n.startswith(first[:cut]) for n in rest):
+        cut = first.rfind(".", 0, cut - 1) + 1
+    return first[:cut]
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """One way of taking a count over a layer, a group of layers or the network."""
+
+    plain: int
+    """The count as the spec computes it."""
+    value: int
+    """The count taken this way."""
+    what: str
+    """What is counted, as a sentence begins: ``"The parameters of inception_3a"``."""
+    changes: tuple[str, ...] = ()
+    """What differs from the plain count; empty for it."""
+    phrases: tuple[str, ...] = ()
+    """The same, for a sentence."""
+    keys: tuple[str, ...] = ()
+    """The same, as :attr:`Part.key` (and ``biases``): alike in every group and network."""
+    family: Family = Family.PLAIN
+
+    @property
+    def expression(self) -> str:
+        """``163,696 − 6,176``: the plain count and what this way takes off or adds."""
+        delta = self.value - self.plain
+        if not delta:
+            return formatting.count(self.plain)
+        sign = "−" if delta < 0 else "+"
+        return f"{formatting.count(self.plain)} {sign} {formatting.count(abs(delta))}"
+
+    @property
+    def sentence(self) -> str:
+        return self.what + (", with " + " and ".join(self.phrases) if self.phrases else "")
+
+
+def scope_of(analysis: Analysis, layer: str | None, first: str | None = None) -> frozenset[int]:
+    """The layers a stated number covers: one, a group (``first`` through ``layer``) or all."""
+    if layer is None:
+        return frozenset(r.index for r in analysis.layers)
+    end = analysis.layer(layer).index
+    start = analysis.layer(first).index if first is not None else end
+    return frozenset(range(start, end + 1))
+
+
+def counts(
+    analysis: Analysis, quantity: Quantity, layer: str | None = None, first: str | None = None
+) -> tuple[Count, ...]:
+    """Every way the finder takes a count over a layer, a group or the network: the plain sum,
+    then one change (the biases counted the other way, or one part left out, :func:`parts`),
+    then both. Each is a sum of the layers' own values: no engine run.
+
+    Raises ``KeyError`` for an unknown layer.
+    """
+    scope = scope_of(analysis, layer, first)
+    members = [r for r in analysis.layers if r.index in scope]
+    plain_values = {r.index: counted(r, quantity) for r in members}
+    flipped_values = _flipped(members, quantity)
+    plain = sum(plain_values.values())
+    about = "the network" if layer is None else (layer if first is None else f"{first}…{layer}")
+    what = f"The {NOUNS[quantity]} of {about}"
+    found = [Count(plain, plain, what)]
+    bias = None
+    if flipped_values is not None:
+        bias = (
+            ("biases not counted", "weights only", "biases")
+            if quantity is Quantity.PARAMS
+            else ("biases counted as connections", "a bias counted as one more input", "biases")
+        )
+        value = sum(flipped_values.values())
+        found.append(Count(plain, value, what, (bias[0],), (bias[1],), (bias[2],), Family.BIASES))
+    for part in parts(analysis, quantity, scope):
+        for values, extra in ((plain_values, None), (flipped_values, bias)):
+            if values is None:
+                continue
+            value = sum(v for i, v in values.items() if i not in part.layers)
+            before = () if extra is None else (extra,)
+            changes = (*(e[0] for e in before), part.change)
+            phrases = (*(e[1] for e in before), part.text)
+            keys = (*(e[2] for e in before), part.key)
+            found.append(Count(plain, value, what, changes, phrases, keys, Family.PARTS))
+    return tuple(found)
+
+
+def _flipped(members: list[LayerResult], quantity: Quantity) -> dict[int, int] | None:
+    """Each layer's count under the other bias convention; None when no layer has a bias."""
+    if quantity not in (Quantity.PARAMS, Quantity.MACS) or not any(r.biases for r in members):
+        return None
+    return {
+        r.index: (
+            _plain_term(r, quantity, flip_bias=True).value if r.biases else counted(r, quantity)
+        )
+        for r in members
+    }
+
+
+def explain_count(
+    analysis: Analysis,
+    number: int,
+    quantity: Quantity,
+    layer: str | None = None,
+    first: str | None = None,
+    *,
+    unit: int | None = None,
+) -> tuple[Hypothesis, ...]:
+    """The readings of :func:`counts` that give ``number``, best first: equal to it, or for a
+    figure rounded to ``unit`` (``1,000`` for "380K"), equal once rounded half up to that unit,
+    or cut off there (one change more). At most :data:`MAX_CHANGES` changes; empty when none
+    fits."""
+    found: list[tuple[tuple[int, int, int], Hypothesis]] = []
+    for reading in counts(analysis, quantity, layer, first):
+        fits: list[tuple[tuple[str, ...], str]] = []
+        if unit is None and reading.value == number:
+            fits.append((reading.changes, ""))
+        if unit is not None:
+            if reading.changes and count_rounds_to(reading.value, number, unit):
+                fits.append((reading.changes, f", which rounds to {formatting.count(number)}"))
+            short = len(reading.changes) < MAX_CHANGES
+            if short and count_truncates_to(reading.value, number, unit):
+                fits.append(
+                    (
+                        (*reading.changes, "rounded down"),
+                        f", cut off (not rounded) to {formatting.count(number)}",
+                    )
+                )
+        for changes, tail in fits:
+            family = reading.family if reading.changes else Family.ROUNDING
+            hypothesis = Hypothesis(
+                reading.expression,
+                (reading.value,),
+                f"{reading.sentence}{tail}.",
+                changes,
+                family,
+            )
+            key = (len(changes), FAMILY_RANK[family], abs(reading.value - number))
+            found.append((key, hypothesis))
+    found.sort(key=lambda pair: pair[0])
+    # A reading that adds a change to one that already fits says nothing more.
+    kept: list[Hypothesis] = []
+    for _, hypothesis in found:
+        if not any(set(k.changes) < set(hypothesis.changes) for k in kept):
+            kept.append(hypothesis)
+    return tuple(kept)
 
 
 # --- the spec's own numbers ---------------------------------------------------------------------

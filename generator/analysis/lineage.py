@@ -53,8 +53,14 @@ def _fields(a: LayerResult, b: LayerResult) -> list[str]:
     return changes
 
 
-def differences(base: Analysis, variant: Analysis) -> tuple[Difference, ...]:
-    """Everything that differs between ``base`` and ``variant``, in layer order."""
+def differences(
+    base: Analysis, variant: Analysis, *, by_name: bool = False
+) -> tuple[Difference, ...]:
+    """Everything that differs between ``base`` and ``variant``, in layer order.
+
+    Layers are aligned by kind, or with ``by_name`` by kind and name: a variant that keeps its
+    parent's names (VGG-19's three added convolutions) then shows each change where it is.
+    """
     found: list[Difference] = []
     if base.input != variant.input:
         found.append(
@@ -66,8 +72,12 @@ def differences(base: Analysis, variant: Analysis) -> tuple[Difference, ...]:
         )
     if base.spec.towers != variant.spec.towers:
         found.append(Difference(None, None, f"towers {base.spec.towers} → {variant.spec.towers}"))
+
+    def key(r: LayerResult) -> tuple[str, str]:
+        return (r.kind, r.name if by_name else "")
+
     matcher = difflib.SequenceMatcher(
-        a=[r.kind for r in base.layers], b=[r.kind for r in variant.layers], autojunk=False
+        a=[key(r) for r in base.layers], b=[key(r) for r in variant.layers], autojunk=False
     )
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         left, right = base.layers[i1:i2], variant.layers[j1:j2]

@@ -12,18 +12,20 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.analysis import calculator, examples, lineage, readings, sweeps
+from generator.analysis import calculator, examples, families, graph, lineage, readings, sweeps
 from generator.analysis.audit import Check, audit
 from generator.analysis.calculator import Example
 from generator.analysis.comparisons import Comparison, compare
 from generator.analysis.examples import Examples
+from generator.analysis.families import Family
 from generator.analysis.lineage import Difference
 from generator.analysis.readings import Reading
+from generator.analysis.successors import SuccessorsPage, successors_page
 from generator.analysis.sweeps import Sweep
 from generator.core.results import Analysis, Axis, LayerResult
 
 #: The spec of the 2012 paper: the flagship page retraces it, the lineage page compares with it.
-PAPER = "alexnet-2012"
+PAPER = families.PAPER
 #: AlexNet's conv1 as the paper states it (n, k, s, p_before, p_after, d): the arithmetic page's
 #: numbers when the paper's spec is absent.
 PAPER_CONV1 = (224, 11, 4, 0, 0, 1)
@@ -60,10 +62,36 @@ class PaperReadings:
 
 @dataclass(frozen=True, slots=True)
 class Variant:
-    """A network of the site beside the paper's: what differs, layer by layer."""
+    """A network of the site beside another of its family: what differs, layer by layer."""
 
     analysis: Analysis
     differences: tuple[Difference, ...]
+    base: str = PAPER
+    """The network it is compared with: the paper's for an AlexNet, else its family's root."""
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A network of a family, cut into its stages."""
+
+    analysis: Analysis
+    depth: int
+    """Layers with weights on its longest path (:func:`graph.depth`)."""
+    stages: tuple[graph.Stage, ...]
+    """Its deepest path by effective stride (:func:`graph.stages`)."""
+    sums: tuple[graph.StageSum, ...]
+    """Its parameters and multiply-accumulates by stage (:func:`graph.stage_sums`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Lineage:
+    """The networks of one family: each member by stage, and each variant against the root."""
+
+    family: Family
+    members: tuple[Member, ...]
+    """Root first."""
+    variants: tuple[Variant, ...]
+    """Each member but the root, against the root; for AlexNet's family, against the paper's."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +122,11 @@ class SiteModel:
     paper_readings: PaperReadings | None
     """Every reading of the paper's first convolution; None without one to read."""
     variants: tuple[Variant, ...]
-    """Every other architecture against the paper's; empty without the paper's spec."""
+    """Every other AlexNet against the paper's; empty without the paper's spec."""
+    families: tuple[Lineage, ...]
+    """AlexNet's family, then each successor's (:mod:`generator.analysis.families`)."""
+    successors: SuccessorsPage | None
+    """What the successors say about AlexNet; None without the paper's spec."""
     arithmetic: Arithmetic
     examples: Examples
     """The contributing page's worked example and broken copies, loaded from memory."""
@@ -121,13 +153,42 @@ def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
     """Compute everything the site shows from the loaded analyses, each audited once."""
     architectures = tuple(audited(a, analyses) for a in analyses)
     paper = next((a for a in architectures if a.name == PAPER), None)
+    grouped = families.families(analyses)
+    lineages = tuple(_lineage(family) for family in grouped)
+    alexnets = next((f for f in lineages if f.family.alexnet), None)
     return SiteModel(
         architectures=architectures,
         paper=paper,
         paper_readings=_paper_readings(paper.analysis) if paper else None,
-        variants=_variants(paper.analysis, analyses) if paper else (),
+        variants=alexnets.variants if paper and alexnets else (),
+        families=lineages,
+        successors=successors_page(
+            paper.analysis,
+            [(a.analysis, a.checks, a.comparisons) for a in architectures],
+            grouped,
+        )
+        if paper
+        else None,
         arithmetic=_arithmetic(analyses, paper.analysis if paper else None),
         examples=examples.check_examples(),
+    )
+
+
+def _lineage(family: Family) -> Lineage:
+    root = family.root
+    return Lineage(
+        family,
+        tuple(
+            Member(m, depth, graph.stages(m), graph.stage_sums(m))
+            for m, depth in zip(family.members, family.depths, strict=True)
+        ),
+        tuple(
+            # A successor's variants keep their parent's layer names: aligned by name, an
+            # inserted convolution shows where it was inserted.
+            Variant(m, lineage.differences(root, m, by_name=not family.alexnet), root.name)
+            for m in family.members
+            if m is not root
+        ),
     )
 
 
@@ -137,10 +198,6 @@ def _paper_readings(paper: Analysis) -> PaperReadings | None:
         return None
     height = conv.axes[0]
     return PaperReadings(conv, height, readings.rounded_down(height), readings.readings(paper))
-
-
-def _variants(base: Analysis, analyses: Sequence[Analysis]) -> tuple[Variant, ...]:
-    return tuple(Variant(a, lineage.differences(base, a)) for a in analyses if a.name != base.name)
 
 
 def _arithmetic(analyses: Sequence[Analysis], paper: Analysis | None) -> Arithmetic:

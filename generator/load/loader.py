@@ -574,6 +574,20 @@ def _suggest(word: str, candidates: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def _group_problems(
+    first: str, last: str | None, position: dict[str, int], loaded: LoadedSpec, index: int
+) -> Iterable[Problem]:
+    """A stated group of layers runs from an existing ``first`` to a ``layer`` written after it."""
+    where = locate(loaded.tree, ["stated", index, "first"])
+    field = f"stated[{index + 1}].first"
+    if first not in position:
+        yield Problem(where, f"no layer named {first!r}{_suggest(first, position)}", field=field)
+    elif last is None or last not in position:
+        yield Problem(where, "a group of layers also needs its last one in 'layer'", field=field)
+    elif position[first] > position[last]:
+        yield Problem(where, f"{first!r} comes after {last!r}: a group runs forward", field=field)
+
+
 def _graph_checks(loaded: LoadedSpec) -> Iterable[Problem]:
     """Each layer reads layers written before it, as many as its kind takes; ``outputs`` exist."""
     layers = loaded.spec.layers
@@ -686,6 +700,8 @@ def _cross_checks(loaded: LoadedSpec) -> Iterable[Problem]:
                 f"no layer named {claim.layer!r}{_suggest(claim.layer, first_use)}",
                 field=f"stated[{index + 1}].layer",
             )
+        if claim.first is not None:
+            yield from _group_problems(claim.first, claim.layer, first_use, loaded, index)
         is_list = isinstance(claim.value, list)
         if is_list != (claim.quantity.value == "shape"):
             expected = (

@@ -92,9 +92,11 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
             {
                 "quantity": c.claim.quantity.value,
                 "layer": c.claim.layer,
+                "first": c.claim.first,
                 "stated": _value(c.claim.value),
                 "computed": _value(c.computed),
                 "approximate": c.claim.approximate,
+                "rounded_to": c.claim.rounded_to,
                 "verdict": c.verdict.value,
                 "source": c.claim.source,
                 "quote": c.claim.quote,
@@ -115,6 +117,19 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
                 "widths": [
                     {"layer": w.layer, "field": w.field, "was": w.was, "now": w.now}
                     for w in d.widths
+                ],
+                # The readings that make the stated figure true: which networks, how each count
+                # was taken, how the figure was rounded.
+                "readings": [
+                    {
+                        "changes": list(f.changes),
+                        "network": f.this.name,
+                        "total": f.this.count.value,
+                        "other": f.other.name,
+                        "other_total": f.other.count.value,
+                        "rounding": f.rule.value,
+                    }
+                    for f in d.fits
                 ],
                 "source": d.claim.source,
                 "quote": d.claim.quote,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -16,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from generator.analysis.audit import Check, Verdict
-from generator.analysis.hypotheses import Family
-from generator.analysis.model import Architecture, SiteModel
+from generator.analysis.hypotheses import MAX_CHANGES, NOUNS, Family
+from generator.analysis.model import Architecture, Member, SiteModel
 from generator.analysis.readings import first_conv
 from generator.core import formatting
 from generator.core.kinds import ENTRIES, kind_of
@@ -80,8 +82,7 @@ def operation(result: LayerResult) -> str:
 
 def claim_label(check: Check) -> str:
     """What a stated number is about: ``conv1 neurons`` or ``total params``."""
-    where = check.claim.layer or "total"
-    return f"{where} {check.claim.quantity.value}"
+    return f"{check.about} {check.claim.quantity.value}"
 
 
 def value_text(value: int | list[int] | tuple[int, ...]) -> str:
@@ -126,6 +127,12 @@ def architecture_figure(analysis: Analysis) -> Markup:
         caption=(
             "One box per layer (width × height × channels), in network order"
             + (", one stack per tower (GPU)" if analysis.spec.towers > 1 else "")
+            + (
+                "; where the network branches, its branches side by side and its shortcuts as"
+                " arcs (Blocks and Stages collapse its modules and runs of alike ones)"
+                if any(len(r.inputs) > 1 for r in analysis.layers)
+                else ""
+            )
             + '. The <a href="#layer-by-layer">layer table</a> gives the same numbers as text.'
         ),
         hint="Drag to turn, scroll to zoom, hover a box for its numbers.",
@@ -160,7 +167,7 @@ def architecture_page(architecture: Architecture) -> str:
 def architectures_index(model: SiteModel) -> str:
     """The section page listing every architecture with its headline numbers."""
     return _ENV.get_template("architectures.md.j2").render(
-        analyses=model.analyses, first_conv=first_conv
+        families=model.families, first_conv=first_conv
     )
 
 
@@ -168,7 +175,8 @@ def home_page(model: SiteModel) -> str:
     """The home page: the question, the short answer, the way into the site."""
     paper = model.paper
     return _ENV.get_template("home.md.j2").render(
-        analyses=model.analyses,
+        families=model.families,
+        successors=[f for f in model.families if not f.family.alexnet] if model.successors else [],
         paper=paper.analysis if paper else None,
         paper_checks=paper.checks if paper else (),
         first_conv=first_conv,
@@ -181,8 +189,8 @@ def neuron_layers(analysis: Analysis) -> list[LayerResult]:
 
 
 def compare_page(model: SiteModel) -> str:
-    """Every architecture's conv and fc layers side by side, as a chart and as tables."""
-    analyses = model.analyses
+    """AlexNet's variants layer by layer (a chart and tables), then every network by stage."""
+    analyses = alexnets(model)
     width = max((len(neuron_layers(a)) for a in analyses), default=0)
     figure = figure_html(
         element_id="figure-compare",
@@ -192,9 +200,47 @@ def compare_page(model: SiteModel) -> str:
         caption='Log scales. The <a href="#neurons">tables below</a> give the same numbers as text.',
         hint="Hover a bar for its layer; click a legend entry to hide an architecture.",
     )
+    members = [m for f in model.families for m in f.members]
     return _ENV.get_template("compare.md.j2").render(
-        analyses=analyses, figure=figure, width=width, neuron_layers=neuron_layers
+        analyses=analyses,
+        alexnet_name=next((f.family.name for f in model.families if f.family.alexnet), ""),
+        figure=figure,
+        width=width,
+        neuron_layers=neuron_layers,
+        families=model.families,
+        columns=stage_columns(members),
+        stage_sums=stage_sums,
     )
+
+
+def alexnets(model: SiteModel) -> tuple[Analysis, ...]:
+    """AlexNet and its variants, in site order: the networks compared layer by layer."""
+    names = {a.name for f in model.families if f.family.alexnet for a in f.family.members}
+    return tuple(a for a in model.analyses if a.name in names)
+
+
+@dataclass(frozen=True, slots=True)
+class StageColumn:
+    """A column of the tables by stage: a stride, the fully connected layers or the auxiliary
+    classifiers."""
+
+    key: tuple[bool, Fraction | None]
+    label: str
+
+
+def stage_columns(members: Sequence[Member]) -> list[StageColumn]:
+    """Every stage any network has, strides first (smallest first), then fc, then auxiliary."""
+    keys = {(s.auxiliary, s.stride) for m in members for s in m.sums}
+    ordered = sorted(keys, key=lambda k: (k[0], k[1] is None, k[1] or 0))
+    return [
+        StageColumn(k, "auxiliary" if k[0] else ("fc" if k[1] is None else f"×{k[1]}"))
+        for k in ordered
+    ]
+
+
+def stage_sums(member: Member) -> dict[tuple[bool, Fraction | None], dict[str, int]]:
+    """A network's sums by stage, keyed like :class:`StageColumn`."""
+    return {(s.auxiliary, s.stride): {"params": s.params, "macs": s.macs} for s in member.sums}
 
 
 def site_pages(model: SiteModel) -> dict[str, str]:
@@ -207,6 +253,9 @@ def site_pages(model: SiteModel) -> dict[str, str]:
     flagship = flagship_page(model)
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
+    successors = successors_page(model)
+    if successors is not None:
+        pages[SUCCESSORS_PAGE] = successors
     pages[AUDIT_PAGE] = audit_page(model)
     lineage_text = lineage_page(model)
     if lineage_text is not None:
@@ -218,12 +267,14 @@ def site_pages(model: SiteModel) -> dict[str, str]:
 
 
 FLAGSHIP_PAGE = "where-does-253440-come-from.md"
+SUCCESSORS_PAGE = "successors.md"
 AUDIT_PAGE = "audit.md"
 LINEAGE_PAGE = "lineage.md"
 #: Top-level navigation order; pages not listed (hand-written ones) come after, by path.
 NAV_ORDER = (
     "index.md",
     FLAGSHIP_PAGE,
+    SUCCESSORS_PAGE,
     f"{ARCHITECTURES}/",
     COMPARE_PAGE,
     LINEAGE_PAGE,
@@ -315,12 +366,34 @@ def audit_page(model: SiteModel) -> str:
 
 
 def lineage_page(model: SiteModel) -> str | None:
-    """Each variant's differences from the paper's network, or None without the paper's spec."""
+    """AlexNet's variants against the paper's network, the successors by stage, and each
+    successor's variants against its family's root; None without the paper's spec."""
     if model.paper is None:
         return None
+    alexnet = next((f for f in model.families if f.family.alexnet), None)
+    successors = [f for f in model.families if not f.family.alexnet]
+    paper = [m for m in alexnet.members if m.analysis.name == model.paper.name] if alexnet else []
+    staged = [*paper, *(m for f in successors for m in f.members)]
     return _ENV.get_template("lineage.md.j2").render(
-        base=model.paper.analysis, variants=model.variants
+        base=model.paper.analysis,
+        alexnet=alexnet,
+        successors=successors,
+        staged=staged,
+        strides=stage_strides(staged),
+        stage_cells=stage_cells,
+        depth_of=lambda lineage, a: next(m.depth for m in lineage.members if m.analysis is a),
     )
+
+
+def stage_strides(members: Sequence[Member]) -> list[Fraction]:
+    """The effective strides at which any of the networks has a stage, smallest first."""
+    return sorted({s.stride for m in members for s in m.stages if s.stride is not None})
+
+
+def stage_cells(member: Member) -> dict[Fraction | None, str]:
+    """Each stage of a network as a cell: ``3 (256)``, its layers with weights on the deepest
+    path and the channels that leave it; keyed by stride (None: the fully connected layers)."""
+    return {s.stride: f"{len(s.layers)} ({formatting.count(s.channels)})" for s in member.stages}
 
 
 def problems_banner(problems: Sequence[Problem]) -> str:
@@ -332,3 +405,74 @@ def problems_banner(problems: Sequence[Problem]) -> str:
     lines.append("")
     lines.extend(f"    - {markup.inline(str(problem))}" for problem in problems)
     return "\n".join(lines) + "\n\n"
+
+
+def comparison_formula(form: str, count: int, other: int) -> str:
+    """How a comparison's figure is worked out from the two counts, in its form's words:
+    ``60,965,224 / 6,998,552`` for "times fewer", ``… / … × 100`` for "percent of"."""
+    mine, theirs = formatting.count(count), formatting.count(other)
+    return {
+        "percent": f"({mine} − {theirs}) / {theirs} × 100",
+        "percent_of": f"{mine} / {theirs} × 100",
+        "times_more": f"{mine} / {theirs}",
+        "times_fewer": f"{theirs} / {mine}",
+    }[form]
+
+
+def decimals(value: Fraction | Decimal, places: int = 2) -> str:
+    """An exact value to ``places`` decimals, rounded half up: ``243.860896 → 243.86``."""
+    exact = (
+        Decimal(value.numerator) / Decimal(value.denominator)
+        if isinstance(value, Fraction)
+        else value
+    )
+    return f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,}"
+
+
+def successors_page(model: SiteModel) -> str | None:
+    """What the successors say about AlexNet; None without the paper's spec."""
+    found = model.successors
+    if found is None:
+        return None
+    return _ENV.get_template("successors.md.j2").render(
+        page=found,
+        paper=found.paper,
+        formula=comparison_formula,
+        decimals=decimals,
+        link=lambda name: f"{ARCHITECTURES}/{name}.md",
+        params=Quantity.PARAMS,
+        macs=Quantity.MACS,
+        claim_label=claim_label,
+        value_text=value_text,
+        max_changes=MAX_CHANGES,
+        words=reading_words,
+        nouns=NOUNS,
+    )
+
+
+def reading_words(keys: Sequence[str]) -> str:
+    """A reading of a table row in words, from the keys alike in every row
+    (:attr:`generator.analysis.hypotheses.Part.key`): ``layer:5x5_reduce`` → "5x5_reduce left
+    out"."""
+    words = []
+    for key in keys:
+        kind, _, rest = key.partition(":")
+        if kind == "layer":
+            words.append(f"{rest} left out")
+        elif kind == "branch":
+            merge, _, place = rest.partition(":")
+            position = int(place.split("/")[0])
+            words.append(f"branch {position} of each {merge} left out")
+        else:
+            words.append(KEY_WORDS.get(key, key))
+    return " and ".join(words)
+
+
+#: The readings of a count that are the same in every row, in words.
+KEY_WORDS = {
+    "biases": "the biases counted the other way",
+    "fc": "the fully connected layers left out",
+    "aux": "the auxiliary classifiers left out",
+    "reduce": "the 1×1 reductions left out",
+    "rounded down": "cut off instead of rounded",
+}

@@ -19,7 +19,9 @@ from pydantic import (
     Field,
     Strict,
     StrictBool,
+    ValidationInfo,
     WithJsonSchema,
+    field_validator,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
@@ -371,12 +373,33 @@ class Stated(Model):
     """A key of the spec's ``sources``."""
     layer: LayerName | None = Field(default=None, examples=["conv1"])
     """The layer the number is about (``input`` for the input); absent for a network total."""
+    first: LayerName | None = Field(default=None, examples=["inception_3a.1x1"])
+    """For a number about a group of layers (a table row covering a whole module): the group's
+    first layer. The count is then the sum over every layer from ``first`` through ``layer``, in
+    the order they are written; a shape is ``layer``'s."""
     quote: Text | None = Field(
         default=None, examples=["253,440–186,624–64,896–64,896–43,264–4096–4096–1000"]
     )
     """The source's own words, quoted briefly."""
     approximate: StrictBool = Field(default=False, examples=[True])
     """A rounded figure ("60 million"): it matches when the computed value rounds to it."""
+    rounded_to: Annotated[int, Strict(), Field(gt=0)] | None = Field(default=None, examples=[1000])
+    """For a rounded figure whose trailing zeros do not say where it was rounded: the place it
+    was, a power of ten (``1000`` for "380K" in a table of thousands, which would otherwise read
+    as rounded to ten thousands)."""
+
+    @model_validator(mode="after")
+    def _rounded_place(self) -> Stated:
+        place = self.rounded_to
+        if place is None:
+            return self
+        if not self.approximate:
+            raise ValueError("'rounded_to' is for a rounded figure: add 'approximate: true'")
+        if place != 10 ** (len(str(place)) - 1):
+            raise ValueError(f"'rounded_to' must be a power of ten (1, 10, 100, …), got {place}")
+        if isinstance(self.value, int) and self.value % place:
+            raise ValueError(f"{self.value} is not a multiple of 'rounded_to' ({place})")
+        return self
 
 
 #: A figure as a source writes it (``0.2``, ``12``): exact, and a plain number in the schema (as
@@ -466,6 +489,11 @@ class Spec(Model):
     )
     """The publications and code the spec is based on, by a short key (``paper``) that stated
     numbers cite."""
+    imported_from: Annotated[str, Field(pattern=NAME_PATTERN)] | None = Field(
+        default=None, examples=["caffe-deploy"]
+    )
+    """The key of the source whose model file the layers were imported from, by ``python -m
+    generator import`` (which writes it); the page then says the layers are that file's."""
     stated: tuple[Stated, ...] = Field(
         default=(),
         examples=[[{"quantity": "params", "value": 61100840, "source": "torchvision"}]],
@@ -499,6 +527,16 @@ class Spec(Model):
     )
     """Further remarks, shown at the end of the page (Markdown, no HTML)."""
 
+    @field_validator("imported_from")
+    @classmethod
+    def _imported_source(cls, key: str | None, info: ValidationInfo) -> str | None:
+        # ``sources`` is declared before this field, so it has been validated already (it is
+        # missing from ``info.data`` only when it is itself invalid, and reported as such).
+        sources = info.data.get("sources")
+        if key is not None and sources is not None and key not in sources:
+            raise ValueError(f"must be a key of 'sources' ({', '.join(sources)}), got {key!r}")
+        return key
+
 
 # --- variants: what a spec that ``extends`` another may say -----------------------------------
 
@@ -527,22 +565,29 @@ class Overrides(Model):
 
     extends: SpecName = Field(examples=["bvlc-alexnet"])
     """The spec this one is a variant of: a file name in the same folder, without ``.yml``. Every
-    field left out is the parent's, except ``stated``, which is never inherited; ``sources`` are
-    merged, and ``layers``, if given, replace the parent's. Then ``remove``, ``change`` and
-    ``insert`` apply, in that order."""
+    field left out is the parent's, except ``stated`` and ``compared``, which are never
+    inherited; ``sources`` are merged, and ``layers``, if given, replace the parent's. Then
+    ``remove``, ``change`` and ``insert`` apply, in that order."""
     change: dict[LayerName, dict[str, Any]] | SkipJsonSchema[None] = Field(
         default=None, examples=[{"conv1": {"stride": 2, "padding": 1}}]
     )
-    """Fields to change in layers, by layer name; the fields not named keep their values."""
+    """Fields to change in layers, by layer name; the fields not named keep their values. To
+    rewire a branch, change a layer's ``inputs``."""
     remove: tuple[LayerName, ...] | SkipJsonSchema[None] = Field(
         default=None, examples=[["norm1", "norm2"]]
     )
-    """Layers to drop, by name."""
+    """Layers to drop, by name. A layer that named a dropped layer in its ``inputs`` is an error
+    until ``change`` gives it other ones; a layer without ``inputs`` reads whatever now comes
+    before it."""
     insert: tuple[Insert, ...] | SkipJsonSchema[None] = Field(
         default=None,
         examples=[[{"after": "pool1", "layers": [{"name": "norm1", "kind": "lrn", "size": 5}]}]],
     )
-    """New layers, each group placed after or before a named layer."""
+    """New layers, each group placed after or before a named layer. Like any layer, a new one
+    without ``inputs`` reads the layer written before it, and the parent's layer written after
+    the group now reads the group's last layer unless it names its ``inputs``; a group may also
+    branch off anywhere by naming ``inputs`` (an auxiliary classifier), its last layer then
+    listed in ``outputs``."""
 
 
 #: Keys only a spec that extends another may use; they describe changes to the parent's layers.

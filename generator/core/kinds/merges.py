@@ -108,6 +108,7 @@ ADD = LayerKind(
     merge=add,
     torch=torch,
     operation=operation,
+    colour="#8e5cc2",
 )
 
 CONCAT = LayerKind(
@@ -117,4 +118,5 @@ CONCAT = LayerKind(
     merge=concat,
     torch=torch,
     operation=operation,
+    colour="#1f9e89",
 )

@@ -1,10 +1,16 @@
 /* Draws the site's Plotly figures.
  *
- * Each figure is a <div class="arch-figure" data-src="…json"> written by the generator. plotly.js
- * (from the installed plotly package, one copy in the site) is loaded only on a page that has a
- * figure, and only once a figure comes near the viewport, so the text and tables are readable
- * first. Material's instant navigation swaps pages without reloading scripts: Material's
+ * Each figure is a <figure class="arch-figure" data-src="…json"> written by the generator.
+ * plotly.js (from the installed plotly package, one copy in the site) is loaded only on a page
+ * that has a figure, and only once a figure comes near the viewport, so the text and tables are
+ * readable first. Material's instant navigation swaps pages without reloading scripts: Material's
  * `document$` observable tells us when a new page is in place.
+ *
+ * A network's 3D view (generator/render/figures.py) carries its controls' data in layout.meta:
+ * its views (every layer, blocks, stages), the proportional channel scale, camera directions and
+ * a colour key. This script draws the controls, frames the network for the figure's width (an
+ * orthographic camera, scaled and centred so that every box is in view), and shows as many labels
+ * as fit without overlapping, most important first.
  */
 (function () {
   "use strict";
@@ -46,12 +52,29 @@
     }
   }
 
+  // A Material colour variable as the browser resolves it (rgb()/rgba(), which Plotly reads).
+  function resolved(variable, fallback) {
+    var probe = document.createElement("span");
+    probe.style.color = "var(" + variable + ", " + fallback + ")";
+    probe.style.display = "none";
+    document.body.appendChild(probe);
+    var colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour || fallback;
+  }
+
   function colours() {
-    var style = getComputedStyle(document.body);
     return {
-      fg: style.getPropertyValue("--md-default-fg-color").trim() || "#222",
-      grid: style.getPropertyValue("--md-default-fg-color--lightest").trim() || "#ddd",
+      fg: resolved("--md-default-fg-color", "#222"),
+      grid: resolved("--md-default-fg-color--lightest", "#ddd"),
     };
+  }
+
+  // The same colour with another opacity: "rgb(1, 2, 3)" or "rgba(1, 2, 3, 0.5)" in, rgba out.
+  function withAlpha(colour, alpha) {
+    var parts = colour.match(/[\d.]+/g);
+    if (!parts || parts.length < 3) return colour;
+    return "rgba(" + parts[0] + "," + parts[1] + "," + parts[2] + "," + alpha + ")";
   }
 
   // Plotly attribute paths that carry the page's colours, for a 3D scene or a 2D chart.
@@ -66,7 +89,7 @@
     return update;
   }
 
-  // Sets "a.b.c" paths (as Plotly.relayout takes them) in a layout object before the first draw.
+  // Sets "a.b.c" paths (as Plotly.relayout takes them) in a layout object before a draw.
   function applyUpdate(layout, update) {
     Object.keys(update).forEach(function (path) {
       var keys = path.split(".");
@@ -80,43 +103,519 @@
     return layout;
   }
 
-  // x through a depth map: [from_start, from_end, to_start, to_end] per column, in order;
-  // linear within a column, shifted in the gaps between columns (see generator/figures.py).
-  function depthMapper(columns) {
-    return function (x) {
-      if (typeof x !== "number") return x;
-      var shift = columns[0][2] - columns[0][0];
-      for (var i = 0; i < columns.length; i++) {
-        var c = columns[i];
-        if (x < c[0]) break;
-        if (x <= c[1]) {
-          return c[1] > c[0] ? c[2] + (x - c[0]) * (c[3] - c[2]) / (c[1] - c[0]) : c[2];
-        }
-        shift = c[3] - c[1];
-      }
-      return x + shift;
-    };
-  }
-
-  // The depth buttons' arguments are written once (see generator/figures.py): "@data.x" stands
-  // for the traces' own x arrays and "@map" for a depth map to pass them through.
-  function expandButtons(spec) {
-    ((spec.layout && spec.layout.updatemenus) || []).forEach(function (menu) {
-      (menu.buttons || []).forEach(function (button) {
-        var update = button.args && button.args[0];
-        if (!update || update.x !== "@data.x") return;
-        var map = update["@map"] ? depthMapper(update["@map"]) : function (x) { return x; };
-        delete update["@map"];
-        update.x = spec.data.map(function (trace) { return (trace.x || []).map(map); });
-      });
-    });
-    return spec;
-  }
-
   function status(figure, text) {
     var note = figure.querySelector(".arch-figure__status");
     if (note) note.textContent = text;
   }
+
+  // --- A network's 3D view ---------------------------------------------------------------------
+
+  var FONT = '"Open Sans", verdana, arial, sans-serif';
+  var LABEL_PX = 11;
+  var LINE_PX = 13;
+  // Label priorities, as figures.py writes them.
+  var MUST = 4;
+  var MAIN = 2;
+  // Boxes of a view, then its wire trace: figures.py writes each box's edges in this order.
+  var WIRE = [[0, 1, 2, 3, 0, 4, 5, 6, 7, 4], [1, 5], [2, 6], [3, 7]];
+
+  function vec(o) { return [o.x, o.y, o.z]; }
+  function dot(a, b) { return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]; }
+  function cross(a, b) {
+    return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+  }
+  function unit(a) {
+    var n = Math.sqrt(dot(a, a)) || 1;
+    return [a[0] / n, a[1] / n, a[2] / n];
+  }
+  function clamp(value, low, high) { return Math.max(low, Math.min(high, value)); }
+
+  // The screen's right and up directions for a camera looking from its eye at its centre (as
+  // gl-matrix's lookAt, which Plotly's camera uses).
+  function screenAxes(camera) {
+    var centre = camera.center ? vec(camera.center) : [0, 0, 0];
+    var eye = vec(camera.eye);
+    var forward = unit([centre[0] - eye[0], centre[1] - eye[1], centre[2] - eye[2]]);
+    var right = unit(cross(forward, vec(camera.up)));
+    return { right: right, up: cross(right, forward) };
+  }
+
+  var measure = null;
+  // A label's size in pixels: its widest line and its lines, as Plotly draws 11px text.
+  function textSize(text) {
+    if (!measure) {
+      measure = document.createElement("canvas").getContext("2d");
+      measure.font = LABEL_PX + "px " + FONT;
+    }
+    var lines = String(text).split("<br>");
+    var width = 0;
+    lines.forEach(function (line) {
+      width = Math.max(width, measure.measureText(line.replace(/<[^>]*>/g, "")).width);
+    });
+    return { width: width * 1.05 + 4, height: lines.length * LINE_PX + 2, lines: lines.length, lift: 8 };
+  }
+
+  // Where a label sits on the screen: Plotly's "top center" puts its last line's foot about 8
+  // pixels above its anchor (measured with this site's 11px labels).
+  function labelRect(x, y, size) {
+    var bottom = y - size.lift;
+    return { left: x - size.width / 2, right: x + size.width / 2, top: bottom - size.height, bottom: bottom };
+  }
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function Network(figure, plot, spec) {
+    this.figure = figure;
+    this.plot = plot;
+    this.data = spec.data;
+    this.layout = spec.layout;
+    this.meta = spec.layout.meta;
+    delete this.layout.meta;
+    this.base = this.data.map(function (trace) {
+      return { x: trace.x, z: trace.z, text: trace.text };
+    });
+    var scene = this.layout.scene;
+    this.mid = [];
+    this.span = [];
+    var self = this;
+    ["xaxis", "yaxis", "zaxis"].forEach(function (axis) {
+      var range = scene[axis].range;
+      self.mid.push((range[0] + range[1]) / 2);
+      self.span.push(range[1] - range[0]);
+    });
+    this.norm = Math.max.apply(null, this.span);
+    this.state = { view: this.meta.view, depth: "log", camera: this.meta.camera };
+    this.width = 0;
+  }
+
+  // The view a figure this wide can show with boxes still legible: the most detailed one with
+  // at most a column per 25 pixels (the coarsest when none does).
+  Network.prototype.pickView = function (width) {
+    var views = this.meta.views;
+    for (var i = 0; i < views.length; i++) {
+      if (views[i].columns * 25 <= width) return i;
+    }
+    return views.length - 1;
+  };
+
+  Network.prototype.view = function () { return this.meta.views[this.state.view]; };
+
+  // x through the proportional channel scale: a point inside a box moves with that box's own
+  // extent; any other point linearly within its column, or with its column in a gap.
+  Network.prototype.mapper = function (view) {
+    var boxes = [];
+    for (var k = 0; k < view.boxes; k++) {
+      var trace = this.data[view.start + k];
+      var xs = this.base[view.start + k].x;
+      boxes.push({
+        x0: Math.min.apply(null, xs), x1: Math.max.apply(null, xs),
+        y0: Math.min.apply(null, trace.y), y1: Math.max.apply(null, trace.y),
+        z0: Math.min.apply(null, trace.z), z1: Math.max.apply(null, trace.z),
+        to: view.proportional.boxes[k],
+      });
+    }
+    var columns = view.proportional.columns;
+    var e = 0.6;
+    return function (x, y, z) {
+      if (typeof x !== "number") return x;
+      for (var i = 0; i < boxes.length; i++) {
+        var b = boxes[i];
+        if (x >= b.x0 - e && x <= b.x1 + e && y >= b.y0 - e && y <= b.y1 + e && z >= b.z0 - e && z <= b.z1 + e) {
+          var t = b.x1 > b.x0 ? clamp((x - b.x0) / (b.x1 - b.x0), 0, 1) : 0;
+          return b.to[0] + t * (b.to[1] - b.to[0]);
+        }
+      }
+      var shift = columns[0][2] - columns[0][0];
+      for (var c = 0; c < columns.length; c++) {
+        var col = columns[c];
+        if (x < col[0]) break;
+        if (x <= col[1]) {
+          return col[1] > col[0] ? col[2] + (x - col[0]) * (col[3] - col[2]) / (col[1] - col[0]) : col[2];
+        }
+        shift = col[3] - col[1];
+      }
+      return x + shift;
+    };
+  };
+
+  // The model coordinates Plotly's scene gives a point (before the aspect ratio's scale).
+  Network.prototype.model = function (x, y, z) {
+    return [(x - this.mid[0]) / this.norm, (y - this.mid[1]) / this.norm, (z - this.mid[2]) / this.norm];
+  };
+
+  Network.prototype.labelTrace = function () { return this.data[this.view().end - 1]; };
+
+  // Every point the frame must hold (boxes, connections, kernels) and the labels that must show.
+  Network.prototype.framePoints = function (axes) {
+    var view = this.view();
+    var points = [];
+    for (var i = view.start; i < view.end - 1; i++) {
+      var trace = this.data[i];
+      if (trace.meta === "wire") continue;
+      for (var k = 0; k < trace.x.length; k++) {
+        if (typeof trace.x[k] !== "number") continue;
+        var m = this.model(trace.x[k], trace.y[k], trace.z[k]);
+        points.push({ a: dot(axes.right, m), b: dot(axes.up, m), l: 4, r: 4, t: 4, d: 4 });
+      }
+    }
+    var labels = this.labelTrace();
+    var texts = this.base[view.end - 1].text;
+    view.labels.forEach(function (priority, k) {
+      if (priority < MUST) return;
+      var size = textSize(texts[k]);
+      var m = this.model(labels.x[k], labels.y[k], labels.z[k]);
+      points.push({
+        a: dot(axes.right, m), b: dot(axes.up, m),
+        l: size.width / 2 + 2, r: size.width / 2 + 2, t: size.height + size.lift + 2, d: 2,
+      });
+    }, this);
+    return points;
+  };
+
+  // Pixels from the least to the most of `points` along one screen axis at scale s, margins
+  // included (a point's coordinate `key` times s times `pixels` per model unit).
+  function extent(points, key, low, high, s, pixels) {
+    var lo = Infinity, hi = -Infinity;
+    points.forEach(function (p) {
+      lo = Math.min(lo, s * p[key] * pixels - p[low]);
+      hi = Math.max(hi, s * p[key] * pixels + p[high]);
+    });
+    return { lo: lo, hi: hi };
+  }
+
+  function centreAt(points, key, low, high, s, pixels) {
+    var found = extent(points, key, low, high, s, pixels);
+    return (found.lo + found.hi) / 2;
+  }
+
+  // The largest scale at which the points fit in `size` pixels along one axis (the extent only
+  // grows with the scale, so a bisection finds it).
+  function largest(points, key, low, high, size, pixels) {
+    function fits(s) {
+      var found = extent(points, key, low, high, s, pixels);
+      return found.hi - found.lo <= size;
+    }
+    var top = 1;
+    while (fits(top) && top < 1e6) top *= 2;
+    var bottom = 0;
+    for (var i = 0; i < 40; i++) {
+      var s = (top + bottom) / 2;
+      if (fits(s)) bottom = s; else top = s;
+    }
+    return bottom;
+  }
+
+  // Height, aspect ratio and camera that frame the current view for a figure `width` wide.
+  Network.prototype.frame = function (width) {
+    var preset = this.meta.cameras[this.state.camera];
+    var direction = unit(vec(preset.eye));
+    var axes = screenAxes({ eye: preset.eye, up: preset.up });
+    var points = this.framePoints(axes);
+    var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
+    points.forEach(function (p) {
+      lo[0] = Math.min(lo[0], p.a); hi[0] = Math.max(hi[0], p.a);
+      lo[1] = Math.min(lo[1], p.b); hi[1] = Math.max(hi[1], p.b);
+    });
+    var low = width < 600 ? 220 : 260;
+    var high = Math.max(low, Math.min(640, Math.round(window.innerHeight * 0.8)));
+    var ratio = (hi[1] - lo[1]) / Math.max(hi[0] - lo[0], 1e-9);
+    var height = Math.round(clamp((width - 60) * ratio + 80, low, high));
+    var pixels = height / 2;
+    var s = Math.min(
+      largest(points, "a", "l", "r", width, pixels),
+      largest(points, "b", "d", "t", height, pixels)
+    );
+    // Centred at that scale, along both screen axes; the camera looks at that point.
+    var along = centreAt(points, "a", "l", "r", s, pixels) / pixels;
+    var upward = centreAt(points, "b", "d", "t", s, pixels) / pixels;
+    var centre = [0, 1, 2].map(function (i) { return axes.right[i] * along + axes.up[i] * upward; });
+    var distance = 4 + 2 * s;
+    return {
+      height: height,
+      aspectratio: { x: s * this.span[0] / this.norm, y: s * this.span[1] / this.norm, z: s * this.span[2] / this.norm },
+      camera: {
+        center: { x: centre[0], y: centre[1], z: centre[2] },
+        eye: {
+          x: centre[0] + direction[0] * distance,
+          y: centre[1] + direction[1] * distance,
+          z: centre[2] + direction[2] * distance,
+        },
+        up: preset.up,
+        projection: { type: "orthographic" },
+      },
+    };
+  };
+
+  // Pixel position of a data point in the plot, for a camera and aspect ratio (orthographic).
+  Network.prototype.projector = function (camera, aspect, width, height) {
+    var axes = screenAxes(camera);
+    var eye = vec(camera.eye);
+    var scale = [aspect.x / (this.span[0] / this.norm), aspect.y / (this.span[1] / this.norm), aspect.z / (this.span[2] / this.norm)];
+    var self = this;
+    return function (x, y, z) {
+      var m = self.model(x, y, z);
+      var p = [m[0] * scale[0] - eye[0], m[1] * scale[1] - eye[1], m[2] * scale[2] - eye[2]];
+      return { x: width / 2 + dot(axes.right, p) * height / 2, y: height / 2 - dot(axes.up, p) * height / 2 };
+    };
+  };
+
+  // Label texts, with those that would overlap a more important one (or leave the plot)
+  // blanked, and their heights: a label may take a second or third row over its box.
+  // A branch's label must not hide another box either.
+  Network.prototype.labels = function (project, width, height) {
+    var view = this.view();
+    var trace = this.labelTrace();
+    var texts = this.base[view.end - 1].text;
+    var heights = this.base[view.end - 1].z;
+    var order = view.labels.map(function (priority, k) { return k; });
+    order.sort(function (i, j) { return (view.labels[j] - view.labels[i]) || (i - j); });
+    var boxes = [];
+    for (var b = view.start; b < view.start + view.boxes; b++) {
+      var box = this.data[b];
+      var rect = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
+      for (var c = 0; c < box.x.length; c++) {
+        var corner = project(box.x[c], box.y[c], box.z[c]);
+        rect.left = Math.min(rect.left, corner.x); rect.right = Math.max(rect.right, corner.x);
+        rect.top = Math.min(rect.top, corner.y); rect.bottom = Math.max(rect.bottom, corner.y);
+      }
+      boxes.push(rect);
+    }
+    var placed = [];
+    var shown = texts.map(function () { return ""; });
+    var z = heights.slice();
+    order.forEach(function (k) {
+      var at = project(trace.x[k], trace.y[k], heights[k]);
+      // Pixels up the screen per unit of height here: what lifting the label costs.
+      var rise = at.y - project(trace.x[k], trace.y[k], heights[k] + 1).y;
+      var size = textSize(texts[k]);
+      var must = view.labels[k] >= MUST;
+      var rows = must || rise < 0.05 ? [0] : [0, 1, 2];
+      for (var r = 0; r < rows.length; r++) {
+        var lift = rows[r] * size.height;
+        var rect = labelRect(at.x, at.y - lift, size);
+        var inside = rect.left >= -1 && rect.right <= width + 1 && rect.top >= -1 && rect.bottom <= height + 1;
+        var free = placed.every(function (other) { return !overlaps(rect, other); });
+        var clear = view.labels[k] >= MAIN || boxes.every(function (other) {
+          var own = at.x >= other.left - 1 && at.x <= other.right + 1 && at.y >= other.top - 1 && at.y <= other.bottom + 1;
+          return own || !overlaps(rect, other);
+        });
+        if (must || (inside && free && clear)) {
+          placed.push(rect);
+          shown[k] = texts[k];
+          z[k] = heights[k] + (lift ? lift / rise : 0);
+          return;
+        }
+      }
+    });
+    return { text: shown, z: z };
+  };
+
+  // Brings data and layout to the current state: visible view, channel scale, wireframe, frame
+  // and labels. Returns nothing; the caller draws.
+  Network.prototype.compose = function () {
+    var view = this.view();
+    var data = this.data;
+    var base = this.base;
+    var map = this.state.depth === "proportional" ? this.mapper(view) : null;
+    data.forEach(function (trace, i) {
+      var inView = i >= view.start && i < view.end;
+      trace.visible = inView;
+      if (!inView || !base[i].x) return;
+      var z = base[i].z;
+      trace.x = map ? base[i].x.map(function (x, k) { return map(x, trace.y[k], z[k]); }) : base[i].x;
+    });
+    var wire = data[view.start + view.boxes];
+    var edges = { x: [], y: [], z: [] };
+    for (var b = view.start; b < view.start + view.boxes; b++) {
+      var box = data[b];
+      WIRE.forEach(function (stroke) {
+        stroke.forEach(function (corner) {
+          edges.x.push(box.x[corner]);
+          edges.y.push(box.y[corner]);
+          edges.z.push(box.z[corner]);
+        });
+        edges.x.push(null); edges.y.push(null); edges.z.push(null);
+      });
+    }
+    wire.x = edges.x; wire.y = edges.y; wire.z = edges.z;
+    wire.line = { color: withAlpha(colours().fg, 0.3), width: 2 };
+
+    var width = Math.max(this.plot.clientWidth || this.figure.clientWidth || 600, 200);
+    var framed = this.frame(width);
+    this.width = width;
+    this.layout.width = width;
+    this.layout.height = framed.height;
+    this.plot.style.height = framed.height + "px";
+    this.layout.scene.aspectmode = "manual";
+    this.layout.scene.aspectratio = framed.aspectratio;
+    this.layout.scene.camera = framed.camera;
+    var project = this.projector(framed.camera, framed.aspectratio, width, framed.height);
+    var labels = this.labels(project, width, framed.height);
+    this.labelTrace().text = labels.text;
+    this.labelTrace().z = labels.z;
+    applyUpdate(this.layout, themeUpdate("3d"));
+    this.figure.dataset.view = view.label;
+    this.figure.dataset.camera = this.state.camera;
+    this.figure.dataset.depth = this.state.depth;
+    this.syncControls();
+  };
+
+  // After the reader turns or zooms the scene: labels for the new camera.
+  Network.prototype.relabel = function () {
+    var scene = this.plot.layout && this.plot.layout.scene;
+    if (!scene || !scene.camera || !scene.camera.eye || !scene.aspectratio) return;
+    var camera = { eye: scene.camera.eye, up: scene.camera.up || { x: 0, y: 0, z: 1 }, center: scene.camera.center || { x: 0, y: 0, z: 0 } };
+    var project = this.projector(camera, scene.aspectratio, this.layout.width, this.layout.height);
+    var labels = this.labels(project, this.layout.width, this.layout.height);
+    var trace = this.labelTrace();
+    if (labels.text.join("\u0000") === (trace.text || []).join("\u0000") &&
+        labels.z.join() === (trace.z || []).join()) return;
+    window.Plotly.restyle(this.plot, { text: [labels.text], z: [labels.z] }, [this.view().end - 1]);
+  };
+
+  // Counts finished draws in data-frames: tests (and scripts) wait on it after a control.
+  Network.prototype.countDraw = function () {
+    this.frames = (this.frames || 0) + 1;
+    this.figure.dataset.frames = String(this.frames);
+  };
+
+  Network.prototype.redraw = function () {
+    var self = this;
+    this.compose();
+    return window.Plotly.react(this.plot, this.data, this.layout).then(function () { self.countDraw(); });
+  };
+
+  function button(label, pressed, onClick) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = "arch-figure__button";
+    element.textContent = label;
+    element.setAttribute("aria-pressed", pressed ? "true" : "false");
+    element.addEventListener("click", onClick);
+    return element;
+  }
+
+  Network.prototype.group = function (name, options, key) {
+    var self = this;
+    var group = document.createElement("div");
+    group.className = "arch-figure__group";
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", name);
+    var title = document.createElement("span");
+    title.className = "arch-figure__group-name";
+    title.textContent = name;
+    group.appendChild(title);
+    options.forEach(function (option) {
+      var element = button(option.label, false, function () {
+        if (self.busy) return;
+        self.state[key] = option.value;
+        self.busy = true;
+        self.redraw().then(function () { self.busy = false; }, function () { self.busy = false; });
+      });
+      element.dataset.key = key;
+      element.dataset.value = String(option.value);
+      group.appendChild(element);
+    });
+    return group;
+  };
+
+  Network.prototype.controls = function () {
+    var bar = document.createElement("div");
+    bar.className = "arch-figure__controls";
+    var views = this.meta.views;
+    if (views.length > 1) {
+      bar.appendChild(this.group("Detail", views.map(function (view, i) {
+        return { label: view.label, value: i };
+      }), "view"));
+    }
+    bar.appendChild(this.group("Channels", [
+      { label: "log", value: "log" },
+      { label: "proportional", value: "proportional" },
+    ], "depth"));
+    bar.appendChild(this.group("View", Object.keys(this.meta.cameras).map(function (name) {
+      return { label: name, value: name };
+    }), "camera"));
+    this.plot.parentNode.insertBefore(bar, this.plot);
+    this.bar = bar;
+
+    var key = document.createElement("ul");
+    key.className = "arch-figure__key";
+    this.meta.key.forEach(function (item) {
+      var entry = document.createElement("li");
+      var swatch = document.createElement("span");
+      swatch.className = "arch-figure__swatch arch-figure__swatch--" + (item.mark === "line" ? "line" : "box");
+      swatch.style.setProperty("--swatch", item.colour);
+      entry.appendChild(swatch);
+      entry.appendChild(document.createTextNode(item.label));
+      key.appendChild(entry);
+    });
+    this.plot.parentNode.insertBefore(key, this.plot.nextSibling);
+    this.key = key;
+    var scales = document.createElement("p");
+    scales.className = "arch-figure__scales";
+    key.parentNode.insertBefore(scales, key.nextSibling);
+    this.scales = scales;
+  };
+
+  Network.prototype.syncControls = function () {
+    var state = this.state;
+    if (this.key) {
+      var items = this.key.children;
+      this.meta.key.forEach(function (item, i) {
+        items[i].hidden = item.views.indexOf(state.view) < 0;
+      });
+    }
+    if (this.scales && this.meta.scales) this.scales.textContent = this.meta.scales[state.depth] || "";
+    if (!this.bar) return;
+    this.bar.querySelectorAll("button").forEach(function (element) {
+      var on = String(state[element.dataset.key]) === element.dataset.value;
+      element.setAttribute("aria-pressed", on ? "true" : "false");
+    });
+  };
+
+  Network.prototype.draw = function (Plotly) {
+    var self = this;
+    var width = Math.max(this.plot.clientWidth || 600, 200);
+    this.state.view = this.pickView(width);
+    this.controls();
+    this.compose();
+    return Plotly.newPlot(this.plot, this.data, this.layout, { displaylogo: false }).then(function () {
+      self.countDraw();
+      self.plot.on("plotly_relayout", function (update) {
+        var keys = Object.keys(update || {});
+        if (keys.some(function (k) { return k.indexOf("scene.camera") === 0 || k.indexOf("scene.aspectratio") === 0; })) {
+          self.relabel();
+        }
+      });
+      if ("ResizeObserver" in window) {
+        var pending = null;
+        self.observer = new ResizeObserver(function () {
+          var now = Math.max(self.plot.clientWidth || 0, 200);
+          if (Math.abs(now - self.width) < 2) return;
+          clearTimeout(pending);
+          pending = setTimeout(function () { if (self.plot.isConnected) self.redraw(); }, 150);
+        });
+        self.observer.observe(self.figure);
+      }
+    });
+  };
+
+  Network.prototype.retheme = function () {
+    if (this.busy) return;
+    var wire = this.data[this.view().start + this.view().boxes];
+    wire.line = { color: withAlpha(colours().fg, 0.3), width: 2 };
+    // The reader's camera stays (Plotly keeps it in this same layout); only colours change.
+    applyUpdate(this.layout, themeUpdate("3d"));
+    window.Plotly.react(this.plot, this.data, this.layout);
+  };
+
+  Network.prototype.dispose = function () {
+    if (this.observer) this.observer.disconnect();
+  };
+
+  // --- Drawing figures -------------------------------------------------------------------------
 
   function render(figure) {
     if (figure.dataset.state) return;
@@ -137,14 +636,19 @@
       }),
     ]).then(function (loaded) {
       var Plotly = loaded[0];
-      var spec = expandButtons(loaded[1]);
+      var spec = loaded[1];
       var plot = figure.querySelector(".arch-figure__plot");
-      // Drawn once, in the page's colours: a relayout after newPlot would draw a 3D scene twice.
-      var layout = applyUpdate(spec.layout || {}, themeUpdate(figure.dataset.kind));
-      return Plotly.newPlot(plot, spec.data, layout, {
-        responsive: true,
-        displaylogo: false,
-      }).then(function () {
+      var ready;
+      if (figure.dataset.kind === "3d" && spec.layout && spec.layout.meta && spec.layout.meta.views) {
+        var network = new Network(figure, plot, spec);
+        figure.__network = network;
+        ready = network.draw(Plotly);
+      } else {
+        // Drawn once, in the page's colours: a relayout after newPlot would draw twice.
+        var layout = applyUpdate(spec.layout || {}, themeUpdate(figure.dataset.kind));
+        ready = Plotly.newPlot(plot, spec.data, layout, { responsive: true, displaylogo: false });
+      }
+      return ready.then(function () {
         drawn.push(figure);
         figure.dataset.state = "drawn";
         status(figure, figure.dataset.hint || "");
@@ -166,7 +670,9 @@
   function retheme() {
     drawn.forEach(function (figure) {
       var plot = figure.querySelector(".arch-figure__plot");
-      if (figure.isConnected && window.Plotly) window.Plotly.relayout(plot, themeUpdate(figure.dataset.kind));
+      if (!figure.isConnected || !window.Plotly) return;
+      if (figure.__network) figure.__network.retheme();
+      else window.Plotly.relayout(plot, themeUpdate(figure.dataset.kind));
     });
   }
 
@@ -181,6 +687,7 @@
     // Figures of pages left behind by instant navigation still hold WebGL contexts: free them.
     drawn = drawn.filter(function (figure) {
       if (figure.isConnected) return true;
+      if (figure.__network) figure.__network.dispose();
       if (window.Plotly) window.Plotly.purge(figure.querySelector(".arch-figure__plot"));
       return false;
     });

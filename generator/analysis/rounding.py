@@ -1,0 +1,104 @@
+"""How a source rounds: a count to its stated precision, a ratio to its stated decimals. Pure, exact.
+
+A stated "3.6 billion" is a computed count rounded to hundreds of millions; a stated "18%" or
+"50x" is a computed ratio rounded to whole units, or to one significant figure, or cut off rather
+than rounded. Each rule is one function; :class:`Rule` names them, so a reading can say which one
+it assumed.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from enum import Enum
+from fractions import Fraction
+
+
+class Rule(str, Enum):
+    """A way of rounding a computed value to the figure a source writes."""
+
+    HALF_UP = "half up"
+    """To the stated figure's last digit, halves away from zero: what a reader expects."""
+    DOWN = "truncated"
+    """To the stated figure's last digit, cutting the rest off: 3.66 → 3.6, 18.66 → 18."""
+    ONE_FIGURE = "one significant figure"
+    """To one significant figure whatever the stated figure's last digit: 48.8 → 50."""
+
+
+def rounding_unit(value: int) -> int:
+    """The place a round figure was rounded to: ``650,000 → 10,000``, ``60,000,000 → 10,000,000``."""
+    unit = 1
+    while value and value % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def count_rounds_to(computed: int, stated: int, unit: int | None = None) -> bool:
+    """``computed`` rounded half up to the stated figure's unit ``u`` gives it:
+    ``⌊(c + u/2) / u⌋·u = s``. The unit is the one given, else the one its trailing zeros say
+    (:func:`rounding_unit`)."""
+    unit = unit or rounding_unit(stated)
+    return (computed + unit // 2) // unit * unit == stated
+
+
+def count_truncates_to(computed: int, stated: int, unit: int | None = None) -> bool:
+    """``computed`` cut to the stated figure's unit ``u`` gives it: ``⌊c / u⌋·u = s``
+    (3,663,761,408 → 3,600,000,000)."""
+    unit = unit or rounding_unit(stated)
+    return computed // unit * unit == stated
+
+
+def _places(stated: Decimal) -> Decimal:
+    exponent = stated.as_tuple().exponent
+    return Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
+
+
+def _decimal(value: Fraction) -> Decimal:
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+def rounded(rule: Rule, value: Fraction, stated: Decimal) -> Decimal:
+    """``value`` rounded by ``rule`` to the stated figure's precision: half up or cut off at its
+    last decimal (``8.71… → 9``, ``18.66… → 18`` cut off), or to one significant figure
+    (``48.83… → 50``)."""
+    if rule is Rule.ONE_FIGURE:
+        return one_figure(value)
+    mode = ROUND_HALF_UP if rule is Rule.HALF_UP else ROUND_DOWN
+    return _decimal(value).quantize(_places(stated), rounding=mode)
+
+
+def one_figure(value: Fraction) -> Decimal:
+    """``value`` rounded half up to one significant figure: ``48.83… → 50``, ``2.27… → 2``."""
+    exact = _decimal(value)
+    if not exact:
+        return exact
+    place = Decimal(1).scaleb(exact.adjusted())
+    return (exact / place).quantize(Decimal(1), rounding=ROUND_HALF_UP) * place
+
+
+def figure_rounds_to(value: Fraction, stated: Decimal) -> bool:
+    """``value`` rounded half up to as many decimals as ``stated`` has gives it.
+
+    ``0.2225… → 0.2`` matches a stated ``0.2``; ``8.71 → 9`` does not match a stated ``12``.
+    """
+    return rounded(Rule.HALF_UP, value, stated) == stated
+
+
+def figure_truncates_to(value: Fraction, stated: Decimal) -> bool:
+    """``value`` cut (towards zero) to as many decimals as ``stated`` has gives it:
+    ``18.66… → 18``."""
+    return rounded(Rule.DOWN, value, stated) == stated
+
+
+def figure_one_figure_to(value: Fraction, stated: Decimal) -> bool:
+    """``value`` rounded to one significant figure equals ``stated``, for a stated figure that has
+    one (``50``, ``3``; not ``12``, whose two figures say it was rounded to units)."""
+    digits = stated.normalize().as_tuple().digits
+    return len(digits) == 1 and rounded(Rule.ONE_FIGURE, value, stated) == stated
+
+
+#: Each rule a ratio may have been rounded by, as a test of a computed value against the figure.
+FIGURE_RULES = {
+    Rule.HALF_UP: figure_rounds_to,
+    Rule.DOWN: figure_truncates_to,
+    Rule.ONE_FIGURE: figure_one_figure_to,
+}

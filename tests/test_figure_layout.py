@@ -1,0 +1,290 @@
+"""The 3D view's layout, read off the figure data (``generator/render/figures.py``).
+
+Branches are drawn side by side and shortcuts as arcs; no two boxes of a view overlap at either
+channel scale; every view runs from the input to the network's output; a 150-layer network (a
+ResNet-50 written here) collapses into blocks and stages; and the figure files stay small.
+``tests/test_figure_browser.py`` checks the same figures as a browser draws them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.core.results import Analysis
+from generator.render import figures
+from tests.helpers import SHIPPED, load_spec, spec_data
+from tests.requirements import require
+
+#: The bytes a figure file may have (compact JSON, as the site writes it).
+MAX_BYTES = {"alexnet-2012": 25_000, "googlenet": 70_000, "resnet-34": 60_000, "resnet-50": 80_000}
+
+
+def resnet50_text() -> str:
+    """A ResNet-50-sized spec: bottleneck blocks [3, 4, 6, 3], projection shortcuts where the
+    shape changes, batch norm after every convolution (175 layers)."""
+    lines = [
+        "title: ResNet-50 (written by a test)",
+        "summary: A 175-layer residual network, to see how the 3D view copes with length.",
+        "input: [3, 224, 224]",
+        "sources:",
+        '  src: {citation: A test., url: "https://example.org/", states: Nothing.}',
+        "layers:",
+        "  - {name: conv1, kind: conv, out_channels: 64, kernel: 7, stride: 2, padding: 3}",
+        "  - {name: bn_conv1, kind: batch_norm}",
+        "  - {name: conv1_relu, kind: relu}",
+        "  - {name: pool1, kind: max_pool, kernel: 3, stride: 2, padding: 1}",
+    ]
+    previous = "pool1"
+    for stage, (blocks, width) in enumerate(((3, 64), (4, 128), (6, 256), (3, 512)), start=2):
+        for block in range(blocks):
+            name = f"res{stage}{'abcdef'[block]}"
+            stride = 2 if block == 0 and stage > 2 else 1
+            shortcut = previous
+            if block == 0:
+                lines.append(
+                    f"  - {{name: {name}_branch1, kind: conv, out_channels: {width * 4}, "
+                    f"kernel: 1, stride: {stride}, inputs: [{previous}]}}"
+                )
+                lines.append(f"  - {{name: {name}_branch1_bn, kind: batch_norm}}")
+                shortcut = f"{name}_branch1_bn"
+            lines += [
+                f"  - {{name: {name}_branch2a, kind: conv, out_channels: {width}, kernel: 1, "
+                f"stride: {stride}, inputs: [{previous}]}}",
+                f"  - {{name: {name}_branch2a_bn, kind: batch_norm}}",
+                f"  - {{name: {name}_branch2a_relu, kind: relu}}",
+                f"  - {{name: {name}_branch2b, kind: conv, out_channels: {width}, kernel: 3, "
+                "padding: 1}",
+                f"  - {{name: {name}_branch2b_bn, kind: batch_norm}}",
+                f"  - {{name: {name}_branch2b_relu, kind: relu}}",
+                f"  - {{name: {name}_branch2c, kind: conv, out_channels: {width * 4}, kernel: 1}}",
+                f"  - {{name: {name}_branch2c_bn, kind: batch_norm}}",
+                f"  - {{name: {name}, kind: add, inputs: [{shortcut}, {name}_branch2c_bn]}}",
+                f"  - {{name: {name}_relu, kind: relu}}",
+            ]
+            previous = f"{name}_relu"
+    lines += [
+        "  - {name: pool5, kind: adaptive_avg_pool, output: [1, 1]}",
+        "  - {name: fc1000, kind: fc, out_features: 1000}",
+        "  - {name: prob, kind: softmax}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_resnet50(folder: Path) -> Path:
+    path = folder / "resnet-50.yml"
+    path.write_text(resnet50_text(), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def resnet50(tmp_path_factory: pytest.TempPathFactory) -> Analysis:
+    return load_spec(write_resnet50(tmp_path_factory.mktemp("resnet50")))
+
+
+@pytest.fixture(scope="module")
+def networks(analyses: dict[str, Analysis], resnet50: Analysis) -> dict[str, Analysis]:
+    return {**analyses, "resnet-50": resnet50}
+
+
+def compact(figure: dict[str, Any]) -> str:
+    return json.dumps(figure, separators=(",", ":"), ensure_ascii=False)
+
+
+def view(analysis: Analysis, label: str) -> figures.View:
+    return next(v for v in figures.views(analysis) if v.label == label)
+
+
+def boxes_of(found: figures.View, name: str) -> list[figures.Placed]:
+    index = next(i for i, n in enumerate(found.graph.nodes) if n.name == name)
+    return found.compressed.boxes[index]
+
+
+def assert_apart(found: figures.View, name: str) -> None:
+    """No two boxes of a view share any volume, at either channel scale."""
+    for placed in (found.compressed, found.proportional):
+        boxes = [p for row in placed.boxes for p in row]
+        for a, b in itertools.combinations(boxes, 2):
+            apart = (
+                a.x + a.dx <= b.x
+                or b.x + b.dx <= a.x
+                or a.z + a.dz <= b.z
+                or b.z + b.dz <= a.z
+                or a.y + a.dy <= b.y
+                or b.y + b.dy <= a.y
+            )
+            names = (found.graph.nodes[a.node].name, found.graph.nodes[b.node].name)
+            assert apart, f"{name}, {found.label}: {names} overlap"
+
+
+@pytest.mark.parametrize("name", [*SHIPPED, "resnet-50"])
+def test_no_two_boxes_of_a_view_overlap(networks: dict[str, Analysis], name: str) -> None:
+    for found in figures.views(networks[name]):
+        assert_apart(found, name)
+
+
+@pytest.mark.parametrize("name", [*SHIPPED, "resnet-50"])
+def test_every_view_runs_from_the_input_to_the_output(
+    networks: dict[str, Analysis], name: str
+) -> None:
+    analysis = networks[name]
+    found_views = figures.views(analysis)
+    assert found_views[0].label == "Every layer"
+    for found in found_views:
+        graph = found.graph
+        assert graph.nodes[0].name == "input"
+        # The output's box is the last one along the network.
+        ends = [row[0].end for row in found.compressed.boxes]
+        assert ends[graph.sink] == max(ends)
+        assert analysis.layers[-1] in graph.nodes[graph.sink].layers
+        starts = [row[0].x for row in found.compressed.boxes]
+        assert starts[0] == min(starts)
+    # Every layer is named in the view of every layer, in a box's hover text.
+    hovers = " ".join(n.hover for n in found_views[0].graph.nodes)
+    assert all(f"<b>{r.name}</b>" in hovers or f" {r.name} (" in hovers for r in analysis.layers)
+
+
+def test_an_inception_module_is_four_branches_side_by_side(analyses: dict[str, Analysis]) -> None:
+    found = view(analyses["googlenet"], "Every layer")
+    heads = [
+        boxes_of(found, f"inception_3a.{b}")[0] for b in ("1x1", "3x3_reduce", "5x5_reduce", "pool")
+    ]
+    # One column (the same distance from the input), one above the other in declared order.
+    assert len({round(h.centre[0]) for h in heads}) == 1
+    for upper, lower in itertools.pairwise(heads):
+        assert upper.z > lower.z + lower.dz
+    # Each branch's second layer is in line with its first; the concat follows them all.
+    assert boxes_of(found, "inception_3a.3x3")[0].centre[2] == heads[1].centre[2]
+    joined = boxes_of(found, "inception_3a.output")[0]
+    assert joined.x > max(boxes_of(found, "inception_3a.3x3")[0].end, heads[0].end)
+    module = next(
+        m for m in found.found.modules if found.graph.nodes[m.sink].name.startswith("inception_3a")
+    )
+    assert (module.branches, module.shortcut) == (4, False)
+
+
+def test_a_residual_shortcut_is_an_arc_over_its_block(analyses: dict[str, Analysis]) -> None:
+    found = view(analyses["resnet-18"], "Every layer")
+    names = {
+        (found.graph.nodes[a].name, found.graph.nodes[b].name): apex
+        for a, b, apex in found.found.arcs
+    }
+    # Identity shortcuts (five of the eight blocks) are arcs; projections are branches.
+    assert len(names) == 5
+    apex = names["pool1", "res2a"]
+    for layer in ("res2a_branch2a", "res2a_branch2b"):
+        box = boxes_of(found, layer)[0]
+        assert apex > box.z + box.dz
+    projection, main = boxes_of(found, "res3a_branch1")[0], boxes_of(found, "res3a_branch2a")[0]
+    assert round(projection.centre[0]) == round(main.centre[0])
+    assert projection.z > main.z + main.dz
+    data = figures.network_figure(analyses["resnet-18"])["data"]
+    assert any(t["name"] == "shortcuts" for t in data)
+
+
+def test_a_150_layer_network_collapses_into_blocks_and_stages(resnet50: Analysis) -> None:
+    assert len(resnet50.layers) >= 150
+    found = figures.views(resnet50)
+    assert [v.label for v in found] == ["Every layer", "Blocks", "Stages"]
+    blocks, stages = found[1], found[2]
+    assert sum(n.block for n in blocks.graph.nodes) == 16
+    assert [n.title for n in stages.graph.nodes if n.block] == [
+        "res2a–c ×3",
+        "res3a–d ×4",
+        "res4a–f ×6",
+        "res5a–c ×3",
+    ]
+    assert stages.columns <= 10
+    # The figure opens on a collapsed view; the expanded one is a click away.
+    meta = figures.network_figure(resnet50)["layout"]["meta"]
+    assert meta["view"] != 0
+    assert [v["label"] for v in meta["views"]] == ["Every layer", "Blocks", "Stages"]
+
+
+def test_towers_are_stacked_one_above_the_other(analyses: dict[str, Analysis]) -> None:
+    found = view(analyses["alexnet-2012"], "Every layer")
+    top, bottom = boxes_of(found, "conv1")
+    assert (top.x, top.dx) == (bottom.x, bottom.dx)
+    assert top.z > bottom.z + bottom.dz
+
+
+@pytest.mark.parametrize("name", sorted(MAX_BYTES))
+def test_figure_files_stay_small(networks: dict[str, Analysis], name: str) -> None:
+    assert len(compact(figures.network_figure(networks[name])).encode("utf-8")) < MAX_BYTES[name]
+
+
+@pytest.mark.parametrize("name", ["alexnet-2012", "googlenet-aux", "resnet-18"])
+def test_the_figure_is_a_valid_plotly_figure(networks: dict[str, Analysis], name: str) -> None:
+    """Plotly's own validation (which plotly.io.to_html runs, as the benchmark does)."""
+    graph_objects = require("plotly.graph_objects", "pip install plotly")
+    graph_objects.Figure(figures.network_figure(networks[name]))
+
+
+@st.composite
+def graph_specs(draw: st.DrawFn) -> dict[str, Any]:
+    """A random branching network of 4×8×8 maps: convolutions, activations and pools reading any
+    earlier layer, adds and concats of two or three of them, then a fully connected layer."""
+    layers: list[dict[str, Any]] = [
+        {"name": "l0", "kind": "conv", "out_channels": 4, "kernel": 3, "padding": 1}
+    ]
+    channels = [4]
+    for index in range(1, draw(st.integers(2, 14))):
+        earlier = st.integers(0, index - 1)
+        kind = draw(st.sampled_from(["conv", "conv", "relu", "max_pool", "add", "concat"]))
+        name = f"l{index}"
+        if kind in ("add", "concat") and index > 1:
+            sources = draw(st.lists(earlier, min_size=2, max_size=3, unique=True))
+            if kind == "add":
+                sources = [s for s in sources if channels[s] == channels[sources[0]]]
+            if len(sources) < 2:
+                kind, sources = "relu", sources[:1]
+        else:
+            kind = "relu" if kind in ("add", "concat") else kind
+            sources = [draw(earlier)]
+        layer: dict[str, Any] = {"name": name, "kind": kind, "inputs": [f"l{s}" for s in sources]}
+        if kind == "conv":
+            layer |= {"out_channels": 4, "kernel": 3, "padding": 1}
+            channels.append(4)
+        elif kind == "max_pool":
+            layer |= {"kernel": 3, "stride": 1, "padding": 1}
+            channels.append(channels[sources[0]])
+        elif kind == "concat":
+            channels.append(sum(channels[s] for s in sources))
+        else:
+            channels.append(channels[sources[0]])
+        layers.append(layer)
+    layers += [
+        {"name": "flat", "kind": "flatten"},
+        {"name": "out", "kind": "fc", "out_features": 5},
+    ]
+    return spec_data(*layers, input=[3, 8, 8])
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graph_specs())
+def test_any_branching_network_is_laid_out_without_overlaps(data: dict[str, Any]) -> None:
+    """Whatever the graph (shortcuts over shortcuts, branches that split again, dead ends), every
+    view places every box, the input first and the output last, none on another."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "random.yml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+        analysis = load_spec(path)
+    figure = figures.network_figure(analysis)
+    meta = figure["layout"]["meta"]
+    assert meta["views"][-1]["end"] == len(figure["data"])
+    for found in figures.views(analysis):
+        assert_apart(found, "random")
+        # The output ends the network (a dead end, drawn below it, may reach as far).
+        ends = [
+            row[0].end for i, row in enumerate(found.compressed.boxes) if i not in found.found.side
+        ]
+        assert found.compressed.boxes[found.graph.sink][0].end == max(ends)
+        assert all(row for row in found.compressed.boxes)
