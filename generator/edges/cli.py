@@ -1,4 +1,4 @@
-"""The command-line edge: ``python -m generator show | check | explain | new | schema``.
+"""The command-line edge: ``python -m generator show | check | explain | new | import | schema``.
 
 Loads, calls the core, reports.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from generator.analysis.model import Architecture, audited
 from generator.core import formatting
 from generator.core.results import Analysis
 from generator.load import loader
+from generator.load.importers import source as importer
 from generator.render import contributing, export
 from generator.spec import models, schema
 from generator.spec.errors import Problem, SpecError
@@ -43,9 +45,11 @@ def _analyse(path: Path) -> Analysis:
 
 
 def _compared(analysis: Analysis, path: Path) -> list[Analysis]:
-    """The specs of ``path``'s folder that ``analysis``'s stated differences name."""
-    names = dict.fromkeys(claim.to for claim in analysis.spec.compared)
-    return [loader.analyse(loader.load(path.with_name(f"{name}{loader.SUFFIX}"))) for name in names]
+    """The specs of ``path``'s folder that load, when ``analysis`` states comparisons: the finder
+    reads a claim against the named network's whole family, as the site does."""
+    if not analysis.spec.compared:
+        return []
+    return loader.load_folder_partially(path.parent).analyses
 
 
 def _fail(error: SpecError) -> None:
@@ -155,7 +159,7 @@ def _audit(architecture: Architecture) -> str:
         counted += f", {len(compared)} stated comparison(s)"
     lines = [f"{architecture.name}: valid; {counted}"]
     for c in checks:
-        where = c.claim.layer or "total"
+        where = c.about
         mark = "ok " if c.verdict is Verdict.MATCHES else "!! "
         lines.append(
             f"  {mark}{where} {c.claim.quantity.value}: stated {_value(c.claim.value)}, "
@@ -169,6 +173,10 @@ def _audit(architecture: Architecture) -> str:
             f"{formatting.figure_text(d.claim.form, d.figure)} ({formatting.count(d.count)} against "
             f"{formatting.count(d.other)}) — {d.verdict.value} ({d.claim.source})"
         )
+        lines += [
+            f"       {'; '.join(fit.changes)}: {formatting.figure_text(d.claim.form, fit.figure)}"
+            for fit in d.fits[:3]
+        ]
         lines += [
             f"       {w.layer} {w.field} {w.was} → {w.now} gives "
             f"{formatting.figure_text(d.claim.form, w.figure)}"
@@ -383,3 +391,132 @@ def _editor_line(specs: Path) -> str:
                 Path(os.path.relpath(top / schema.SCHEMA_PATH, folder)).as_posix()
             )
     return schema.EDITOR_LINE
+
+
+# --- import ----------------------------------------------------------------------------------
+
+
+def _shape(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> tuple[int, int, int] | None:
+    """``3x224x224`` (or ``3,224,224``): channels, height and width of one image."""
+    if value is None:
+        return None
+    parts = value.replace(",", "x").replace("×", "x").split("x")
+    if len(parts) != 3 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
+        raise click.BadParameter(
+            f"expected channels x height x width, such as 3x224x224, got {value!r}"
+        )
+    c, h, w = (int(p) for p in parts)
+    return c, h, w
+
+
+def _address(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--url``: an http:// or https:// address, as a source's ``url`` must be."""
+    if value is not None and not re.fullmatch(r"https?://\S+", value):
+        raise click.BadParameter(f"expected an http:// or https:// address, got {value!r}")
+    return value
+
+
+def _imported_name(source: str) -> str:
+    """A spec name from the source: the file's name, or the callable's for a PyTorch module."""
+    stem = (
+        source.rpartition(":")[2]
+        if ":" in source and not Path(source).exists()
+        else Path(source).stem
+    )
+    name = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")
+    if not models.SPEC_NAME.match(name):
+        raise click.ClickException(
+            f"{source}: no spec name can be made from it; give one with --name"
+        )
+    return name
+
+
+@main.command("import")
+@click.argument("source")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="The spec file to write (its name is the spec's); default SPECS/NAME.yml.",
+)
+@click.option("--name", default=None, help="The spec's name; default: from the source's file name.")
+@click.option(
+    "--input",
+    "input_shape",
+    callback=_shape,
+    default=None,
+    metavar="CxHxW",
+    help="The image size to import with: needed for a PyTorch module (default 3x224x224) or an "
+    "ONNX model whose input size is not fixed.",
+)
+@click.option(
+    "--url",
+    default=None,
+    callback=_address,
+    help="Where the model file is published, for its source entry (http:// or https://).",
+)
+@specs_option
+def import_command(
+    source: str,
+    output: Path | None,
+    name: str | None,
+    input_shape: tuple[int, int, int] | None,
+    url: str | None,
+    specs: Path,
+) -> None:
+    """Write a spec from a model file: a Caffe .prototxt, an .onnx file, or a PyTorch module
+    given as package.module:callable (or file.py:callable).
+
+    The spec keeps the model's layer names, records the file in `sources`, and is checked before
+    anything is written: the engine's shapes and parameters must be the model's own.
+    """
+    if output is not None and name is not None and output.name != f"{name}{loader.SUFFIX}":
+        raise click.ClickException(
+            f"-o {output} and --name {name} disagree: a spec's name is its file's name"
+        )
+    if output is None:
+        name = name or _imported_name(source)
+        _check_new_name(name)
+        output = specs / f"{name}{loader.SUFFIX}"
+    elif not output.name.endswith(loader.SUFFIX):
+        raise click.ClickException(f"-o {output}: a spec file's name ends in {loader.SUFFIX}")
+    else:
+        _check_new_name(output.name.removesuffix(loader.SUFFIX))
+    if not output.parent.is_dir():
+        raise click.ClickException(f"there is no folder {output.parent} to write {output.name} in")
+    if output.exists():
+        raise click.ClickException(f"{output} already exists; choose another name or remove it")
+    try:
+        imported = importer.import_spec(
+            source,
+            path=output,
+            editor_line=_editor_line(output.parent),
+            input_shape=input_shape,
+            url=url,
+        )
+    except importer.ModelError as error:
+        click.echo(error.report(), err=True)
+        count = len(error.problems)
+        click.echo(
+            f"{count} problem{'s' if count > 1 else ''} found; nothing was written.", err=True
+        )
+        sys.exit(1)
+    try:
+        with output.open("x", encoding="utf-8") as file:
+            file.write(imported.text)
+    except FileExistsError:
+        raise click.ClickException(f"{output} already exists") from None
+    totals = imported.analysis.totals
+    click.echo(
+        f"Wrote {output}: {len(imported.analysis.layers)} layers from {source} "
+        f"({imported.draft.format}), {formatting.count(totals.params)} parameters, "
+        f"{formatting.count(totals.macs)} multiply-accumulates. Next:\n"
+        "  1. Edit it: replace each TODO (title, summary, who published the file, and where),\n"
+        "     and add the numbers your sources state under `stated`.\n"
+        f"  2. Check it: python -m generator check {output}\n"
+        f"  3. See its page: mkdocs serve, then open "
+        f"{contributing.SERVE_ADDRESS}/architectures/{output.name.removesuffix(loader.SUFFIX)}/"
+    )

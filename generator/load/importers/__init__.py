@@ -1,0 +1,7 @@
+"""Importers: a spec's text from a model file (Caffe prototxt, ONNX) or a PyTorch module.
+
+``source`` is the entry point (:func:`~generator.load.importers.source.import_spec`); the grammar
+of Caffe's text format is in ``prototxt``; one module per source format (``caffe``,
+``onnx_model``, ``pytorch_model``); what they make and how it is written as a spec (``draft``);
+layer names (``names``); their error type (``errors``).
+"""
