@@ -19,11 +19,9 @@ from typing import Any
 import yaml
 
 from generator.analysis import audit
-from generator.analysis.model import build_site_model
 from generator.edges import plugin
-from generator.edges.plugin import PLOTLY, plotly_source, site_assets
+from generator.edges.plugin import PLOTLY  # noqa: F401  (run.py reads projects.PLOTLY)
 from generator.load import loader
-from generator.render import site
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "docs" / "architectures"
@@ -183,45 +181,10 @@ def generated(folder: Path, count: int | None) -> Path:
     return folder
 
 
-def _without_plugin(config_text: str) -> str:
-    """mkdocs.yml with the ``architectures`` plugin removed, what it adds written in instead.
-
-    The plugin adds its scripts and stylesheets to ``extra_javascript``/``extra_css`` and its
-    template overrides as the theme's ``custom_dir``; the plain project lists them itself.
-    """
-    lines = [line for line in config_text.splitlines() if line.strip() != "- architectures"]
-    if len(lines) == len(config_text.splitlines()):
-        raise RuntimeError("mkdocs.yml has no '- architectures' plugin line to remove")
-    theme = getattr(plugin, "THEME", None)
-    if theme is not None and Path(str(theme)).is_dir():
-        if any(line.strip().startswith("custom_dir:") for line in lines):
-            raise RuntimeError("mkdocs.yml has a custom_dir: merge the plugin's overrides by hand")
-        at = lines.index("theme:") + 1
-        lines.insert(at, f"  custom_dir: {theme}")
-    assets = site_assets()
-    scripts = [p for p in assets if p.endswith(".js")]
-    styles = [p for p in assets if p.endswith(".css")]
-    extra = ["", "extra_javascript:", *[f"  - {p}" for p in scripts]]
-    extra += ["extra_css:", *[f"  - {p}" for p in styles]]
-    return "\n".join(lines + extra) + "\n"
-
-
 def plain(folder: Path, source: Path) -> Path:
-    """The same site as ``source`` (a generated project) with its pages written out as files."""
-    docs = folder / "docs"
-    shutil.copytree(source / "docs", docs)
-    model = build_site_model(loader.load_folder(docs / "architectures"))
-    files = {**site.site_files(model), **site_assets()}
-    for path, content in files.items():
-        target = docs / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, "utf-8")
-    plotly = docs / PLOTLY
-    plotly.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(plotly_source(), plotly)
-    (folder / "mkdocs.yml").write_text(
-        _without_plugin((source / "mkdocs.yml").read_text("utf-8")), "utf-8"
-    )
+    """The same site as ``source`` (a generated project) with its pages written out as files:
+    what ``python -m generator pages`` writes, built with the same mkdocs.yml minus the plugin."""
+    plugin.write_pages(source, folder)
     return folder
 
 

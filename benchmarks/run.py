@@ -43,6 +43,9 @@ MAX_MEMORY_MB = 400.0
 MAX_PAGE_BYTES = 60_000
 MAX_TEXT_RATIO = 1.1
 MAX_DRAWN_RATIO = 1.1
+#: Targets of issue 13: Material's search downloads its whole index on the first query.
+MAX_SEARCH_INDEX_BYTES = 4_000_000
+MAX_LARGEST_PAGE_BYTES = 500_000
 #: The page the browser loads: the paper's network, two towers, the largest 3D view shipped.
 PAGE = "alexnet-2012"
 
@@ -131,6 +134,15 @@ def page_weights(site: Path, names: list[str]) -> list[PageWeight]:
     return found
 
 
+def search_index_bytes(site: Path) -> int:
+    return (site / "search" / "search_index.json").stat().st_size
+
+
+def largest_page(site: Path) -> tuple[int, str]:
+    """Bytes and path of the largest HTML page of a built site."""
+    return max((p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html"))
+
+
 def architecture_names(project: Path) -> list[str]:
     return [p.stem for p in sorted((project / "docs" / "architectures").glob("*.yml"))]
 
@@ -207,6 +219,7 @@ def report(
     browsing: dict[str, Any] | None,
     large: str,
     small: str,
+    sizes: tuple[int, tuple[int, str]],
 ) -> tuple[str, dict[str, Any]]:
     by_label = {s.label: s for s in scales}
     rows: list[tuple[str, str, str, str]] = [("measure", "value", "target", "result")]
@@ -261,6 +274,23 @@ def report(
             )
         )
         rows.append((f"  plain page of the same text, {label} specs", f"{weight.plain:,}", "", ""))
+    index_bytes, (page_bytes, page_path) = sizes
+    rows.append(
+        (
+            f"search index bytes, {large} specs",
+            f"{index_bytes:,}",
+            f"≤ {MAX_SEARCH_INDEX_BYTES:,}",
+            verdict(index_bytes, MAX_SEARCH_INDEX_BYTES),
+        )
+    )
+    rows.append(
+        (
+            f"largest HTML page bytes, {large} specs",
+            f"{page_bytes:,}  ({page_path})",
+            f"≤ {MAX_LARGEST_PAGE_BYTES:,}",
+            verdict(page_bytes, MAX_LARGEST_PAGE_BYTES),
+        )
+    )
     if browsing:
         med = browsing["median_ms"]
         rows.append(
@@ -285,6 +315,9 @@ def report(
         "build_overhead_ratio": {s.label: s.ratio for s in scales},
         f"scaling_ratio_{large}_over_{small}": scaling,
         f"peak_memory_mb_{large}": big.peak_mb,
+        f"search_index_bytes_{large}": index_bytes,
+        f"largest_page_bytes_{large}": page_bytes,
+        f"largest_page_{large}": page_path,
         "page_bytes": {
             "architecture": weights.architecture,
             "plain": weights.plain,
@@ -324,6 +357,8 @@ def report(
         f"scaling_ratio_{large}_over_{small}": MAX_SCALING,
         f"peak_memory_mb_{large}": MAX_MEMORY_MB,
         "page_bytes.architecture": MAX_PAGE_BYTES,
+        f"search_index_bytes_{large}": MAX_SEARCH_INDEX_BYTES,
+        f"largest_page_bytes_{large}": MAX_LARGEST_PAGE_BYTES,
         "text_visible_ratio": MAX_TEXT_RATIO,
         "figure_drawn_ratio": MAX_DRAWN_RATIO,
     }
@@ -332,6 +367,8 @@ def report(
         f"scaling_ratio_{large}_over_{small}": scaling,
         f"peak_memory_mb_{large}": big.peak_mb,
         "page_bytes.architecture": weights.architecture,
+        f"search_index_bytes_{large}": index_bytes,
+        f"largest_page_bytes_{large}": page_bytes,
     }
     if browsing:
         data["text_visible_ratio"] = browsing["text_visible_ratio"]
@@ -400,7 +437,9 @@ def _run(work: Path, args: argparse.Namespace, small: int, large: int, reps: lis
         if args.no_browser
         else _guard(lambda: run_browser(work, args.rounds, args.text_rounds))
     )
-    text, data = report(scales, heaviest, shipped, browsing, str(large), str(small))
+    site = big.generated / "site"
+    sizes = (search_index_bytes(site), largest_page(site))
+    text, data = report(scales, heaviest, shipped, browsing, str(large), str(small), sizes)
     data["seconds"] = time.perf_counter() - STARTED
     print(text)
     print(

@@ -1,6 +1,7 @@
 """Every page's "Reproduce in PyTorch" script prints the numbers of that page's layer table.
 
-The script is taken from the generated page itself, run in-process (torch is already imported by
+The script is the one the page shows: the page's script section loads the highlighted HTML its
+``data-src`` names, which is taken from the generated files, turned back into text and run in-process (torch is already imported by
 the other PyTorch tests, so this costs little), and its output compared with the table rows
 parsed from the same page: a page cannot show one thing and its script another.
 """
@@ -8,6 +9,7 @@ parsed from the same page: a page cannot show one thing and its script another.
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import re
 
@@ -15,13 +17,14 @@ import pytest
 
 from generator.analysis.model import audited
 from generator.core.results import Analysis
-from generator.render import pages
+from generator.render import pages, site, snippet
 from tests.helpers import SHIPPED, number
 from tests.requirements import require
 
 require("torch", "pip install torch==2.13.0")
 
-CODE = re.compile(r"```python\n(.*?)\n```", re.DOTALL)
+SCRIPT = re.compile(r'<details class="arch-code" data-src="([^"]+)">')
+TAG = re.compile(r"<[^>]+>")
 ROW = re.compile(r"^\| (\d+) \| \*\*([^*]+)\*\* \|(.*)\|$", re.MULTILINE)
 
 
@@ -62,7 +65,12 @@ def run_script(code: str) -> dict[str, tuple[str, int, int]]:
 @pytest.mark.parametrize("name", SHIPPED)
 def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analysis]) -> None:
     markdown = pages.architecture_page(audited(analyses[name]))
-    (code,) = CODE.findall(markdown)
+    (src,) = SCRIPT.findall(markdown)
+    assert src == pages.script_path(name)
+    # The file the generator writes at that path: the script highlighted, back to its text.
+    shown = site.highlighted_python(snippet.pytorch_snippet(analyses[name]))
+    code = html.unescape(TAG.sub("", shown))
+    assert code.rstrip("\n") == snippet.pytorch_snippet(analyses[name]).rstrip("\n")
     table = table_rows(markdown)
     printed = run_script(code)
     total = printed.pop("total")

@@ -1,4 +1,5 @@
-"""The command-line edge: ``python -m generator show | check | explain | new | import | schema``.
+"""The command-line edge: ``python -m generator show | check | explain | new | import | schema |
+pages``.
 
 Loads, calls the core, reports.
 """
@@ -296,6 +297,36 @@ def _hypotheses(
 def schema_command() -> None:
     """Print the JSON Schema of a spec file (the copy in schema/spec.schema.json is this output)."""
     click.echo(schema.schema_text(), nl=False)
+
+
+@main.command("pages")
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option(
+    "--project",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    default=Path("."),
+    show_default=True,
+    help="The folder of the site's mkdocs.yml and docs/.",
+)
+def pages_command(out_dir: Path, project: Path) -> None:
+    """Write every generated page and data file into OUT_DIR as plain files.
+
+    OUT_DIR gets docs/ (the project's docs plus the generated pages, data files, scripts,
+    stylesheets and plotly.min.js), overrides/ (the theme overrides) and an mkdocs.yml without the
+    architectures plugin: `mkdocs build` in OUT_DIR, or another engine reading its docs/, builds
+    the site without the plugin.
+    """
+    # Imported here: the other commands need neither MkDocs nor the renderers.
+    from generator.edges import plugin
+
+    try:
+        count = plugin.write_pages(project, out_dir)
+    except SpecError as error:
+        _fail(error)
+        return
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{count} files written to {out_dir}; build them with: cd {out_dir} && mkdocs build")
 
 
 #: Spec names whose page would take the place of a generated page.

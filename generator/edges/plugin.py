@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
+import shutil
 import subprocess
 from importlib import resources
 from pathlib import Path
@@ -33,6 +34,7 @@ PLOTLY = "assets/javascripts/plotly.min.js"
 NAV_LIMIT = 50
 
 ASSETS = resources.files("generator.render") / "assets"
+#: The scripts of the page templates (the lazily loaded PyTorch script).
 #: Template overrides of the Material theme (an escaped page title).
 THEME = resources.files("generator.render") / "theme"
 
@@ -40,7 +42,8 @@ THEME = resources.files("generator.render") / "theme"
 def site_assets() -> dict[str, str]:
     """The package's scripts and stylesheets, by their path in the site (sorted: stable order)."""
     found: dict[str, str] = {}
-    for asset in sorted(ASSETS.iterdir(), key=lambda a: a.name):
+    every = list(ASSETS.iterdir())
+    for asset in sorted(every, key=lambda a: a.name):
         if asset.name.endswith(".js"):
             found[f"assets/javascripts/{asset.name}"] = asset.read_text("utf-8")
         elif asset.name.endswith(".css"):
@@ -179,3 +182,49 @@ def last_commit_time(folder: Path) -> int | None:
         return None
     text = result.stdout.strip()
     return int(text) if result.returncode == 0 and text.isdigit() else None
+
+
+#: Where :func:`write_pages` puts the theme overrides, next to the plain project's mkdocs.yml.
+OVERRIDES = "overrides"
+
+
+def without_plugin(config_text: str, custom_dir: str) -> str:
+    """mkdocs.yml with the ``architectures`` plugin removed and what it adds written in instead:
+    its template overrides as the theme's ``custom_dir``, its scripts and stylesheets as
+    ``extra_javascript``/``extra_css``. The sidebar is MkDocs' default (pages by path)."""
+    lines = [line for line in config_text.splitlines() if line.strip() != "- architectures"]
+    if len(lines) == len(config_text.splitlines()):
+        raise ValueError("mkdocs.yml has no '- architectures' plugin line to remove")
+    if any(line.strip().startswith("custom_dir:") for line in lines):
+        raise ValueError("mkdocs.yml has a custom_dir: merge the plugin's overrides by hand")
+    lines.insert(lines.index("theme:") + 1, f"  custom_dir: {custom_dir}")
+    assets = site_assets()
+    extra = ["", "extra_javascript:", *[f"  - {p}" for p in assets if p.endswith(".js")]]
+    extra += ["extra_css:", *[f"  - {p}" for p in assets if p.endswith(".css")]]
+    return "\n".join(lines + extra) + "\n"
+
+
+def write_pages(project: Path, out: Path, specs: str = "architectures") -> int:
+    """Write the site of ``project`` (its mkdocs.yml and ``docs/``) into ``out`` as plain files.
+
+    ``out/docs`` holds the project's own docs plus every page and data file the plugin generates,
+    its scripts, stylesheets and plotly.min.js; ``out/overrides`` the theme overrides;
+    ``out/mkdocs.yml`` the project's configuration without the plugin. A plain ``mkdocs build``
+    in ``out`` (or another engine reading Markdown) builds the same site. Returns the number of
+    files written. Raises :class:`SpecError` when a spec does not load.
+    """
+    docs = out / "docs"
+    shutil.copytree(project / "docs", docs, dirs_exist_ok=True)
+    model = build_site_model(loader.load_folder(project / "docs" / specs))
+    files = {**site.site_files(model), **site_assets()}
+    for path, content in files.items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, "utf-8")
+    plotly = docs / PLOTLY
+    plotly.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(plotly_source(), plotly)
+    shutil.copytree(str(THEME), out / OVERRIDES, dirs_exist_ok=True)
+    config = (project / "mkdocs.yml").read_text("utf-8")
+    (out / "mkdocs.yml").write_text(without_plugin(config, OVERRIDES), "utf-8")
+    return len(files) + 2

@@ -98,6 +98,12 @@ def data_path(name: str, file: str) -> str:
     return f"{ARCHITECTURES}/{name}/{file}"
 
 
+def script_path(name: str) -> str:
+    """Where an architecture's PyTorch script lives as highlighted HTML, loaded when its section
+    is opened (relative to the site root)."""
+    return data_path(name, "script.html")
+
+
 def figure_html(
     *, element_id: str, src: str, kind: str, label: str, caption: str, hint: str
 ) -> Markup:
@@ -150,8 +156,8 @@ def architecture_page(architecture: Architecture) -> str:
     analysis = architecture.analysis
     return _ENV.get_template("architecture.md.j2").render(
         figure=architecture_figure(analysis),
-        # Shown in a fenced code block, which Markdown prints verbatim: no escaping wanted.
-        snippet=Markup(snippet.pytorch_snippet(analysis)),
+        script_src=script_path(analysis.name),
+        script_lines=snippet.pytorch_snippet(analysis).count("\n") + 1,
         a=analysis,
         spec=analysis.spec,
         checks=architecture.checks,

@@ -638,6 +638,10 @@
       var Plotly = loaded[0];
       var spec = loaded[1];
       var plot = figure.querySelector(".arch-figure__plot");
+      // Until drawn, the plot is an image whose label is the figure's text alternative; drawn,
+      // it holds Plotly's mode bar buttons, and an image may not contain controls: a group, with
+      // the same label, does.
+      plot.setAttribute("role", "group");
       var ready;
       if (figure.dataset.kind === "3d" && spec.layout && spec.layout.meta && spec.layout.meta.views) {
         var network = new Network(figure, plot, spec);
@@ -683,7 +687,40 @@
     requestAnimationFrame(function () { setTimeout(fn, 0); });
   }
 
+  // A wide table scrolls sideways in Material's scroll box: make the box focusable, so that a
+  // keyboard reader can scroll it too (WCAG 2.1.1), and name it after the section it is in.
+  function focusableScrollers() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (box) {
+      if (box.scrollWidth <= box.clientWidth + 1) {
+        if (box.dataset.scroller) {
+          box.removeAttribute("tabindex");
+          box.removeAttribute("role");
+          box.removeAttribute("aria-label");
+          delete box.dataset.scroller;
+        }
+        return;
+      }
+      if (box.dataset.scroller) return;
+      box.dataset.scroller = "true";
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "region");
+      var heading = null;
+      for (var at = box.previousElementSibling; at && !heading; at = at.previousElementSibling) {
+        if (/^H[1-6]$/.test(at.tagName)) heading = at;
+      }
+      var name = heading ? heading.textContent.replace(/\u00b6/g, "").trim() : "";
+      box.setAttribute("aria-label", (name ? name + ": " : "") + "table, scrolls sideways");
+    });
+  }
+
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(focusableScrollers, 200);
+  });
+
   function setUp() {
+    focusableScrollers();
     // Figures of pages left behind by instant navigation still hold WebGL contexts: free them.
     drawn = drawn.filter(function (figure) {
       if (figure.isConnected) return true;
