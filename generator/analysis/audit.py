@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
@@ -69,16 +70,13 @@ def computed_value(
         start, end = analysis.layer(first).index, analysis.layer(layer).index
         return sum(counted(r, quantity) for r in analysis.layers[start : end + 1])
     if layer == "input":
-        return _product(analysis.input) if quantity is not Quantity.SHAPE else tuple(analysis.input)
+        return (
+            math.prod(analysis.input) if quantity is not Quantity.SHAPE else tuple(analysis.input)
+        )
     if quantity is Quantity.SHAPE:
         # A network's shape is its output's.
         return tuple((analysis.layers[-1] if layer is None else analysis.layer(layer)).output)
     return counted(analysis.totals if layer is None else analysis.layer(layer), quantity)
-
-
-# Kept here under their old names: a stated count rounds as :mod:`generator.analysis.rounding` says.
-rounding_unit = rounding.rounding_unit
-rounds_to = rounding.count_rounds_to
 
 
 def unit(claim: Stated) -> int | None:
@@ -86,7 +84,7 @@ def unit(claim: Stated) -> int | None:
     trailing zeros say; None for an exact figure."""
     if not claim.approximate or not isinstance(claim.value, int):
         return None
-    return claim.rounded_to or rounding_unit(claim.value)
+    return claim.rounded_to or rounding.rounding_unit(claim.value)
 
 
 def verdict(claim: Stated, computed: Value) -> Verdict:
@@ -95,7 +93,11 @@ def verdict(claim: Stated, computed: Value) -> Verdict:
         return Verdict.MATCHES
     place = unit(claim)
     if place is not None and isinstance(stated, int) and isinstance(computed, int):
-        return Verdict.MATCHES if rounds_to(computed, stated, place) else Verdict.UNEXPLAINED
+        return (
+            Verdict.MATCHES
+            if rounding.count_rounds_to(computed, stated, place)
+            else Verdict.UNEXPLAINED
+        )
     return Verdict.UNEXPLAINED
 
 
@@ -131,10 +133,3 @@ def audit(analysis: Analysis) -> tuple[Check, ...]:
                 found = Verdict.EXPLAINED
         checks.append(Check(claim, analysis.spec.sources[claim.source], computed, found, explained))
     return tuple(checks)
-
-
-def _product(shape: tuple[int, ...]) -> int:
-    total = 1
-    for size in shape:
-        total *= size
-    return total

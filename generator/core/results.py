@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -80,7 +81,7 @@ class LayerResult:
     @property
     def activations(self) -> int:
         """Values in this layer's output."""
-        return _product(self.output)
+        return math.prod(self.output)
 
     @property
     def neurons(self) -> int:
@@ -122,13 +123,6 @@ class Analysis:
             if result.name == name:
                 return result
         raise KeyError(name)
-
-
-def _product(shape: Shape) -> int:
-    total = 1
-    for size in shape:
-        total *= size
-    return total
 
 
 def counted(source: LayerResult | Totals, quantity: Quantity) -> int:
