@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from generator.analysis import audit
+from generator.analysis import audit, rounding
 from generator.edges import plugin
 from generator.edges.plugin import PLOTLY  # noqa: F401  (run.py reads projects.PLOTLY)
 from generator.load import loader
@@ -92,9 +92,9 @@ def _restate(claim: dict[str, Any], computed: audit.Value) -> None:
         claim["value"] = list(computed)
         return
     if claim.get("approximate"):
-        unit = audit.rounding_unit(int(claim["value"]))
+        unit = rounding.rounding_unit(int(claim["value"]))
         rounded = (computed + unit // 2) // unit * unit
-        claim["value"] = rounded if audit.rounds_to(computed, rounded) else computed
+        claim["value"] = rounded if rounding.count_rounds_to(computed, rounded) else computed
         return
     claim["value"] = computed
 

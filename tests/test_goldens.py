@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.render import pages
+from generator.render import templating
 from tests.helpers import GOLDENS, generated_files, load_spec
 
 NAME = "tiny"
@@ -74,12 +74,12 @@ def compare(golden: Path, actual: str, update: bool) -> None:
 
 def test_the_page_is_its_golden_file(files: dict[str, str], update_goldens: bool) -> None:
     """The whole Markdown page of the tiny spec: tables, formulas, audit, script and sources."""
-    compare(PAGE, files[pages.page_path(NAME)], update_goldens)
+    compare(PAGE, files[templating.page_path(NAME)], update_goldens)
 
 
 def test_the_figure_is_its_golden_file(files: dict[str, str], update_goldens: bool) -> None:
     """The 3D figure's data: one box per drawn layer (input, conv1, pool1, fc) and its kernel."""
-    generated = files[pages.data_path(NAME, "figure.json")]
+    generated = files[templating.data_path(NAME, "figure.json")]
     data = json.loads(generated)
     compact = json.dumps(data, separators=(",", ":"), ensure_ascii=False)
     assert generated == compact, "the figure is no longer compact JSON: its size on the site grows"

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from generator.edges import cli
 from generator.load import loader
-from generator.render import pages
+from generator.render import templating
 from generator.spec import schema
 from tests.helpers import copy_project, generated_files, load_spec, problems, run_cli
 from tests.requirements import require
@@ -71,7 +71,7 @@ def test_its_page_says_it_was_imported(tmp_path: Path) -> None:
     output = tmp_path / "caffenet-imported.yml"
     assert run(str(CAFFENET), "-o", str(output)).exit_code == 0
     analysis = load_spec(output)
-    page = generated_files([analysis])[pages.page_path(analysis.name)]
+    page = generated_files([analysis])[templating.page_path(analysis.name)]
     assert (
         "*Its layers were imported from the model file of source **model-file** (see Sources) "
         "by `python -m generator import`.*"

@@ -17,7 +17,7 @@ import pytest
 
 from generator.analysis.model import audited
 from generator.core.results import Analysis
-from generator.render import pages, site, snippet
+from generator.render import architecture, site, snippet, templating
 from tests.helpers import SHIPPED, number
 from tests.requirements import require
 
@@ -64,9 +64,9 @@ def run_script(code: str) -> dict[str, tuple[str, int, int]]:
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analysis]) -> None:
-    markdown = pages.architecture_page(audited(analyses[name]))
+    markdown = architecture.architecture_page(audited(analyses[name]))
     (src,) = SCRIPT.findall(markdown)
-    assert src == pages.script_path(name)
+    assert src == templating.script_path(name)
     # The file the generator writes at that path: the script highlighted, back to its text.
     shown = site.highlighted_python(snippet.pytorch_snippet(analyses[name]))
     code = html.unescape(TAG.sub("", shown))

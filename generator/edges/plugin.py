@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 
 from generator.analysis.model import SiteModel, build_site_model
 from generator.load import loader
-from generator.render import pages, site
+from generator.render import pages, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -124,7 +124,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         # Material writes the whole sidebar into every page: past NAV_LIMIT architectures that
         # would make every page (and the build) grow with the site, so the sidebar keeps only
         # the Architectures index, which lists them all.
-        index = f"{pages.ARCHITECTURES}/index.md"
+        index = f"{templating.ARCHITECTURES}/index.md"
         for item in nav.items:
             if (
                 isinstance(item, Section)

@@ -16,8 +16,8 @@ from markupsafe import Markup
 from generator.analysis.calculator import FIELDS, MAX_VALUE, NO_OUTPUT, RULES, Example, exact_text
 from generator.analysis.model import SiteModel
 from generator.analysis.sweeps import SWEEP
-from generator.render import pages
-from generator.render.pages import _ENV
+from generator.render.architecture import operation
+from generator.render.templating import ENV, page_path
 
 #: Where the page lives in the docs tree.
 PAGE = "arithmetic.md"
@@ -133,7 +133,7 @@ def arithmetic_page(model: SiteModel) -> str:
     conv1 = found.conv1
     # The boxes start with conv1's numbers: each field is named as the example's attribute.
     values = {field.key: getattr(conv1, field.key) for field in FIELDS}
-    return _ENV.get_template("arithmetic.md.j2").render(
+    return ENV.get_template("arithmetic.md.j2").render(
         conv1=conv1,
         clip=found.clip,
         paper=model.paper.analysis if model.paper else None,
@@ -146,8 +146,8 @@ def arithmetic_page(model: SiteModel) -> str:
         sweep_last=SWEEP[-1],
         sizes_text=sizes_text,
         exact_text=exact_text,
-        operation=pages.operation,
-        page_path=pages.page_path,
+        operation=operation,
+        page_path=page_path,
         fields=FIELDS,
         values=values,
         rules=RULES,

@@ -25,7 +25,7 @@ from generator.analysis.model import SiteModel
 from generator.core.kinds import kind_of
 from generator.core.kinds.activations import ACTIVATION
 from generator.render import markup
-from generator.render.pages import _ENV, value_text
+from generator.render.templating import ENV, value_text
 from generator.spec import models, schema
 from generator.spec.models import LAYER_MODELS, Conv, Layer, LayerBase, Quantity, Rounding, Spec
 
@@ -93,7 +93,7 @@ _LAYERS_ANCHOR = "layer-kinds"
 def contributing_page(model: SiteModel) -> str:
     """The contributing page: a walkthrough, then every field of the spec format."""
     spec_schema = schema.spec_schema()
-    return _ENV.get_template("contributing.md.j2").render(
+    return ENV.get_template("contributing.md.j2").render(
         specs=SPECS,
         schema_path=schema.SCHEMA_PATH,
         editor_line=schema.EDITOR_LINE,

@@ -1,178 +1,40 @@
-"""Results, audits and figures turned into Markdown pages. Pure: returns text, writes nothing.
-
-Templates live in ``generator/templates``. Every value a template prints passes through
-:func:`generator.render.markup.inline` unless the generator marked it safe, so spec text can never add
-HTML or script to a page (the default is to escape, not to trust).
+"""The site-wide pages: home, the architectures index, the flagship question, the comparison,
+lineage, audit and successors pages, and the site's navigation order. Pure: returns text, writes
+nothing. One architecture's page is :mod:`generator.render.architecture`'s.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import Any
 
-import jinja2
-from markupsafe import Markup
-
-from generator.analysis.audit import Check, Verdict
+from generator.analysis.audit import Verdict
 from generator.analysis.hypotheses import MAX_CHANGES, NOUNS, Family
-from generator.analysis.model import Architecture, Member, SiteModel
+from generator.analysis.model import Member, SiteModel
 from generator.analysis.readings import first_conv
 from generator.core import formatting
-from generator.core.kinds import ENTRIES, kind_of
 from generator.core.results import Analysis, LayerResult
-from generator.render import markup, snippet
+from generator.render import architecture, markup
+from generator.render.templating import (
+    ARCHITECTURES,
+    ENV,
+    claim_label,
+    figure_html,
+    page_path,
+    value_text,
+)
 from generator.spec.errors import Problem
 from generator.spec.models import Conv, Quantity, Source
 
-ARCHITECTURES = "architectures"
 COMPARE_PAGE = "compare.md"
 COMPARE_FIGURE = "compare/figure.json"
 
 
-def _finalize(value: Any) -> Any:
-    if isinstance(value, Markup):
-        return value
-    return markup.inline(value)
-
-
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("generator.render", "templates"),
-        finalize=_finalize,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-    )
-    env.filters.update(
-        block=markup.block,
-        url=markup.url,
-        count=formatting.count,
-        signed=formatting.signed,
-        shape=formatting.shape,
-        number=formatting.number,
-        percent=formatting.percent,
-        magnitude=formatting.magnitude,
-    )
-    env.globals.update(fmt=formatting, figure_text=formatting.figure_text)
-    return env
-
-
-_ENV = _environment()
-
-
-def page_path(name: str) -> str:
-    """Where an architecture's generated page lives in the docs tree."""
-    return f"{ARCHITECTURES}/{name}.md"
-
-
-def operation(result: LayerResult) -> str:
-    """A layer's settings in the table's shorthand: ``conv 5×5 p2 g2``, ``max_pool 3×3 s2``.
-
-    ``s`` stride, ``p`` padding, ``d`` dilation and ``g`` groups, each shown only when it is not
-    the default; the legend above the table spells this out. Each kind writes its own.
-    """
-    return kind_of(result.layer).operation(result)
-
-
-def claim_label(check: Check) -> str:
-    """What a stated number is about: ``conv1 neurons`` or ``total params``."""
-    return f"{check.about} {check.claim.quantity.value}"
-
-
-def value_text(value: int | list[int] | tuple[int, ...]) -> str:
-    return (
-        formatting.shape(tuple(value))
-        if isinstance(value, list | tuple)
-        else formatting.count(value)
-    )
-
-
-def data_path(name: str, file: str) -> str:
-    """Where an architecture's data files (figure, exports) live in the site."""
-    return f"{ARCHITECTURES}/{name}/{file}"
-
-
-def script_path(name: str) -> str:
-    """Where an architecture's PyTorch script lives as highlighted HTML, loaded when its section
-    is opened (relative to the site root)."""
-    return data_path(name, "script.html")
-
-
-def figure_html(
-    *, element_id: str, src: str, kind: str, label: str, caption: str, hint: str
-) -> Markup:
-    """A figure placeholder that the site script fills; readable text until (and without) it.
-
-    ``src`` is relative to the site root. The text alternative is the caption's pointer to the
-    table with the same numbers; ``label`` names the figure for screen readers.
-    """
-    modifier = " arch-figure--chart" if kind != "3d" else ""
-    return Markup(
-        f'<figure class="arch-figure{modifier}" id="{html.escape(element_id)}" data-src="{html.escape(src)}" '
-        f'data-kind="{html.escape(kind)}" data-hint="{html.escape(hint)}">\n'
-        f'<div class="arch-figure__plot" role="img" aria-label="{html.escape(label)}"></div>\n'
-        f'<p class="arch-figure__status">The interactive figure loads when you scroll to it.</p>\n'
-        f"<figcaption>{caption}</figcaption>\n"
-        "</figure>"
-    )
-
-
-def architecture_figure(analysis: Analysis) -> Markup:
-    return figure_html(
-        element_id=f"figure-{analysis.name}",
-        src=data_path(analysis.name, "figure.json"),
-        kind="3d",
-        label=f"3D view of the layers of {analysis.spec.title}: one box per layer, "
-        "width × height × channels, in network order",
-        caption=(
-            "One box per layer (width × height × channels), in network order"
-            + (", one stack per tower (GPU)" if analysis.spec.towers > 1 else "")
-            + (
-                "; where the network branches, its branches side by side and its shortcuts as"
-                " arcs (Blocks and Stages collapse its modules and runs of alike ones)"
-                if any(len(r.inputs) > 1 for r in analysis.layers)
-                else ""
-            )
-            + '. The <a href="#layer-by-layer">layer table</a> gives the same numbers as text.'
-        ),
-        hint="Drag to turn, scroll to zoom, hover a box for its numbers.",
-    )
-
-
-def remarks(analysis: Analysis) -> list[str]:
-    """What the layer table's reader should know about the kinds this network uses."""
-    present = {kind_of(r.layer).names for r in analysis.layers}
-    return [k.remark for k in ENTRIES if k.names in present and k.remark is not None]
-
-
-def architecture_page(architecture: Architecture) -> str:
-    """The page of one architecture: what it is, every layer worked out, the audit, the sources."""
-    analysis = architecture.analysis
-    return _ENV.get_template("architecture.md.j2").render(
-        figure=architecture_figure(analysis),
-        script_src=script_path(analysis.name),
-        script_lines=snippet.pytorch_snippet(analysis).count("\n") + 1,
-        a=analysis,
-        spec=analysis.spec,
-        checks=architecture.checks,
-        comparisons=architecture.comparisons,
-        remarks=remarks(analysis),
-        branches=any(layer.inputs is not None for layer in analysis.spec.layers),
-        operation=operation,
-        claim_label=claim_label,
-        value_text=value_text,
-    )
-
-
 def architectures_index(model: SiteModel) -> str:
     """The section page listing every architecture with its headline numbers."""
-    return _ENV.get_template("architectures.md.j2").render(
+    return ENV.get_template("architectures.md.j2").render(
         families=model.families, first_conv=first_conv
     )
 
@@ -180,7 +42,7 @@ def architectures_index(model: SiteModel) -> str:
 def home_page(model: SiteModel) -> str:
     """The home page: the question, the short answer, the way into the site."""
     paper = model.paper
-    return _ENV.get_template("home.md.j2").render(
+    return ENV.get_template("home.md.j2").render(
         families=model.families,
         successors=[f for f in model.families if not f.family.alexnet] if model.successors else [],
         paper=paper.analysis if paper else None,
@@ -207,7 +69,7 @@ def compare_page(model: SiteModel) -> str:
         hint="Hover a bar for its layer; click a legend entry to hide an architecture.",
     )
     members = [m for f in model.families for m in f.members]
-    return _ENV.get_template("compare.md.j2").render(
+    return ENV.get_template("compare.md.j2").render(
         analyses=analyses,
         alexnet_name=next((f.family.name for f in model.families if f.family.alexnet), ""),
         figure=figure,
@@ -267,8 +129,8 @@ def site_pages(model: SiteModel) -> dict[str, str]:
     if lineage_text is not None:
         pages[LINEAGE_PAGE] = lineage_text
 
-    for architecture in model.architectures:
-        pages[page_path(architecture.name)] = architecture_page(architecture)
+    for arch in model.architectures:
+        pages[page_path(arch.name)] = architecture.architecture_page(arch)
     return pages
 
 
@@ -320,7 +182,7 @@ def flagship_page(model: SiteModel) -> str | None:
     def rel(value: int) -> Fraction:
         return Fraction(value - total, total)
 
-    return _ENV.get_template("flagship.md.j2").render(
+    return ENV.get_template("flagship.md.j2").render(
         paper=paper.analysis,
         paper_link=f"{ARCHITECTURES}/{paper.name}.md",
         conv=conv,
@@ -363,7 +225,7 @@ def audit_page(model: SiteModel) -> str:
     verdicts = [c.verdict for a in model.architectures for c in a.checks]
     verdicts += [d.verdict for a in model.architectures for d in a.comparisons]
     tally = [(verdict.value, verdicts.count(verdict)) for verdict in Verdict]
-    return _ENV.get_template("audit.md.j2").render(
+    return ENV.get_template("audit.md.j2").render(
         architectures=model.architectures,
         tally=tally,
         claim_label=claim_label,
@@ -380,7 +242,7 @@ def lineage_page(model: SiteModel) -> str | None:
     successors = [f for f in model.families if not f.family.alexnet]
     paper = [m for m in alexnet.members if m.analysis.name == model.paper.name] if alexnet else []
     staged = [*paper, *(m for f in successors for m in f.members)]
-    return _ENV.get_template("lineage.md.j2").render(
+    return ENV.get_template("lineage.md.j2").render(
         base=model.paper.analysis,
         alexnet=alexnet,
         successors=successors,
@@ -440,7 +302,7 @@ def successors_page(model: SiteModel) -> str | None:
     found = model.successors
     if found is None:
         return None
-    return _ENV.get_template("successors.md.j2").render(
+    return ENV.get_template("successors.md.j2").render(
         page=found,
         paper=found.paper,
         formula=comparison_formula,

@@ -16,6 +16,7 @@ from pygments.lexers import PythonLexer  # type: ignore[import-untyped]
 
 from generator.analysis.model import SiteModel
 from generator.render import arithmetic, contributing, export, figures, pages, snippet
+from generator.render.templating import data_path, script_path
 from generator.spec import schema
 
 
@@ -37,14 +38,14 @@ def site_files(model: SiteModel) -> dict[str, str]:
 
     for architecture in model.architectures:
         analysis, name = architecture.analysis, architecture.name
-        files[pages.data_path(name, "figure.json")] = _json(figures.network_figure(analysis))
-        files[pages.data_path(name, f"{name}.json")] = json.dumps(
+        files[data_path(name, "figure.json")] = _json(figures.network_figure(analysis))
+        files[data_path(name, f"{name}.json")] = json.dumps(
             export.analysis_data(architecture), indent=2, ensure_ascii=False
         )
-        files[pages.data_path(name, f"{name}.csv")] = export.analysis_csv(architecture)
+        files[data_path(name, f"{name}.csv")] = export.analysis_csv(architecture)
         script = snippet.pytorch_snippet(analysis)
-        files[pages.data_path(name, f"{name}.py")] = script
-        files[pages.script_path(name)] = highlighted_python(script)
+        files[data_path(name, f"{name}.py")] = script
+        files[script_path(name)] = highlighted_python(script)
 
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(pages.alexnets(model)))
