@@ -17,7 +17,7 @@ import pytest
 
 from generator.analysis.model import audited
 from generator.core.results import Analysis
-from generator.render import architecture, site, snippet, templating
+from generator.render import architecture, highlight, snippet, templating
 from tests.helpers import SHIPPED, number
 from tests.requirements import require
 
@@ -68,7 +68,7 @@ def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analys
     (src,) = SCRIPT.findall(markdown)
     assert src == templating.script_path(name)
     # The file the generator writes at that path: the script highlighted, back to its text.
-    shown = site.highlighted_python(snippet.pytorch_snippet(analyses[name]))
+    shown = highlight.python_html(snippet.pytorch_snippet(analyses[name]))
     code = html.unescape(TAG.sub("", shown))
     assert code.rstrip("\n") == snippet.pytorch_snippet(analyses[name]).rstrip("\n")
     table = table_rows(markdown)

@@ -9,13 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-# Pygments ships no type hints (its stubs are a separate package the project does not install).
-from pygments import highlight  # type: ignore[import-untyped]
-from pygments.formatters import HtmlFormatter  # type: ignore[import-untyped]
-from pygments.lexers import PythonLexer  # type: ignore[import-untyped]
-
 from generator.analysis.model import SiteModel
-from generator.render import arithmetic, contributing, export, figures, pages, snippet
+from generator.render import arithmetic, contributing, export, figures, highlight, pages, snippet
 from generator.render.templating import data_path, script_path
 from generator.spec import schema
 
@@ -23,13 +18,6 @@ from generator.spec import schema
 def _json(data: Any) -> str:
     # Compact and key-ordered as built: the same specs always give byte-identical files.
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-
-def highlighted_python(code: str) -> str:
-    """``code`` as the site's Markdown highlights a Python block (pymdownx.highlight's markup and
-    Pygments' classes, which the theme styles): the script section loads this when opened."""
-    formatter = HtmlFormatter(cssclass="language-python highlight", wrapcode=True)
-    return str(highlight(code, PythonLexer(), formatter))
 
 
 def site_files(model: SiteModel) -> dict[str, str]:
@@ -45,7 +33,7 @@ def site_files(model: SiteModel) -> dict[str, str]:
         files[data_path(name, f"{name}.csv")] = export.analysis_csv(architecture)
         script = snippet.pytorch_snippet(analysis)
         files[data_path(name, f"{name}.py")] = script
-        files[script_path(name)] = highlighted_python(script)
+        files[script_path(name)] = highlight.python_html(script)
 
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(pages.alexnets(model)))
