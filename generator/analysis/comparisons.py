@@ -158,30 +158,38 @@ def figure(form: str, count: int, other: int) -> Fraction:
 rounds_to = rounding.figure_rounds_to
 
 
-def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Comparison, ...]:
-    """Every stated difference of ``analysis``'s spec, audited against the networks it names.
+class SiteComparisons:
+    """The stated differences of every spec of a site, audited with what they share computed once.
 
-    ``others`` holds the site's analyses by name; the loader has checked that each named spec
-    exists, so a missing one here is a spec that failed to load and its claims are left out.
+    The families and each network's ways of taking its counts are the same for every claim: worked
+    out per claim, they made a site of a thousand specs cost the square of its size.
     """
-    found = []
-    if not analysis.spec.compared:
-        return ()
-    grouped = families.families(
-        [analysis, *(o for o in others.values() if o.name != analysis.name)]
-    )
-    cache: dict[tuple[str, Quantity], tuple[Count, ...]] = {}
 
-    def counts_of(network: Analysis, quantity: Quantity) -> tuple[Count, ...]:
+    def __init__(self, analyses: Sequence[Analysis]) -> None:
+        self.by_name = {a.name: a for a in analyses}
+        self.grouped = families.families(analyses)
+        self._counts: dict[tuple[str, Quantity], tuple[Count, ...]] = {}
+
+    def counts_of(self, network: Analysis, quantity: Quantity) -> tuple[Count, ...]:
+        """:func:`hypotheses.counts` of a network of the site, worked out once."""
         key = (network.name, quantity)
-        if key not in cache:
-            cache[key] = hypotheses.counts(network, quantity)
-        return cache[key]
+        if key not in self._counts:
+            self._counts[key] = hypotheses.counts(network, quantity)
+        return self._counts[key]
 
-    for claim in analysis.spec.compared:
-        other = others.get(claim.to)
-        if other is None:
-            continue
+    def of(self, analysis: Analysis) -> tuple[Comparison, ...]:
+        """Every stated difference of ``analysis``'s spec, audited against the networks it names.
+
+        The loader has checked that each named spec exists, so a name missing here is a spec
+        that failed to load, and its claims are left out.
+        """
+        return tuple(
+            self._check(analysis, claim, other)
+            for claim in analysis.spec.compared
+            if (other := self.by_name.get(claim.to)) is not None
+        )
+
+    def _check(self, analysis: Analysis, claim: Compared, other: Analysis) -> Comparison:
         count = counted(analysis.totals, claim.quantity)
         total = counted(other.totals, claim.quantity)
         widths: tuple[Width, ...] = ()
@@ -189,20 +197,25 @@ def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Compari
         if total and count and rounds_to(figure(claim.form, count, total), claim.figure):
             verdict = Verdict.MATCHES
         else:
-            mine = alternatives(analysis, other, grouped)
-            theirs = alternatives(other, analysis, grouped)
-            fits = readings(claim, mine, theirs, counts_of)
+            mine = alternatives(analysis, other, self.grouped)
+            theirs = alternatives(other, analysis, self.grouped)
+            fits = readings(claim, mine, theirs, self.counts_of)
             widths = tuple(_widths(analysis, other, claim)) if total and count else ()
             # One width that fits singles out a reading; several show only that the figure is
             # too coarse to say which layer differs, as a round number fits many products.
             explained = fits or len(widths) == 1
             verdict = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
-        found.append(
-            Comparison(
-                claim, analysis.spec.sources[claim.source], count, total, verdict, widths, fits
-            )
-        )
-    return tuple(found)
+        source = analysis.spec.sources[claim.source]
+        return Comparison(claim, source, count, total, verdict, widths, fits)
+
+
+def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Comparison, ...]:
+    """Every stated difference of ``analysis``'s spec, audited against ``others`` (the site's
+    analyses by name; :class:`SiteComparisons` does a whole site at once)."""
+    if not analysis.spec.compared:
+        return ()
+    site = [analysis, *(o for o in others.values() if o.name != analysis.name)]
+    return SiteComparisons(site).of(analysis)
 
 
 def _signature(network: Analysis) -> tuple[int, int, int]:

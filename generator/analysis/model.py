@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from generator.analysis import calculator, examples, families, graph, lineage, readings, sweeps
 from generator.analysis.audit import Check, audit
 from generator.analysis.calculator import Example
-from generator.analysis.comparisons import Comparison, compare
+from generator.analysis.comparisons import Comparison, SiteComparisons, compare
 from generator.analysis.examples import Examples
 from generator.analysis.families import Family
 from generator.analysis.lineage import Difference
@@ -151,9 +151,12 @@ def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture
 
 def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
     """Compute everything the site shows from the loaded analyses, each audited once."""
-    architectures = tuple(audited(a, analyses) for a in analyses)
+    compared = SiteComparisons(analyses)
+    architectures = tuple(
+        Architecture(a, audit(a), compared.of(a) if a.spec.compared else ()) for a in analyses
+    )
     paper = next((a for a in architectures if a.name == PAPER), None)
-    grouped = families.families(analyses)
+    grouped = compared.grouped
     lineages = tuple(_lineage(family) for family in grouped)
     alexnets = next((f for f in lineages if f.family.alexnet), None)
     return SiteModel(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from generator.analysis.readings import first_conv
-from generator.core.engine import GeometryError, window_axes
+from generator.core.engine import INPUT, GeometryError, sources, window_axes
 from generator.core.results import Analysis, LayerResult
 from generator.spec.models import AdaptivePool, Conv, Flatten, FullyConnected, Layer, Pool
 
@@ -40,23 +40,29 @@ def _tiles(
 ) -> bool:
     """Whether the windowed layers from ``check_from`` on tile a ``size``×``size`` input exactly.
 
-    Only the spatial sizes are followed (channels cannot change whether a window fits), so a
-    sweep costs a few rule evaluations per size rather than a whole analysis.
+    Only the spatial sizes are followed, each layer from the inputs it names (a projection
+    shortcut and the branch beside it both start from the block's input), so a sweep costs a few
+    rule evaluations per size rather than a whole analysis: channels cannot change whether a
+    window fits.
     """
-    height = width = size
-    for index, layer in enumerate(layers[:stop]):
-        if isinstance(layer, Conv | Pool):
+    chain = tuple(layers)
+    # None once a layer has flattened the map: no window follows on that path.
+    sizes: dict[str, tuple[int, int] | None] = {INPUT: (size, size)}
+    for index, layer in enumerate(chain[:stop]):
+        spatial = sizes[sources(chain, index)[0]]
+        if spatial is not None and isinstance(layer, Conv | Pool):
             try:
-                axes = window_axes(layer, (height, width))
+                axes = window_axes(layer, spatial)
             except GeometryError:
                 return False
             if index >= check_from and not all(axis.is_exact for axis in axes):
                 return False
-            height, width = axes[0].output, axes[1].output
+            spatial = (axes[0].output, axes[1].output)
         elif isinstance(layer, AdaptivePool):
-            height, width = layer.output
+            spatial = layer.output
         elif isinstance(layer, Flatten | FullyConnected):
-            break
+            spatial = None
+        sizes[layer.name] = spatial
     return True
 
 

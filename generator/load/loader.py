@@ -158,9 +158,13 @@ def load_folder_partially(folder: Path) -> Folder:
     if not folder.is_dir():
         return Folder([], [Problem(Location(str(folder)), "the spec folder does not exist")], [])
     found = Folder([], [], [])
-    for path in spec_paths(folder):
+    paths = spec_paths(folder)
+    # One listing and one parse per file for the whole folder: a parent is read once, not once
+    # per spec that extends it, and "did you mean" never lists the folder again.
+    texts = _FolderFiles(folder, tuple(p.name.removesuffix(SUFFIX) for p in paths))
+    for path in paths:
         try:
-            loaded = load(path)
+            loaded = _load(path, texts)
             found.analyses.append(analyse(loaded))
             found.warnings.extend(loaded.warnings)
         except SpecError as error:
@@ -219,6 +223,28 @@ class _Files:
         return [p.name.removesuffix(SUFFIX) for p in spec_paths(folder)]
 
 
+class _FolderFiles:
+    """The spec files of one folder, listed once, each parsed at most once (:func:`_read`)."""
+
+    def __init__(self, folder: Path, names: tuple[str, ...]) -> None:
+        self.folder = folder
+        self.listed = names
+        self.known = frozenset(names)
+        self.trees: dict[Path, Node] = {}
+        self._files = _Files()
+
+    def read(self, path: Path) -> str:
+        return self._files.read(path)
+
+    def exists(self, path: Path) -> bool:
+        if path.parent == self.folder:
+            return path.name.removesuffix(SUFFIX) in self.known
+        return self._files.exists(path)
+
+    def names(self, folder: Path) -> list[str]:
+        return list(self.listed) if folder == self.folder else self._files.names(folder)
+
+
 @dataclass(frozen=True, slots=True)
 class _InMemory:
     """Spec texts held in memory, each under the path its messages name."""
@@ -236,9 +262,14 @@ class _InMemory:
 
 
 def _read(path: Path, texts: _Texts) -> Node:
+    cache = texts.trees if isinstance(texts, _FolderFiles) else None
+    if cache is not None and path in cache:
+        return cache[path]
     tree = parse(texts.read(path), str(path))
     if not isinstance(tree.value, dict):
         raise SpecError([Problem(tree.location, "a spec must be a YAML mapping of fields")])
+    if cache is not None:
+        cache[path] = tree  # never changed: merging builds new nodes
     return tree
 
 

@@ -32,13 +32,24 @@ _ESCAPES = {
 }
 
 
+_TABLE = str.maketrans(_ESCAPES)
+# Text with none of these needs no work: most values a page prints are numbers and names.
+_PLAIN = re.compile(r"[^&<>|{}\[\]!\\`\s]*\Z")
+_SPACES = re.compile(r"\s+")
+
+
 def _escape(text: str) -> str:
-    return "".join(_ESCAPES.get(char, char) for char in text)
+    return text.translate(_TABLE)
 
 
 def inline(text: object) -> Markup:
     """Text for one line or table cell: Markdown links to web pages survive, nothing else does."""
-    value = re.sub(r"\s+", " ", str(text))
+    value = str(text)
+    if _PLAIN.match(value):
+        return Markup(value)
+    value = _SPACES.sub(" ", value)
+    if "](" not in value:
+        return Markup(_escape(value))
     out: list[str] = []
     position = 0
     for match in _SAFE_LINK.finditer(value):
