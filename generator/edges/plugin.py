@@ -123,18 +123,19 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         nav.items.sort(key=lambda item: pages.nav_rank(_src_uri(item)))
         # Material writes the whole sidebar into every page: past NAV_LIMIT architectures that
         # would make every page (and the build) grow with the site, so the sidebar keeps only
-        # the Architectures index, which lists them all.
+        # the Architectures index, which lists them all. A book split into parts (which come
+        # only with a large site) keeps only its overview, which lists its parts.
         index = f"{templating.ARCHITECTURES}/index.md"
+        overviews = {f"{stem}/index.md" for stem in pages.BOOKS}
         for item in nav.items:
-            if (
-                isinstance(item, Section)
-                and _src_uri(item) == index
-                and len(item.children) > NAV_LIMIT
-            ):
+            if not isinstance(item, Section):
+                continue
+            source = _src_uri(item)
+            if (source == index and len(item.children) > NAV_LIMIT) or source in overviews:
                 item.children = [
                     child
                     for child in item.children
-                    if isinstance(child, Page) and child.file.src_uri == index
+                    if isinstance(child, Page) and child.file.src_uri == source
                 ]
         return nav
 

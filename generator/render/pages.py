@@ -5,18 +5,20 @@ nothing. One architecture's page is :mod:`generator.render.architecture`'s.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
 
 from generator.analysis.audit import Verdict
 from generator.analysis.hypotheses import MAX_CHANGES, NOUNS, Family
-from generator.analysis.model import Member, SiteModel
+from generator.analysis.model import Architecture, Lineage, Member, SiteModel
 from generator.analysis.readings import first_conv
 from generator.core import formatting
 from generator.core.results import Analysis, LayerResult
-from generator.render import architecture, markup
+from generator.render import architecture, chapters, markup
 from generator.render.templating import (
     ARCHITECTURES,
     ENV,
@@ -28,8 +30,38 @@ from generator.render.templating import (
 from generator.spec.errors import Problem
 from generator.spec.models import Conv, Quantity, Source
 
-COMPARE_PAGE = "compare.md"
+COMPARE = "compare"
+COMPARE_PAGE = f"{COMPARE}.md"
 COMPARE_FIGURE = "compare/figure.json"
+#: Closes a table wrapped in ``<div markdown data-search-exclude>``: the numbers stay on the page
+#: and out of the search index, which keeps the prose and the headings.
+TABLE_TAIL = "\n</div>\n\n"
+
+
+def _macros(template: str, split: bool, **context: Any) -> Any:
+    """A page template's macros, for a page at the top of the docs tree or, ``split``, one folder
+    down in a book's folder (:mod:`generator.render.chapters`), where a network's section heading
+    is one level higher."""
+    root = "../" if split else ""
+    return ENV.get_template(template).make_module(
+        {
+            "split": split,
+            "link": lambda name: f"{root}{ARCHITECTURES}/{name}.md",
+            "h": "#" * (2 if split else 3),
+            **context,
+        }
+    )
+
+
+def _slug(title: str, taken: set[str]) -> str:
+    """A chapter's file name from its title, unlike the others taken (and than ``index``)."""
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "chapter"
+    slug, number = base, 1
+    while slug in taken or slug == "index":
+        number += 1
+        slug = f"{base}-{number}"
+    taken.add(slug)
+    return slug
 
 
 def architectures_index(model: SiteModel) -> str:
@@ -39,16 +71,29 @@ def architectures_index(model: SiteModel) -> str:
     )
 
 
-def home_page(model: SiteModel) -> str:
-    """The home page: the question, the short answer, the way into the site."""
+def home_page(model: SiteModel, entries: dict[str, str] | None = None) -> str:
+    """The home page: the question, the short answer, the way into the site. Every architecture
+    is listed while the page fits :data:`chapters.PAGE_BUDGET`, else each family with its size.
+    ``entries`` gives each book's first page (:func:`entry`); by default each is one page."""
+    links = entries or {stem: f"{stem}.md" for stem in BOOKS}
     paper = model.paper
-    return ENV.get_template("home.md.j2").render(
-        families=model.families,
-        successors=[f for f in model.families if not f.family.alexnet] if model.successors else [],
-        paper=paper.analysis if paper else None,
-        paper_checks=paper.checks if paper else (),
-        first_conv=first_conv,
-    )
+    template = ENV.get_template("home.md.j2")
+
+    def render(every: bool) -> str:
+        return template.render(
+            families=model.families,
+            successors=[f for f in model.families if not f.family.alexnet]
+            if model.successors
+            else [],
+            paper=paper.analysis if paper else None,
+            paper_checks=paper.checks if paper else (),
+            first_conv=first_conv,
+            entries=links,
+            every=every,
+        )
+
+    text = render(True)
+    return text if len(text.encode()) <= chapters.PAGE_BUDGET else render(False)
 
 
 def neuron_layers(analysis: Analysis) -> list[LayerResult]:
@@ -57,27 +102,73 @@ def neuron_layers(analysis: Analysis) -> list[LayerResult]:
 
 
 def compare_page(model: SiteModel) -> str:
+    """The comparison book as one page, however long."""
+    return chapters.whole(compare_book(model, split=False))
+
+
+#: The comparison book's chapters, by file name.
+LAYERS_CHAPTER, STAGES_CHAPTER = "layer-by-layer", "stages"
+
+
+def compare_book(model: SiteModel, *, split: bool) -> chapters.Book:
     """AlexNet's variants layer by layer (a chart and tables), then every network by stage."""
     analyses = alexnets(model)
     width = max((len(neuron_layers(a)) for a in analyses), default=0)
+    members = [m for f in model.families for m in f.members]
+    pen = _macros(
+        "compare.md.j2",
+        split,
+        neuron_layers=neuron_layers,
+        columns=stage_columns(members),
+        stage_sums=stage_sums,
+    )
+    # The caption points at the first table: on this page, or split, on the chapter's first page
+    # (raw HTML: the address as the browser reads it, from the overview at /compare/).
+    tables = f"{LAYERS_CHAPTER}/#neurons" if split else "#neurons"
     figure = figure_html(
         element_id="figure-compare",
         src=COMPARE_FIGURE,
         kind="chart",
         label="Bar charts of the neurons and parameters of each conv and fc layer, per architecture",
-        caption='Log scales. The <a href="#neurons">tables below</a> give the same numbers as text.',
+        caption=f'Log scales. The <a href="{tables}">tables</a> give the same numbers as text.',
         hint="Hover a bar for its layer; click a legend entry to hide an architecture.",
     )
-    members = [m for f in model.families for m in f.members]
-    return ENV.get_template("compare.md.j2").render(
-        analyses=analyses,
-        alexnet_name=next((f.family.name for f in model.families if f.family.alexnet), ""),
-        figure=figure,
-        width=width,
-        neuron_layers=neuron_layers,
-        families=model.families,
-        columns=stage_columns(members),
-        stage_sums=stage_sums,
+    layers = tuple(
+        chapters.Block(
+            tuple(chapters.Item(a.name, str(pen.layers_row(a, measure, width))) for a in analyses),
+            head=str(pen.layers_head(title, width)),
+            tail=TABLE_TAIL,
+        )
+        for measure, title in (("neurons", "Neurons"), ("params", "Parameters"))
+    )
+    stages = tuple(
+        chapters.Block(
+            tuple(
+                chapters.Item(m.analysis.name, str(pen.stages_row(f, m, measure)))
+                for f in model.families
+                for m in f.members
+            ),
+            head=str(pen.stages_head(title)),
+            tail=TABLE_TAIL,
+        )
+        for measure, title in (("params", "Parameters"), ("macs", "Multiply-accumulates"))
+    )
+    alexnet_name = next((f.family.name for f in model.families if f.family.alexnet), "")
+    return chapters.Book(
+        COMPARE,
+        "Compare the architectures",
+        str(pen.intro()),
+        (
+            chapters.Chapter(
+                LAYERS_CHAPTER,
+                f"{alexnet_name}, layer by layer",
+                str(pen.layers_intro(figure)),
+                layers,
+            ),
+            chapters.Chapter(
+                STAGES_CHAPTER, "Every network, stage by stage", str(pen.stages_intro()), stages
+            ),
+        ),
     )
 
 
@@ -111,33 +202,43 @@ def stage_sums(member: Member) -> dict[tuple[bool, Fraction | None], dict[str, i
     return {(s.auxiliary, s.stride): {"params": s.params, "macs": s.macs} for s in member.sums}
 
 
-def site_pages(model: SiteModel) -> dict[str, str]:
-    """Every generated page, by its path in the docs tree."""
-    pages = {
-        "index.md": home_page(model),
-        f"{ARCHITECTURES}/index.md": architectures_index(model),
-        COMPARE_PAGE: compare_page(model),
-    }
+def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
+    """Every generated page, by its path in the docs tree; each book (:data:`BOOKS`) one page
+    or, past ``budget`` bytes (:data:`chapters.PAGE_BUDGET`), a folder of pages
+    (:func:`chapters.lay_out`)."""
+    budget = chapters.PAGE_BUDGET if budget is None else budget
+    pages: dict[str, str] = {}
+    pages.update(chapters.lay_out(lambda split: audit_book(model, split=split), budget))
+    pages.update(chapters.lay_out(lambda split: compare_book(model, split=split), budget))
+    audit = entry(pages, AUDIT)
+    pages.update(
+        chapters.lay_out(lambda split: successors_book(model, split=split, audit=audit), budget)
+    )
+    pages.update(chapters.lay_out(lambda split: lineage_book(model, split=split), budget))
+    pages["index.md"] = home_page(model, {stem: entry(pages, stem) for stem in BOOKS})
+    pages[f"{ARCHITECTURES}/index.md"] = architectures_index(model)
     flagship = flagship_page(model)
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
-    successors = successors_page(model)
-    if successors is not None:
-        pages[SUCCESSORS_PAGE] = successors
-    pages[AUDIT_PAGE] = audit_page(model)
-    lineage_text = lineage_page(model)
-    if lineage_text is not None:
-        pages[LINEAGE_PAGE] = lineage_text
-
     for arch in model.architectures:
         pages[page_path(arch.name)] = architecture.architecture_page(arch)
     return pages
 
 
+def entry(pages: dict[str, str], stem: str) -> str:
+    """A book's first page in the docs tree: ``STEM.md``, or ``STEM/index.md`` once split."""
+    return f"{stem}.md" if f"{stem}.md" in pages else f"{stem}/index.md"
+
+
 FLAGSHIP_PAGE = "where-does-253440-come-from.md"
-SUCCESSORS_PAGE = "successors.md"
-AUDIT_PAGE = "audit.md"
-LINEAGE_PAGE = "lineage.md"
+SUCCESSORS = "successors"
+SUCCESSORS_PAGE = f"{SUCCESSORS}.md"
+AUDIT = "audit"
+AUDIT_PAGE = f"{AUDIT}.md"
+LINEAGE = "lineage"
+LINEAGE_PAGE = f"{LINEAGE}.md"
+#: The site-wide pages written as books (:mod:`generator.render.chapters`), by stem.
+BOOKS = (SUCCESSORS, COMPARE, LINEAGE, AUDIT)
 #: Top-level navigation order; pages not listed (hand-written ones) come after, by path.
 NAV_ORDER = (
     "index.md",
@@ -153,9 +254,11 @@ NAV_ORDER = (
 
 
 def nav_rank(src_uri: str) -> tuple[int, str]:
-    """Sort key of a top-level nav entry, from the source path of its page or section."""
+    """Sort key of a top-level nav entry, from the source path of its page or section (a book
+    split into a folder ranks where its single page would)."""
     for rank, prefix in enumerate(NAV_ORDER):
-        if src_uri == prefix or (prefix.endswith("/") and src_uri.startswith(prefix)):
+        folder = prefix if prefix.endswith("/") else prefix.removesuffix(".md") + "/"
+        if src_uri == prefix or src_uri.startswith(folder):
             return rank, src_uri
     return len(NAV_ORDER), src_uri
 
@@ -221,19 +324,49 @@ def _quoted_sources(model: SiteModel) -> dict[str, Source]:
 
 
 def audit_page(model: SiteModel) -> str:
-    """Every stated number of every spec, with its verdict, and a tally of the verdicts."""
-    verdicts = [c.verdict for a in model.architectures for c in a.checks]
-    verdicts += [d.verdict for a in model.architectures for d in a.comparisons]
-    tally = [(verdict.value, verdicts.count(verdict)) for verdict in Verdict]
-    return ENV.get_template("audit.md.j2").render(
-        architectures=model.architectures,
-        tally=tally,
-        claim_label=claim_label,
-        value_text=value_text,
+    """The audit book as one page, however long."""
+    return chapters.whole(audit_book(model, split=False))
+
+
+def tally(architectures: Sequence[Architecture]) -> list[tuple[str, int]]:
+    """How many stated numbers and comparisons of ``architectures`` have each verdict."""
+    verdicts = [c.verdict for a in architectures for c in a.checks]
+    verdicts += [d.verdict for a in architectures for d in a.comparisons]
+    return [(verdict.value, verdicts.count(verdict)) for verdict in Verdict]
+
+
+def audit_book(model: SiteModel, *, split: bool) -> chapters.Book:
+    """Every stated number of every spec with its verdict, family by family, after a tally of
+    the verdicts."""
+    pen = _macros("audit.md.j2", split, claim_label=claim_label, value_text=value_text)
+    by_name = {a.name: a for a in model.architectures}
+    taken: set[str] = set()
+    found = []
+    for lineage in model.families:
+        stated = [
+            a for m in lineage.members if (a := by_name[m.analysis.name]).checks or a.comparisons
+        ]
+        if not stated:
+            continue
+        items = tuple(chapters.Item(a.name, str(pen.network(a))) for a in stated)
+        intro = str(pen.family_intro(len(stated), tally(stated)))
+        name = lineage.family.name
+        found.append(chapters.Chapter(_slug(name, taken), name, intro, (chapters.Block(items),)))
+    return chapters.Book(
+        AUDIT,
+        "Audit: every stated number",
+        str(pen.intro(tally(model.architectures))),
+        tuple(found),
     )
 
 
 def lineage_page(model: SiteModel) -> str | None:
+    """The lineage book as one page, however long; None without the paper's spec."""
+    book = lineage_book(model, split=False)
+    return chapters.whole(book) if book else None
+
+
+def lineage_book(model: SiteModel, *, split: bool) -> chapters.Book | None:
     """AlexNet's variants against the paper's network, the successors by stage, and each
     successor's variants against its family's root; None without the paper's spec."""
     if model.paper is None:
@@ -242,14 +375,45 @@ def lineage_page(model: SiteModel) -> str | None:
     successors = [f for f in model.families if not f.family.alexnet]
     paper = [m for m in alexnet.members if m.analysis.name == model.paper.name] if alexnet else []
     staged = [*paper, *(m for f in successors for m in f.members)]
-    return ENV.get_template("lineage.md.j2").render(
-        base=model.paper.analysis,
-        alexnet=alexnet,
-        successors=successors,
-        staged=staged,
-        strides=stage_strides(staged),
+    strides = stage_strides(staged)
+    pen = _macros(
+        "lineage.md.j2",
+        split,
         stage_cells=stage_cells,
         depth_of=lambda lineage, a: next(m.depth for m in lineage.members if m.analysis is a),
+    )
+    families = [f for f in ([alexnet] if alexnet else []) + successors if f.variants]
+    taken = {"stages"}
+
+    def family(lineage: Lineage) -> chapters.Chapter:
+        # Split, each variant's section says its totals: the table that would, does not travel.
+        intro = str(pen.family_intro(lineage)) + ("" if split else str(pen.summary(lineage)))
+        items = tuple(
+            chapters.Item(v.analysis.name, str(pen.variant(lineage, v))) for v in lineage.variants
+        )
+        return chapters.Chapter(
+            _slug(lineage.family.name, taken), lineage.family.name, intro, (chapters.Block(items),)
+        )
+
+    stages = chapters.Chapter(
+        "stages",
+        "The successors, stage by stage",
+        str(pen.stage_intro()),
+        (
+            chapters.Block(
+                tuple(
+                    chapters.Item(m.analysis.name, str(pen.stage_row(m, strides))) for m in staged
+                ),
+                head=str(pen.stage_head(strides)),
+                tail=TABLE_TAIL,
+            ),
+        ),
+    )
+    found = [family(f) for f in families]
+    # The stage table sits between AlexNet's family and the successors', as the intro says.
+    ordered = [*found[:1], stages, *found[1:]] if alexnet and alexnet.variants else [stages, *found]
+    return chapters.Book(
+        LINEAGE, "How the variants differ", str(pen.intro(model.paper.analysis)), tuple(ordered)
     )
 
 
@@ -298,16 +462,27 @@ def decimals(value: Fraction | Decimal, places: int = 2) -> str:
 
 
 def successors_page(model: SiteModel) -> str | None:
-    """What the successors say about AlexNet; None without the paper's spec."""
+    """The successors book as one page, however long; None without the paper's spec."""
+    book = successors_book(model, split=False)
+    return chapters.whole(book) if book else None
+
+
+def successors_book(
+    model: SiteModel, *, split: bool, audit: str = AUDIT_PAGE
+) -> chapters.Book | None:
+    """What the successors say about AlexNet, one chapter per kind of claim; None without the
+    paper's spec. ``audit`` is the audit's first page in the docs tree."""
     found = model.successors
     if found is None:
         return None
-    return ENV.get_template("successors.md.j2").render(
+    pen = _macros(
+        "successors.md.j2",
+        split,
+        audit=("../" if split else "") + audit,
         page=found,
         paper=found.paper,
         formula=comparison_formula,
         decimals=decimals,
-        link=lambda name: f"{ARCHITECTURES}/{name}.md",
         params=Quantity.PARAMS,
         macs=Quantity.MACS,
         claim_label=claim_label,
@@ -315,6 +490,68 @@ def successors_page(model: SiteModel) -> str | None:
         max_changes=MAX_CHANGES,
         words=reading_words,
         nouns=NOUNS,
+    )
+
+    def table(head: str, rows: Sequence[tuple[str, str]]) -> tuple[chapters.Block, ...]:
+        items = tuple(chapters.Item(label, text) for label, text in rows)
+        return (chapters.Block(items, head=head, tail=TABLE_TAIL),)
+
+    def sections(rows: Sequence[tuple[str, str]]) -> tuple[chapters.Block, ...]:
+        return (chapters.Block(tuple(chapters.Item(label, text) for label, text in rows)),)
+
+    kinds = [
+        (
+            "beside",
+            "The successors beside AlexNet",
+            str(pen.beside_intro()),
+            table(
+                str(pen.beside_head()),
+                [(s.analysis.name, str(pen.beside_row(s))) for s in found.successors],
+            ),
+        ),
+        *(
+            (
+                slug,
+                title,
+                "",
+                sections([(s.analysis.name, str(pen.comparison(s))) for s in stated]),
+            )
+            for slug, title, stated in (
+                ("against-alexnet", "Comparisons with AlexNet", found.against_alexnet),
+                ("between", "Comparisons between successors", found.between),
+            )
+        ),
+        (
+            "totals",
+            "Totals the successors' sources state",
+            str(pen.totals_intro()),
+            table(
+                str(pen.totals_head()),
+                [(s.analysis.name, str(pen.totals_row(s))) for s in found.totals],
+            ),
+        ),
+        (
+            "file-sizes",
+            "File sizes the successors' sources state",
+            str(pen.sizes_intro()),
+            sections([(z.network.name, str(pen.size(z))) for z in found.sizes]),
+        ),
+        (
+            "tables",
+            "Tables stated row by row",
+            str(pen.tables_intro()),
+            sections([(t.analysis.name, str(pen.table(t))) for t in found.tables]),
+        ),
+    ]
+    return chapters.Book(
+        SUCCESSORS,
+        "What the successors say about AlexNet",
+        str(pen.intro()),
+        tuple(
+            chapters.Chapter(slug, title, intro, blocks)
+            for slug, title, intro, blocks in kinds
+            if any(b.items for b in blocks)
+        ),
     )
 
 
