@@ -5,8 +5,9 @@ visit), in one browser run:
 
 * ``site``: an architecture page of the generated site (its figure drawn by the site script);
 * ``plain``: the same page built from the same Markdown without the figure (text only);
-* ``standalone``: ``plotly.io.to_html`` of the same figure JSON, at the same pixel size, loading
-  the same ``plotly.min.js`` file from the same server.
+* ``standalone``: ``plotly.io.to_html`` of the same figure (the view ``figure.json`` holds, its
+  packed boxes unpacked into the plain Plotly traces the site script draws), at the same pixel
+  size, loading the same ``plotly.min.js`` file from the same server.
 
 Times are ``performance.now()`` values, milliseconds from the start of navigation:
 
@@ -97,10 +98,13 @@ def serve(root: Path) -> Iterator[str]:
 
 
 def standalone_html(figure_json: Path, plotly_url: str, width: int, height: int) -> str:
-    """plotly's own standalone page of a figure, loading plotly.js from ``plotly_url``."""
+    """plotly's own standalone page of the figure a site page draws first, loading plotly.js from
+    ``plotly_url``: ``figure.json``'s view as plain Plotly traces, with its layout."""
     import plotly.io
 
-    figure = json.loads(figure_json.read_text("utf-8"))
+    from generator.render import figures
+
+    figure = figures.plotly_figure({"figure.json": json.loads(figure_json.read_text("utf-8"))})
     return str(
         plotly.io.to_html(
             figure,

@@ -72,11 +72,19 @@ def test_each_architecture_page_has_one_figure_naming_every_layer(
     html = (site / "architectures" / name / "index.html").read_text(encoding="utf-8")
     assert html.count('class="arch-figure"') == 1
     assert f'data-src="architectures/{name}/figure.json"' in html
-    figure = json.loads((site / "architectures" / name / "figure.json").read_text(encoding="utf-8"))
-    hovers = " ".join(t.get("hovertext", "") for t in figure["data"])
+    folder = site / "architectures" / name
+    figure = json.loads((folder / "figure.json").read_text(encoding="utf-8"))
+    # figure.json holds the view drawn first; each other view is a file next to it.
+    packed = [figure["view"]] + [
+        json.loads((folder / v["src"]).read_text(encoding="utf-8"))
+        for v in figure["layout"]["meta"]["views"]
+        if "src" in v
+    ]
+    nodes = [node for view in packed for node in view["nodes"]]  # name, colour, hover text
+    hovers = " ".join(node[2] for node in nodes)
     for layer in analyses[name].layers:
         assert re.search(rf"(^|[> ]){re.escape(layer.name)}\b", hovers), layer.name
-    assert {t["name"] for t in figure["data"] if t["type"] == "mesh3d"} >= {
+    assert {node[0] for node in nodes} >= {
         r.name for r in analyses[name].layers if r.counts_as_neurons
     }
 

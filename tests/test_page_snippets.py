@@ -3,7 +3,8 @@
 The script is the one the page shows: the page's script section loads the highlighted HTML its
 ``data-src`` names, which is taken from the generated files, turned back into text and run in-process (torch is already imported by
 the other PyTorch tests, so this costs little), and its output compared with the table rows
-parsed from the same page: a page cannot show one thing and its script another.
+parsed from the same page (or, for a long network, from the full table the page loads when its
+section is opened): a page cannot show one thing and its script another.
 """
 
 from __future__ import annotations
@@ -23,25 +24,28 @@ from tests.requirements import require
 
 require("torch", "pip install torch==2.13.0")
 
-SCRIPT = re.compile(r'<details class="arch-code" data-src="([^"]+)">')
+SCRIPT = re.compile(r'<details class="arch-code" data-src="([^"]+)" data-what="script">')
+LAYERS = re.compile(r'<details class="arch-code arch-code--table" data-src="([^"]+)"')
 TAG = re.compile(r"<[^>]+>")
-ROW = re.compile(r"^\| (\d+) \| \*\*([^*]+)\*\* \|(.*)\|$", re.MULTILINE)
+TABLE = re.compile(r'<div class="arch-table arch-table--(?:layers|graph)">(.*?)</table>', re.S)
+HEADER = re.compile(r"<thead><tr>(.*?)</tr></thead>")
+ROW = re.compile(r"<tr><td>\d+</td>(.*?)</tr>")
+CELL = re.compile(r"<t[dh]>(.*?)</t[dh]>")
 
 
-HEADER = re.compile(r"^\| # \| Layer \|(.*)\|$", re.MULTILINE)
-
-
-def table_rows(markdown: str) -> dict[str, tuple[str, int, int]]:
-    """Layer → (output shape, params, MACs) from the page's layer table, read by column name
+def table_rows(text: str) -> dict[str, tuple[str, int, int]]:
+    """Layer → (output shape, params, MACs) from a layer table's HTML, read by column name
     (a branching network's table has a *Connected to* column)."""
-    header = HEADER.search(markdown)
+    table = TABLE.search(text)
+    assert table is not None
+    header = HEADER.search(table.group(1))
     assert header is not None
-    columns = [cell.strip() for cell in header.group(1).split("|")]
-    output, params, macs = (columns.index(c) for c in ("Output", "Params", "MACs"))
+    columns = CELL.findall(header.group(1))[1:]
+    name, output, params, macs = (columns.index(c) for c in ("Layer", "Output", "Params", "MACs"))
     rows = {}
-    for match in ROW.finditer(markdown):
-        cells = match.group(3).split("|")
-        rows[match.group(2)] = (
+    for match in ROW.finditer(table.group(1)):
+        cells = [html.unescape(TAG.sub("", cell)) for cell in CELL.findall(match.group(1))]
+        rows[cells[name]] = (
             cells[output].strip().replace("×", "x"),
             number(cells[params]),
             number(cells[macs]),
@@ -71,7 +75,11 @@ def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analys
     shown = highlight.python_html(snippet.pytorch_snippet(analyses[name]))
     code = html.unescape(TAG.sub("", shown))
     assert code.rstrip("\n") == snippet.pytorch_snippet(analyses[name]).rstrip("\n")
-    table = table_rows(markdown)
+    # The page's own table, or the full one it loads (the generator writes it at that path).
+    full = architecture.layers_file(analyses[name])
+    loaded = [] if full is None else [architecture.layers_path(name)]
+    assert LAYERS.findall(markdown) == loaded
+    table = table_rows(full or markdown)
     printed = run_script(code)
     total = printed.pop("total")
     assert printed == table

@@ -1,14 +1,22 @@
 """The page of one architecture: what it is, every layer worked out, its audit, its sources.
-Pure: returns Markdown, writes nothing."""
+Pure: returns Markdown (and the full layer table of a long network as HTML), writes nothing.
+
+A page stays within :data:`PAGE_BYTES`: the layer table of a long network would outweigh the rest
+of its page, so such a page sums its layers block by block, and the full table is a file of its
+own (:func:`layers_path`) that the page loads when its section is opened, as it does the script.
+"""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from collections.abc import Iterable, Sequence
+
+from markupsafe import Markup, escape
 
 from generator.analysis.model import Architecture
+from generator.core import formatting
 from generator.core.kinds import ENTRIES, kind_of
 from generator.core.results import Analysis, LayerResult
-from generator.render import snippet
+from generator.render import figures, snippet
 from generator.render.templating import (
     ENV,
     claim_label,
@@ -17,6 +25,12 @@ from generator.render.templating import (
     script_path,
     value_text,
 )
+
+#: What an architecture page may weigh, its HTML and its figure data (issue 13).
+PAGE_BYTES = 60_000
+#: The layer table stays in the page while it takes at most this share of :data:`PAGE_BYTES`
+#: (Material's chrome, the prose and the figure data share the rest).
+TABLE_SHARE = 1 / 6
 
 
 def operation(result: LayerResult) -> str:
@@ -50,6 +64,118 @@ def architecture_figure(analysis: Analysis) -> Markup:
     )
 
 
+def layers_path(name: str) -> str:
+    """Where a long network's full layer table lives as HTML, loaded when its section is opened
+    (relative to the site root)."""
+    return data_path(name, "layers.html")
+
+
+def html_table(kind: str, head: Sequence[str], rows: Iterable[Sequence[object]]) -> Markup:
+    """A table in a wrapper whose class (``arch-table--KIND``) right-aligns its number columns.
+
+    Written as HTML rather than Markdown: Markdown's alignment markers repeat an inline style on
+    every cell, a third of a long table's bytes. Cells are escaped unless marked safe.
+    """
+    header = "".join(f"<th>{escape(cell)}</th>" for cell in head)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+    )
+    return Markup(
+        f'<div class="arch-table arch-table--{kind}">\n<table>\n<thead><tr>{header}</tr></thead>\n'
+        f"<tbody>\n{body}\n</tbody>\n</table>\n</div>"
+    )
+
+
+def _bold(text: str) -> Markup:
+    return Markup("<strong>{}</strong>").format(text)
+
+
+def _or_dash(value: int, shown: bool = True) -> str:
+    return formatting.count(value) if shown and value else "—"
+
+
+def layer_table(analysis: Analysis) -> Markup:
+    """Every layer: its settings, output, size formula, counts and receptive field, and the totals.
+
+    A branching network's table says which layers each layer reads (*Connected to*)."""
+    branches = _branches(analysis)
+    head = ["#", "Layer", *(["Connected to"] if branches else []), "Operation", "Output"]
+    head += ["Output size", "Neurons", "Params", "MACs", "RF"]
+    rows: list[list[object]] = []
+    for r in analysis.layers:
+        reads = [", ".join(r.inputs)] if branches else []
+        rows.append(
+            [
+                r.index + 1,
+                _bold(r.name),
+                *reads,
+                operation(r),
+                formatting.shape(r.output),
+                formatting.size_formula(r),
+                _or_dash(r.neurons, r.counts_as_neurons),
+                _or_dash(r.params),
+                _or_dash(r.macs),
+                formatting.receptive(r),
+            ]
+        )
+    totals = analysis.totals
+    total: list[object] = ["", _bold("Total"), *([""] if branches else []), "", "", ""]
+    total += [_bold(formatting.count(v)) for v in (totals.neurons, totals.params, totals.macs)]
+    rows.append([*total, ""])
+    return html_table("graph" if branches else "layers", head, rows)
+
+
+def summary_view(analysis: Analysis) -> figures.View:
+    """The 3D view a long network's page sums its layers by: its blocks (or stages), else its
+    drawn layers, with the activations and the like that follow each one folded in."""
+    found = figures.views(analysis)
+    return found[1] if len(found) > 1 else found[0]
+
+
+def block_table(view: figures.View) -> Markup:
+    """One row per box of ``view``: the layers it stands for, its output and their counts."""
+    rows: list[list[object]] = []
+    for node in view.graph.nodes:
+        if not node.layers:
+            continue  # the input
+        neurons = sum(r.neurons for r in node.layers if r.counts_as_neurons)
+        params = sum(r.params for r in node.layers)
+        macs = sum(r.macs for r in node.layers)
+        rows.append(
+            [
+                _bold(node.title),
+                len(node.layers),
+                formatting.shape(node.shape),
+                _or_dash(neurons),
+                _or_dash(params),
+                _or_dash(macs),
+            ]
+        )
+    return html_table("blocks", ["Part", "Layers", "Output", "Neurons", "Params", "MACs"], rows)
+
+
+def table_in_page(table: str) -> bool:
+    """Whether a layer table is short enough to sit in its page (:data:`TABLE_SHARE`)."""
+    return len(table.encode("utf-8")) <= PAGE_BYTES * TABLE_SHARE
+
+
+def layers_file(analysis: Analysis) -> str | None:
+    """The full layer table as the file at :func:`layers_path`, or ``None`` when the page holds it.
+
+    Wrapped as Material wraps the tables of a page, so that it scrolls sideways the same way."""
+    table = layer_table(analysis)
+    if table_in_page(table):
+        return None
+    return (
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">\n'
+        f"{table}\n</div></div>\n"
+    )
+
+
+def _branches(analysis: Analysis) -> bool:
+    return any(layer.inputs is not None for layer in analysis.spec.layers)
+
+
 def remarks(analysis: Analysis) -> list[str]:
     """What the layer table's reader should know about the kinds this network uses."""
     present = {kind_of(r.layer).names for r in analysis.layers}
@@ -59,8 +185,14 @@ def remarks(analysis: Analysis) -> list[str]:
 def architecture_page(architecture: Architecture) -> str:
     """The page of one architecture: what it is, every layer worked out, the audit, the sources."""
     analysis = architecture.analysis
+    table = layer_table(analysis)
+    inline = table_in_page(table)
+    summary = None if inline else summary_view(analysis)
     return ENV.get_template("architecture.md.j2").render(
         figure=architecture_figure(analysis),
+        table=table if inline else block_table(summary) if summary else None,
+        summary=summary,
+        layers_src=None if inline else layers_path(analysis.name),
         script_src=script_path(analysis.name),
         script_lines=snippet.pytorch_snippet(analysis).count("\n") + 1,
         a=analysis,
@@ -68,8 +200,7 @@ def architecture_page(architecture: Architecture) -> str:
         checks=architecture.checks,
         comparisons=architecture.comparisons,
         remarks=remarks(analysis),
-        branches=any(layer.inputs is not None for layer in analysis.spec.layers),
-        operation=operation,
+        branches=_branches(analysis),
         claim_label=claim_label,
         value_text=value_text,
     )

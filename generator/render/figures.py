@@ -2,9 +2,11 @@
 
 Plotly's own ``go.Figure`` validates every attribute and costs tens of milliseconds per figure;
 these figures are plain JSON that the site script (``assets/figures.js``) hands to Plotly. Each
-page fetches its own, so they are kept small: what the boxes share is in the layout's template,
-the boxes' wireframes are drawn by the site script from the boxes themselves, and the controls'
-data sits in ``layout.meta`` (see :func:`network_figure`).
+page fetches its own, so they are kept small: a page fetches the data of the view it draws, not
+of every view; each box is one row of six numbers that the site script turns into a Plotly trace;
+what the boxes share is in the layout's template, the boxes' wireframes are drawn by the site
+script from the boxes themselves, and the controls' data sits in ``layout.meta`` (see
+:func:`network_files`).
 
 The 3D view follows the paper's Figure 2: each layer whose output is a volume is a box
 (width × height × channels) laid out along the network; a multi-GPU spec draws one stack per
@@ -1013,9 +1015,7 @@ _LINES = (
 )
 
 
-def _key(
-    found: Sequence[View], data: Sequence[dict[str, Any]], starts: Sequence[int]
-) -> list[dict[str, Any]]:
+def _key(found: Sequence[View], traces: Sequence[Sequence[dict[str, Any]]]) -> list[dict[str, Any]]:
     """The colour key the site script draws under the figure: each item with the views it is in."""
     items: dict[tuple[str, str, str], list[int]] = {}
     for index, view in enumerate(found):
@@ -1027,11 +1027,10 @@ def _key(
                 names.append(label)
         for colour, names in kinds.items():
             items.setdefault((" / ".join(names), colour, "box"), []).append(index)
-        end = starts[index + 1] if index + 1 < len(starts) else len(data)
-        traces = {t["name"]: t for t in data[starts[index] : end] if t["type"] == "scatter3d"}
+        lines = {t["name"]: t for t in traces[index] if t["type"] == "scatter3d"}
         for name, label in _LINES:
-            if name in traces:
-                colour = traces[name]["line"]["color"]
+            if name in lines:
+                colour = lines[name]["line"]["color"]
                 items.setdefault((label, colour, "line"), []).append(index)
     return [
         {"label": label, "colour": colour, "mark": mark, "views": views}
@@ -1039,89 +1038,160 @@ def _key(
     ]
 
 
-def network_figure(analysis: Analysis) -> dict[str, Any]:
-    """The 3D view of one architecture, with its views, depth scales and cameras in ``meta``.
+def view_traces(view: View) -> list[dict[str, Any]]:
+    """One view's Plotly traces, in the order the site script relies on: its boxes (one mesh3d
+    per box and tower), a ``wire`` trace it fills with the boxes' edges, the connections and
+    shortcuts, kernels, and the labels last."""
+    wire = _lines("wire", {"x": [], "y": [], "z": []}, {"color": "#888", "width": 2})
+    labels, _ = _label_trace(view)
+    return [
+        *_box_traces(view),
+        {**wire, "meta": "wire"},
+        *_connections(view),
+        *(_kernels(view) if view.kernels else []),
+        labels,
+    ]
 
-    Each view's traces are consecutive: its boxes (one mesh3d per box and tower), a ``wire``
-    trace the site script fills with the boxes' edges, the connections and shortcuts, kernels,
-    and the labels. ``layout.meta`` gives, per view, where its traces start and end, how many
-    boxes it has, its columns, each box's extent along x at the proportional channel scale and
-    the columns' depth map, and each label's priority; the site script turns these into the
-    controls above the figure, frames the network for the page's width and hides overlapping
-    labels.
+
+#: Corners of a box trace (as :func:`_box` lists them) that hold its low and high x, y and z.
+_EXTENTS = (("x", 0, 1), ("y", 0, 2), ("z", 0, 4))
+
+
+def _packed_boxes(
+    traces: Sequence[dict[str, Any]],
+) -> tuple[list[list[str]], list[list[Any]], list[dict[str, Any]]]:
+    """A view's box traces as one row per box, ``[node, x0, x1, y0, y1, z0, z1]``, and what
+    boxes share (a layer's towers, its name, colour and hover text) once per node; then the
+    other traces as they are.
+
+    Eight corners of three coordinates per box, with each name and hover text once per tower,
+    were most of a figure's bytes; :func:`unpacked` (and the site script) rebuild the traces.
+    """
+    nodes: list[list[str]] = []
+    node_of: dict[tuple[str, str, str], int] = {}
+    rows: list[list[Any]] = []
+    rest = []
+    for trace in traces:
+        if trace["type"] != "mesh3d":
+            rest.append(trace)
+            continue
+        key = (trace["name"], trace["color"], trace["hovertext"])
+        node = node_of.setdefault(key, len(nodes))
+        if node == len(nodes):
+            nodes.append(list(key))
+        rows.append([node, *(trace[axis][i] for axis, low, high in _EXTENTS for i in (low, high))])
+    return nodes, rows, rest
+
+
+def _box_trace(node: Sequence[str], row: Sequence[int]) -> dict[str, Any]:
+    """A box trace of a packed view (the site script's ``boxTrace`` does the same)."""
+    x0, x1, y0, y1, z0, z1 = row[1:]
+    return {
+        "type": "mesh3d",
+        "name": node[0],
+        "x": [x0, x1, x1, x0, x0, x1, x1, x0],
+        "y": [y0, y0, y1, y1, y0, y0, y1, y1],
+        "z": [z0, z0, z0, z0, z1, z1, z1, z1],
+        "color": node[1],
+        "hovertext": node[2],
+    }
+
+
+def unpacked(view: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Plotly traces of a packed view (a view file, or the one in ``figure.json``)."""
+    nodes = view["nodes"]
+    rest: list[dict[str, Any]] = view["traces"]
+    return [_box_trace(nodes[row[0]], row) for row in view["boxes"]] + rest
+
+
+def _packed(view: View, traces: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """One view as its file holds it: packed boxes, other traces, and what the site script needs
+    to switch its channel scale (each box's and column's extent) and to place its labels."""
+    nodes, boxes, rest = _packed_boxes(traces)
+    return {
+        "nodes": nodes,
+        "boxes": boxes,
+        "traces": rest,
+        "proportional": {
+            "boxes": [[_num(p.x), _num(p.end)] for row in view.proportional.boxes for p in row],
+            "columns": depth_map(view.compressed, view.proportional),
+        },
+        "labels": [view.priorities[i] for i in range(len(view.compressed.boxes))],
+    }
+
+
+def view_file(index: int) -> str:
+    """The file name of a view that ``figure.json`` does not hold (next to it in the site)."""
+    return f"figure-{index + 1}.json"
+
+
+def network_files(analysis: Analysis) -> dict[str, dict[str, Any]]:
+    """The 3D view of one architecture: ``figure.json`` and a file per other view, by file name.
+
+    ``figure.json`` holds the layout (``layout.meta`` gives the views, depth scales, cameras and
+    colour key, which the site script turns into the controls above the figure) and, under
+    ``view``, the view drawn first, packed (:func:`_packed`). The other views, each in its own
+    :func:`view_file`, are fetched only when the reader (or a narrow window) asks for them: a
+    page loads one view's data, not all of them.
     """
     found = views(analysis)
     default = next((i for i, v in enumerate(found) if v.columns <= DEFAULT_COLUMNS), len(found) - 1)
-    data: list[dict[str, Any]] = []
-    meta_views: list[dict[str, Any]] = []
+    traces = [view_traces(view) for view in found]
+    meta_views = []
     for index, view in enumerate(found):
-        start = len(data)
-        boxes = _box_traces(view)
-        wire = _lines("wire", {"x": [], "y": [], "z": []}, {"color": "#888", "width": 2})
-        labels, priorities = _label_trace(view)
-        traces = [
-            *boxes,
-            {**wire, "meta": "wire"},
-            *_connections(view),
-            *(_kernels(view) if view.kernels else []),
-            labels,
-        ]
+        entry: dict[str, Any] = {"label": view.label, "columns": view.columns}
         if index != default:
-            for trace in traces:
-                trace["visible"] = False
-        data += traces
-        meta_views.append(
-            {
-                "label": view.label,
-                "start": start,
-                "boxes": len(boxes),
-                "end": len(data),
-                "columns": view.columns,
-                "proportional": {
-                    "boxes": [
-                        [_num(p.x), _num(p.end)] for row in view.proportional.boxes for p in row
-                    ],
-                    "columns": depth_map(view.compressed, view.proportional),
-                },
-                "labels": priorities,
-            }
-        )
+            entry["src"] = view_file(index)
+        meta_views.append(entry)
     ranges = _extent(found)
     spans = [r[1] - r[0] for r in ranges]
     axis = {"visible": False, "autorange": False}
-    return {
-        "data": data,
-        "layout": {
-            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-            "showlegend": False,
-            "scene": {
-                "aspectmode": "manual",
-                # The site script sets the aspect ratio and camera that frame the network.
-                "aspectratio": {
-                    a: round(s / max(spans) * 3, 3) for a, s in zip("xyz", spans, strict=True)
-                },
-                "camera": {**CAMERAS["3D"], "projection": {"type": "orthographic"}},
-                "xaxis": {**axis, "range": ranges[0]},
-                "yaxis": {**axis, "range": ranges[1]},
-                "zaxis": {**axis, "range": ranges[2]},
+    layout = {
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "showlegend": False,
+        "scene": {
+            "aspectmode": "manual",
+            # The site script sets the aspect ratio and camera that frame the network.
+            "aspectratio": {
+                a: round(s / max(spans) * 3, 3) for a, s in zip("xyz", spans, strict=True)
             },
-            "hoverlabel": {"align": "left"},
-            "template": {"data": {"mesh3d": [BOX_STYLE]}},
-            "meta": {
-                "views": meta_views,
-                "view": default,
-                "cameras": CAMERAS,
-                "camera": "3D",
-                "key": _key(found, data, [v["start"] for v in meta_views]),
-                "scales": {
-                    "log": "Box sides grow as the square root of a map's height and width, "
-                    "depth as the logarithm of its channels.",
-                    "proportional": "Box sides grow as the square root of a map's height and "
-                    "width, depth in proportion to its channels.",
-                },
+            "camera": {**CAMERAS["3D"], "projection": {"type": "orthographic"}},
+            "xaxis": {**axis, "range": ranges[0]},
+            "yaxis": {**axis, "range": ranges[1]},
+            "zaxis": {**axis, "range": ranges[2]},
+        },
+        "hoverlabel": {"align": "left"},
+        "template": {"data": {"mesh3d": [BOX_STYLE]}},
+        "meta": {
+            "views": meta_views,
+            "view": default,
+            "cameras": CAMERAS,
+            "camera": "3D",
+            "key": _key(found, traces),
+            "scales": {
+                "log": "Box sides grow as the square root of a map's height and width, "
+                "depth as the logarithm of its channels.",
+                "proportional": "Box sides grow as the square root of a map's height and "
+                "width, depth in proportion to its channels.",
             },
         },
     }
+    files = {"figure.json": {"layout": layout, "view": _packed(found[default], traces[default])}}
+    for index, view in enumerate(found):
+        if index != default:
+            files[view_file(index)] = _packed(view, traces[index])
+    return files
+
+
+def plotly_figure(files: dict[str, dict[str, Any]], index: int | None = None) -> dict[str, Any]:
+    """One view of :func:`network_files` (the one drawn first by default) as a plain Plotly
+    figure, before the site script frames it: what plotly alone would draw."""
+    main = files["figure.json"]
+    meta = main["layout"]["meta"]
+    chosen = meta["view"] if index is None else index
+    src = meta["views"][chosen].get("src")
+    view = files[src] if src else main["view"]
+    return {"data": unpacked(view), "layout": main["layout"]}
 
 
 def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:

@@ -10,7 +10,16 @@ import json
 from typing import Any
 
 from generator.analysis.model import SiteModel
-from generator.render import arithmetic, contributing, export, figures, highlight, pages, snippet
+from generator.render import (
+    architecture,
+    arithmetic,
+    contributing,
+    export,
+    figures,
+    highlight,
+    pages,
+    snippet,
+)
 from generator.render.templating import data_path, script_path
 from generator.spec import schema
 
@@ -24,16 +33,20 @@ def site_files(model: SiteModel) -> dict[str, str]:
     """Markdown pages and data files, keyed by their path in the docs tree."""
     files = pages.site_pages(model)
 
-    for architecture in model.architectures:
-        analysis, name = architecture.analysis, architecture.name
-        files[data_path(name, "figure.json")] = _json(figures.network_figure(analysis))
+    for arch in model.architectures:
+        analysis, name = arch.analysis, arch.name
+        for file, figure in figures.network_files(analysis).items():
+            files[data_path(name, file)] = _json(figure)
         files[data_path(name, f"{name}.json")] = json.dumps(
-            export.analysis_data(architecture), indent=2, ensure_ascii=False
+            export.analysis_data(arch), indent=2, ensure_ascii=False
         )
-        files[data_path(name, f"{name}.csv")] = export.analysis_csv(architecture)
+        files[data_path(name, f"{name}.csv")] = export.analysis_csv(arch)
         script = snippet.pytorch_snippet(analysis)
         files[data_path(name, f"{name}.py")] = script
         files[script_path(name)] = highlight.python_html(script)
+        table = architecture.layers_file(analysis)
+        if table is not None:
+            files[architecture.layers_path(name)] = table
 
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(pages.alexnets(model)))

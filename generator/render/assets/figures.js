@@ -7,10 +7,13 @@
  * `document$` observable tells us when a new page is in place.
  *
  * A network's 3D view (generator/render/figures.py) carries its controls' data in layout.meta:
- * its views (every layer, blocks, stages), the proportional channel scale, camera directions and
- * a colour key. This script draws the controls, frames the network for the figure's width (an
- * orthographic camera, scaled and centred so that every box is in view), and shows as many labels
- * as fit without overlapping, most important first.
+ * its views (every layer, blocks, stages), camera directions and a colour key. figure.json holds
+ * the data of the view drawn first; each other view is a file of its own, fetched when the reader
+ * (or a narrower window) asks for it. A view's boxes come packed, one row of six numbers each,
+ * and are unpacked here into the Plotly traces figures.py describes. This script draws the
+ * controls, frames the network for the figure's width (an orthographic camera, scaled and centred
+ * so that every box is in view), and shows as many labels as fit without overlapping, most
+ * important first.
  */
 (function () {
   "use strict";
@@ -166,16 +169,46 @@
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
-  function Network(figure, plot, spec) {
+  // A packed box as a Plotly trace: row [node, x0, x1, y0, y1, z0, z1], corners in the order
+  // figures.py's _box lists them (its _box_trace does the same).
+  function boxTrace(node, row) {
+    var x0 = row[1], x1 = row[2], y0 = row[3], y1 = row[4], z0 = row[5], z1 = row[6];
+    return {
+      type: "mesh3d",
+      name: node[0],
+      x: [x0, x1, x1, x0, x0, x1, x1, x0],
+      y: [y0, y0, y1, y1, y0, y0, y1, y1],
+      z: [z0, z0, z0, z0, z1, z1, z1, z1],
+      color: node[1],
+      hovertext: node[2],
+    };
+  }
+
+  // A view's file as this script draws it: its traces (boxes first, labels last), the number of
+  // boxes, their extents at the proportional channel scale, and the labels' priorities.
+  function unpack(packed, entry) {
+    var traces = packed.boxes.map(function (row) { return boxTrace(packed.nodes[row[0]], row); })
+      .concat(packed.traces);
+    return {
+      label: entry.label,
+      columns: entry.columns,
+      traces: traces,
+      boxes: packed.boxes.length,
+      proportional: packed.proportional,
+      labels: packed.labels,
+      base: traces.map(function (trace) { return { x: trace.x, z: trace.z, text: trace.text }; }),
+    };
+  }
+
+  function Network(figure, plot, spec, source) {
     this.figure = figure;
     this.plot = plot;
-    this.data = spec.data;
+    this.source = source;
     this.layout = spec.layout;
     this.meta = spec.layout.meta;
     delete this.layout.meta;
-    this.base = this.data.map(function (trace) {
-      return { x: trace.x, z: trace.z, text: trace.text };
-    });
+    this.views = [];
+    this.views[this.meta.view] = unpack(spec.view, this.meta.views[this.meta.view]);
     var scene = this.layout.scene;
     this.mid = [];
     this.span = [];
@@ -200,15 +233,30 @@
     return views.length - 1;
   };
 
-  Network.prototype.view = function () { return this.meta.views[this.state.view]; };
+  Network.prototype.view = function () { return this.views[this.state.view]; };
+
+  // The view `index`, fetched the first time it is asked for (its file sits next to figure.json).
+  Network.prototype.load = function (index) {
+    var self = this;
+    if (this.views[index]) return Promise.resolve(this.views[index]);
+    var entry = this.meta.views[index];
+    var source = new URL(entry.src, this.source).href;
+    return fetch(source).then(function (response) {
+      if (!response.ok) throw new Error(source + ": HTTP " + response.status);
+      return response.json();
+    }).then(function (packed) {
+      self.views[index] = unpack(packed, entry);
+      return self.views[index];
+    });
+  };
 
   // x through the proportional channel scale: a point inside a box moves with that box's own
   // extent; any other point linearly within its column, or with its column in a gap.
   Network.prototype.mapper = function (view) {
     var boxes = [];
     for (var k = 0; k < view.boxes; k++) {
-      var trace = this.data[view.start + k];
-      var xs = this.base[view.start + k].x;
+      var trace = view.traces[k];
+      var xs = view.base[k].x;
       boxes.push({
         x0: Math.min.apply(null, xs), x1: Math.max.apply(null, xs),
         y0: Math.min.apply(null, trace.y), y1: Math.max.apply(null, trace.y),
@@ -245,14 +293,17 @@
     return [(x - this.mid[0]) / this.norm, (y - this.mid[1]) / this.norm, (z - this.mid[2]) / this.norm];
   };
 
-  Network.prototype.labelTrace = function () { return this.data[this.view().end - 1]; };
+  Network.prototype.labelTrace = function () {
+    var traces = this.view().traces;
+    return traces[traces.length - 1];
+  };
 
   // Every point the frame must hold (boxes, connections, kernels) and the labels that must show.
   Network.prototype.framePoints = function (axes) {
     var view = this.view();
     var points = [];
-    for (var i = view.start; i < view.end - 1; i++) {
-      var trace = this.data[i];
+    for (var i = 0; i < view.traces.length - 1; i++) {
+      var trace = view.traces[i];
       if (trace.meta === "wire") continue;
       for (var k = 0; k < trace.x.length; k++) {
         if (typeof trace.x[k] !== "number") continue;
@@ -261,7 +312,7 @@
       }
     }
     var labels = this.labelTrace();
-    var texts = this.base[view.end - 1].text;
+    var texts = view.base[view.traces.length - 1].text;
     view.labels.forEach(function (priority, k) {
       if (priority < MUST) return;
       var size = textSize(texts[k]);
@@ -367,13 +418,13 @@
   Network.prototype.labels = function (project, width, height) {
     var view = this.view();
     var trace = this.labelTrace();
-    var texts = this.base[view.end - 1].text;
-    var heights = this.base[view.end - 1].z;
+    var texts = view.base[view.traces.length - 1].text;
+    var heights = view.base[view.traces.length - 1].z;
     var order = view.labels.map(function (priority, k) { return k; });
     order.sort(function (i, j) { return (view.labels[j] - view.labels[i]) || (i - j); });
     var boxes = [];
-    for (var b = view.start; b < view.start + view.boxes; b++) {
-      var box = this.data[b];
+    for (var b = 0; b < view.boxes; b++) {
+      var box = view.traces[b];
       var rect = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
       for (var c = 0; c < box.x.length; c++) {
         var corner = project(box.x[c], box.y[c], box.z[c]);
@@ -416,20 +467,17 @@
   // and labels. Returns nothing; the caller draws.
   Network.prototype.compose = function () {
     var view = this.view();
-    var data = this.data;
-    var base = this.base;
+    var base = view.base;
     var map = this.state.depth === "proportional" ? this.mapper(view) : null;
-    data.forEach(function (trace, i) {
-      var inView = i >= view.start && i < view.end;
-      trace.visible = inView;
-      if (!inView || !base[i].x) return;
+    view.traces.forEach(function (trace, i) {
+      if (!base[i].x) return;
       var z = base[i].z;
       trace.x = map ? base[i].x.map(function (x, k) { return map(x, trace.y[k], z[k]); }) : base[i].x;
     });
-    var wire = data[view.start + view.boxes];
+    var wire = view.traces[view.boxes];
     var edges = { x: [], y: [], z: [] };
-    for (var b = view.start; b < view.start + view.boxes; b++) {
-      var box = data[b];
+    for (var b = 0; b < view.boxes; b++) {
+      var box = view.traces[b];
       WIRE.forEach(function (stroke) {
         stroke.forEach(function (corner) {
           edges.x.push(box.x[corner]);
@@ -472,7 +520,7 @@
     var trace = this.labelTrace();
     if (labels.text.join("\u0000") === (trace.text || []).join("\u0000") &&
         labels.z.join() === (trace.z || []).join()) return;
-    window.Plotly.restyle(this.plot, { text: [labels.text], z: [labels.z] }, [this.view().end - 1]);
+    window.Plotly.restyle(this.plot, { text: [labels.text], z: [labels.z] }, [this.view().traces.length - 1]);
   };
 
   // Counts finished draws in data-frames: tests (and scripts) wait on it after a control.
@@ -481,10 +529,13 @@
     this.figure.dataset.frames = String(this.frames);
   };
 
+  // Draws the state's view (fetching it first if need be); only that view's traces are drawn.
   Network.prototype.redraw = function () {
     var self = this;
-    this.compose();
-    return window.Plotly.react(this.plot, this.data, this.layout).then(function () { self.countDraw(); });
+    return this.load(this.state.view).then(function (view) {
+      self.compose();
+      return window.Plotly.react(self.plot, view.traces, self.layout);
+    }).then(function () { self.countDraw(); });
   };
 
   function button(label, pressed, onClick) {
@@ -510,9 +561,16 @@
     options.forEach(function (option) {
       var element = button(option.label, false, function () {
         if (self.busy) return;
+        var before = self.state[key];
         self.state[key] = option.value;
         self.busy = true;
-        self.redraw().then(function () { self.busy = false; }, function () { self.busy = false; });
+        self.redraw().then(function () { self.busy = false; }, function (error) {
+          // A view that could not be fetched: stay on the one drawn, and say why.
+          self.busy = false;
+          self.state[key] = before;
+          self.syncControls();
+          status(self.figure, "That view could not be loaded (" + error.message + ").");
+        });
       });
       element.dataset.key = key;
       element.dataset.value = String(option.value);
@@ -578,37 +636,41 @@
   Network.prototype.draw = function (Plotly) {
     var self = this;
     var width = Math.max(this.plot.clientWidth || 600, 200);
-    this.state.view = this.pickView(width);
-    this.controls();
-    this.compose();
-    return Plotly.newPlot(this.plot, this.data, this.layout, { displaylogo: false }).then(function () {
-      self.countDraw();
-      self.plot.on("plotly_relayout", function (update) {
-        var keys = Object.keys(update || {});
-        if (keys.some(function (k) { return k.indexOf("scene.camera") === 0 || k.indexOf("scene.aspectratio") === 0; })) {
-          self.relabel();
+    var picked = this.pickView(width);
+    // A view other than figure.json's is fetched first; if it cannot be, figure.json's is drawn.
+    return this.load(picked).then(function () { self.state.view = picked; }, function () {})
+      .then(function () {
+        self.controls();
+        self.compose();
+        return Plotly.newPlot(self.plot, self.view().traces, self.layout, { displaylogo: false });
+      }).then(function () {
+        self.countDraw();
+        self.plot.on("plotly_relayout", function (update) {
+          var keys = Object.keys(update || {});
+          if (keys.some(function (k) { return k.indexOf("scene.camera") === 0 || k.indexOf("scene.aspectratio") === 0; })) {
+            self.relabel();
+          }
+        });
+        if ("ResizeObserver" in window) {
+          var pending = null;
+          self.observer = new ResizeObserver(function () {
+            var now = Math.max(self.plot.clientWidth || 0, 200);
+            if (Math.abs(now - self.width) < 2) return;
+            clearTimeout(pending);
+            pending = setTimeout(function () { if (self.plot.isConnected) self.redraw(); }, 150);
+          });
+          self.observer.observe(self.figure);
         }
       });
-      if ("ResizeObserver" in window) {
-        var pending = null;
-        self.observer = new ResizeObserver(function () {
-          var now = Math.max(self.plot.clientWidth || 0, 200);
-          if (Math.abs(now - self.width) < 2) return;
-          clearTimeout(pending);
-          pending = setTimeout(function () { if (self.plot.isConnected) self.redraw(); }, 150);
-        });
-        self.observer.observe(self.figure);
-      }
-    });
   };
 
   Network.prototype.retheme = function () {
     if (this.busy) return;
-    var wire = this.data[this.view().start + this.view().boxes];
-    wire.line = { color: withAlpha(colours().fg, 0.3), width: 2 };
+    var view = this.view();
+    view.traces[view.boxes].line = { color: withAlpha(colours().fg, 0.3), width: 2 };
     // The reader's camera stays (Plotly keeps it in this same layout); only colours change.
     applyUpdate(this.layout, themeUpdate("3d"));
-    window.Plotly.react(this.plot, this.data, this.layout);
+    window.Plotly.react(this.plot, view.traces, this.layout);
   };
 
   Network.prototype.dispose = function () {
@@ -643,8 +705,8 @@
       // the same label, does.
       plot.setAttribute("role", "group");
       var ready;
-      if (figure.dataset.kind === "3d" && spec.layout && spec.layout.meta && spec.layout.meta.views) {
-        var network = new Network(figure, plot, spec);
+      if (figure.dataset.kind === "3d" && spec.layout && spec.layout.meta && spec.view) {
+        var network = new Network(figure, plot, spec, source);
         figure.__network = network;
         ready = network.draw(Plotly);
       } else {
@@ -704,7 +766,9 @@
       box.dataset.scroller = "true";
       box.setAttribute("tabindex", "0");
       box.setAttribute("role", "region");
-      var heading = null;
+      // Named after the section it is in: a loaded section's summary, else the heading above.
+      var section = box.closest("details");
+      var heading = section ? section.querySelector("summary") : null;
       for (var at = box.previousElementSibling; at && !heading; at = at.previousElementSibling) {
         if (/^H[1-6]$/.test(at.tagName)) heading = at;
       }
@@ -712,6 +776,9 @@
       box.setAttribute("aria-label", (name ? name + ": " : "") + "table, scrolls sideways");
     });
   }
+
+  // A section loaded when opened (code.js) may hold a wide table.
+  document.addEventListener("arch:loaded", focusableScrollers);
 
   var resizing = null;
   window.addEventListener("resize", function () {
