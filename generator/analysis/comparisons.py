@@ -169,6 +169,7 @@ class SiteComparisons:
         self.by_name = {a.name: a for a in analyses}
         self.grouped = families.families(analyses)
         self._counts: dict[tuple[str, Quantity], tuple[Count, ...]] = {}
+        self._varied: dict[tuple[str, int, int], Analysis | None] = {}
 
     def counts_of(self, network: Analysis, quantity: Quantity) -> tuple[Count, ...]:
         """:func:`hypotheses.counts` of a network of the site, worked out once."""
@@ -200,13 +201,48 @@ class SiteComparisons:
             mine = alternatives(analysis, other, self.grouped)
             theirs = alternatives(other, analysis, self.grouped)
             fits = readings(claim, mine, theirs, self.counts_of)
-            widths = tuple(_widths(analysis, other, claim)) if total and count else ()
+            widths = tuple(self._widths(analysis, other, claim)) if total and count else ()
             # One width that fits singles out a reading; several show only that the figure is
             # too coarse to say which layer differs, as a round number fits many products.
             explained = fits or len(widths) == 1
             verdict = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
         source = analysis.spec.sources[claim.source]
         return Comparison(claim, source, count, total, verdict, widths, fits)
+
+    def _widths(self, analysis: Analysis, other: Analysis, claim: Compared) -> Iterator[Width]:
+        """The network with one layer's width replaced by another width either network uses."""
+        if sum(1 for layer in analysis.spec.layers if kind_of(layer).width) > MAX_WIDTH_LAYERS:
+            return
+        total = counted(other.totals, claim.quantity)
+        pool = sorted(_width_values(analysis.spec) | _width_values(other.spec))
+        for index, layer in enumerate(analysis.spec.layers):
+            field = kind_of(layer).width
+            if field is None:
+                continue
+            was = getattr(layer, field)
+            for now in pool:
+                varied = None if now == was else self._with_width(analysis, index, now)
+                if varied is None:
+                    continue
+                count = counted(varied.totals, claim.quantity)
+                if count and rounds_to(figure(claim.form, count, total), claim.figure):
+                    yield Width(
+                        layer.name, field, was, now, count, figure(claim.form, count, total)
+                    )
+
+    def _with_width(self, analysis: Analysis, index: int, width: int) -> Analysis | None:
+        """The network rerun with layer ``index`` that wide (None where the geometry breaks),
+        once for all the claims of a spec."""
+        key = (analysis.name, index, width)
+        if key not in self._varied:
+            field = kind_of(analysis.spec.layers[index]).width
+            assert field is not None
+            try:
+                spec = _with_width(analysis.spec, index, field, width)
+                self._varied[key] = engine.analyse(analysis.name, spec)
+            except engine.GeometryError:
+                self._varied[key] = None
+        return self._varied[key]
 
 
 def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Comparison, ...]:
@@ -282,16 +318,22 @@ def readings(
     (:func:`hypotheses.counts`) and a rounding rule; each choice other than the plain one is a
     change, the same change of count on both sides is one, and no reading changes more than
     :data:`hypotheses.MAX_CHANGES`. A reading that adds a change to one that fits is left out.
+    A reading swaps at most one of the two networks: in families of hundreds, swapping both
+    would find a fit by chance (and cost the product of the families' sizes).
     """
     limit = hypotheses.MAX_CHANGES
     found: list[tuple[tuple[int, int], Fit]] = []
     for i, (this, this_names) in enumerate(mine):
         for j, (other, other_names) in enumerate(theirs):
+            if i and j:
+                continue
             swaps: tuple[str, ...] = (f"{this.name} for {mine[0][0].name}",) if i else ()
             swaps += (f"{other.name} for {theirs[0][0].name}",) if j else ()
-            for mine_count, their_count in _count_pairs(
-                counts_of(this, claim.quantity), counts_of(other, claim.quantity)
-            ):
+            # A way of taking a count brings its own changes: only those within the limit.
+            room = limit - len(swaps)
+            ours_counts = [c for c in counts_of(this, claim.quantity) if len(c.changes) <= room]
+            their_counts = [c for c in counts_of(other, claim.quantity) if len(c.changes) <= room]
+            for mine_count, their_count in _count_pairs(ours_counts, their_counts):
                 ours, yours = Side(this_names, mine_count), Side(other_names, their_count)
                 counting = _count_changes(ours, yours)
                 if counting is None or len(swaps) + len(counting) > limit:
@@ -320,31 +362,6 @@ def readings(
 #: come near a rounded figure that none could be singled out anyway (VGG-16's "about 3x" fits
 #: seven), and the readings of :func:`readings` cover them without rerunning anything.
 MAX_WIDTH_LAYERS = 12
-
-
-def _widths(analysis: Analysis, other: Analysis, claim: Compared) -> Iterator[Width]:
-    """The network with one layer's width replaced by another width either network uses."""
-    if sum(1 for layer in analysis.spec.layers if kind_of(layer).width) > MAX_WIDTH_LAYERS:
-        return
-    total = counted(other.totals, claim.quantity)
-    pool = sorted(_width_values(analysis.spec) | _width_values(other.spec))
-    for index, layer in enumerate(analysis.spec.layers):
-        field = kind_of(layer).width
-        if field is None:
-            continue
-        was = getattr(layer, field)
-        for now in pool:
-            if now == was:
-                continue
-            try:
-                varied = engine.analyse(
-                    analysis.name, _with_width(analysis.spec, index, field, now)
-                )
-            except engine.GeometryError:
-                continue
-            count = counted(varied.totals, claim.quantity)
-            if count and rounds_to(figure(claim.form, count, total), claim.figure):
-                yield Width(layer.name, field, was, now, count, figure(claim.form, count, total))
 
 
 def _width_values(spec: Spec) -> set[int]:
