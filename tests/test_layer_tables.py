@@ -1,0 +1,66 @@
+"""The layer table of an architecture page: in the page while it is short, summed block by block
+with the full table in a file of its own when it is long (issue 13: pages of at most 60 KB).
+
+The page's summary must add up to the network (every layer in one part, the parts' counts to the
+totals), and a layer's name must stay in the page's text, where search finds it.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from generator.analysis.model import audited
+from generator.core.results import Analysis
+from generator.render import architecture
+from tests.helpers import SHIPPED, number
+
+ROW = re.compile(r"<tr>(.*?)</tr>")
+CELL = re.compile(r"<t[dh]>(.*?)</t[dh]>")
+TAG = re.compile(r"<[^>]+>")
+
+
+def cells(table: str) -> list[list[str]]:
+    """Each row's cells as text (the header row first)."""
+    return [[TAG.sub("", c) for c in CELL.findall(row)] for row in ROW.findall(table)]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_page_holds_its_table_or_sums_it_block_by_block(
+    name: str, analyses: dict[str, Analysis]
+) -> None:
+    analysis = analyses[name]
+    page = architecture.architecture_page(audited(analysis))
+    table = architecture.layer_table(analysis)
+    # Every layer's name is in the page's prose (not only in a table search leaves out).
+    prose = page[page.index("The layers, in order:") :].split("\n", 1)[0]
+    assert all(r.name in prose for r in analysis.layers)
+    if architecture.table_in_page(table):
+        assert architecture.layers_file(analysis) is None
+        assert table in page
+        return
+    assert table not in page
+    assert len(table.encode("utf-8")) > architecture.PAGE_BYTES * architecture.TABLE_SHARE
+    full = architecture.layers_file(analysis)
+    assert full is not None and table in full
+    summary = architecture.block_table(architecture.summary_view(analysis))
+    assert summary in page
+    head, *rows = cells(summary)
+    assert head == ["Part", "Layers", "Output", "Neurons", "Params", "MACs"]
+    assert sum(int(r[1]) for r in rows) == len(analysis.layers)
+    totals = analysis.totals
+    for column, total in ((3, totals.neurons), (4, totals.params), (5, totals.macs)):
+        assert sum(number(r[column]) for r in rows) == total
+
+
+def test_long_and_short_tables_are_both_shipped(analyses: dict[str, Analysis]) -> None:
+    """The budget splits the shipped networks: AlexNet's table stays, GoogLeNet's is loaded."""
+    assert architecture.layers_file(analyses["alexnet-2012"]) is None
+    assert architecture.layers_file(analyses["googlenet"]) is not None
+
+
+def test_table_cells_are_escaped(analyses: dict[str, Analysis]) -> None:
+    table = architecture.html_table("layers", ["<b>"], [["<script>"], [architecture._bold("x")]])
+    assert "<script>" not in table and "&lt;script&gt;" in table
+    assert "<strong>x</strong>" in table and "&lt;b&gt;" in table
