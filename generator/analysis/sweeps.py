@@ -35,8 +35,31 @@ class Sweep:
     network_sizes: tuple[int, ...]
 
 
+#: What one windowed layer does to one input size: its output size and whether it tiles, or
+#: None where the window does not fit. Shared by the sizes of a sweep, which soon meet.
+Windows = dict[tuple[int, tuple[int, int]], tuple[tuple[int, int], bool] | None]
+
+
+def _window(
+    layer: Conv | Pool, index: int, spatial: tuple[int, int], memo: Windows
+) -> tuple[tuple[int, int], bool] | None:
+    key = (index, spatial)
+    if key not in memo:
+        try:
+            axes = window_axes(layer, spatial)
+        except GeometryError:
+            memo[key] = None
+        else:
+            memo[key] = ((axes[0].output, axes[1].output), all(a.is_exact for a in axes))
+    return memo[key]
+
+
 def _tiles(
-    layers: Sequence[Layer], size: int, check_from: int = 0, stop: int | None = None
+    layers: Sequence[Layer],
+    size: int,
+    check_from: int = 0,
+    stop: int | None = None,
+    memo: Windows | None = None,
 ) -> bool:
     """Whether the windowed layers from ``check_from`` on tile a ``size``×``size`` input exactly.
 
@@ -46,18 +69,18 @@ def _tiles(
     window fits.
     """
     chain = tuple(layers)
+    memo = {} if memo is None else memo
     # None once a layer has flattened the map: no window follows on that path.
     sizes: dict[str, tuple[int, int] | None] = {INPUT: (size, size)}
     for index, layer in enumerate(chain[:stop]):
         spatial = sizes[sources(chain, index)[0]]
         if spatial is not None and isinstance(layer, Conv | Pool):
-            try:
-                axes = window_axes(layer, spatial)
-            except GeometryError:
+            found = _window(layer, index, spatial, memo)
+            if found is None:
                 return False
-            if index >= check_from and not all(axis.is_exact for axis in axes):
+            spatial, exact = found
+            if index >= check_from and not exact:
                 return False
-            spatial = (axes[0].output, axes[1].output)
         elif isinstance(layer, AdaptivePool):
             spatial = layer.output
         elif isinstance(layer, Flatten | FullyConnected):
@@ -66,17 +89,17 @@ def _tiles(
     return True
 
 
-def conv_tiles(analysis: Analysis, size: int) -> bool:
+def conv_tiles(analysis: Analysis, size: int, memo: Windows | None = None) -> bool:
     """Whether the first convolution tiles a ``size``×``size`` input exactly."""
     conv = first_conv(analysis)
     if conv is None:
         return False
-    return _tiles(analysis.spec.layers, size, check_from=conv.index, stop=conv.index + 1)
+    return _tiles(analysis.spec.layers, size, conv.index, conv.index + 1, memo)
 
 
-def network_tiles(analysis: Analysis, size: int) -> bool:
+def network_tiles(analysis: Analysis, size: int, memo: Windows | None = None) -> bool:
     """Whether every windowed layer (conv and pooling) tiles exactly on a ``size``×``size`` input."""
-    return _tiles(analysis.spec.layers, size)
+    return _tiles(analysis.spec.layers, size, memo=memo)
 
 
 def sweep(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Sweep | None:
@@ -84,13 +107,14 @@ def sweep(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Sweep | None:
     conv = first_conv(analysis)
     if conv is None or conv.axes is None:
         return None
+    memo: Windows = {}
     return Sweep(
         analysis=analysis,
         conv=conv,
         stated=analysis.input[1],
         stated_exact=conv.axes[0].exact,
-        conv_sizes=tuple(n for n in sizes if conv_tiles(analysis, n)),
-        network_sizes=tuple(n for n in sizes if network_tiles(analysis, n)),
+        conv_sizes=tuple(n for n in sizes if conv_tiles(analysis, n, memo)),
+        network_sizes=tuple(n for n in sizes if network_tiles(analysis, n, memo)),
     )
 
 
