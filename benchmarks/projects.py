@@ -210,3 +210,19 @@ def strip_figures(project: Path) -> int:
             page.write_text(stripped, "utf-8")
             count += 1
     return count
+
+
+def clear_cache(project: Path) -> None:
+    """Remove the build cache the generator keeps next to the project's mkdocs.yml."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+
+
+def edit_one_spec(project: Path, rep: int) -> Path:
+    """Change one spec's title, as a contributor's save does: its page, figure, exports and
+    script (whose first line is the title) change, so nothing of it comes from the cache."""
+    path = min((project / "docs" / "architectures").glob("*.yml"))
+    data = _read(path)
+    title = str(data["title"]).split(" (edit ")[0]
+    data["title"] = f"{title} (edit {rep})"
+    path.write_text(_dump(data), "utf-8")
+    return path

@@ -36,8 +36,9 @@ import browser
 import builds
 import projects
 
-#: Targets of issue 7.
+#: Targets of issue 7, and of issue 13 for the edit loop at the shipped and 100 specs.
 MAX_OVERHEAD = 1.05
+MAX_EDIT_OVERHEAD = 1.2
 MAX_SCALING = 11.0
 MAX_MEMORY_MB = 400.0
 MAX_PAGE_BYTES = 60_000
@@ -65,13 +66,27 @@ class Scale:
     generated: Path
     plain: Path
     runs: list[tuple[builds.Build, builds.Build]]
+    """Each rep's generated and plain build: the first generated one cold (no build cache), the
+    others after one spec was edited, as a contributor's save under ``mkdocs serve`` is."""
 
     def best(self, which: int) -> builds.Build:
-        return min((pair[which] for pair in self.runs), key=lambda b: b.seconds)
+        return min((pair[which] for pair in self.edits(which)), key=lambda b: b.seconds)
+
+    def edits(self, which: int) -> list[tuple[builds.Build, builds.Build]]:
+        """The runs of the edit loop (every run but the cold first, when there are others)."""
+        return self.runs[1:] if which == 0 and len(self.runs) > 1 else self.runs
 
     @property
     def ratio(self) -> float:
         return self.best(0).seconds / self.best(1).seconds
+
+    @property
+    def cold_ratio(self) -> float:
+        return self.runs[0][0].seconds / self.best(1).seconds
+
+    @property
+    def target(self) -> float:
+        return MAX_OVERHEAD if self.specs >= 1000 else MAX_EDIT_OVERHEAD
 
     @property
     def peak_mb(self) -> float:
@@ -91,8 +106,13 @@ def make_scales(work: Path, sizes: list[int]) -> list[Scale]:
 
 
 def run_builds(scale: Scale, reps: int) -> None:
-    """``reps`` builds of each project, alternating which goes first."""
+    """``reps`` builds of each project, alternating which goes first: the generated project's
+    first without a build cache, each later one after editing one of its specs."""
     for rep in range(reps):
+        if rep == 0:
+            projects.clear_cache(scale.generated)
+        else:
+            projects.edit_one_spec(scale.generated, rep)
         pair: dict[str, builds.Build] = {}
         order = ["generated", "plain"] if rep % 2 == 0 else ["plain", "generated"]
         for which in order:
@@ -225,13 +245,21 @@ def report(
     rows: list[tuple[str, str, str, str]] = [("measure", "value", "target", "result")]
     for scale in scales:
         gen, plain = scale.best(0), scale.best(1)
-        target = f"≤ {MAX_OVERHEAD}" if scale.label == large else ""
+        edits = len(scale.edits(0))
         rows.append(
             (
-                f"build overhead, {scale.label} ({scale.specs} specs, best of {len(scale.runs)})",
+                f"build overhead, {scale.label} ({scale.specs} specs), edit loop (best of {edits})",
                 f"{scale.ratio:.2f}  ({gen.seconds:.1f} s / {plain.seconds:.1f} s plain)",
-                target,
-                verdict(scale.ratio, MAX_OVERHEAD) if target else "",
+                f"≤ {scale.target}",
+                verdict(scale.ratio, scale.target),
+            )
+        )
+        rows.append(
+            (
+                f"  cold build (no build cache), {scale.label}",
+                f"{scale.cold_ratio:.2f}  ({scale.runs[0][0].seconds:.1f} s)",
+                "",
+                "",
             )
         )
     big, little = by_label[large], by_label[small]
@@ -313,6 +341,7 @@ def report(
         )
     data: dict[str, Any] = {
         "build_overhead_ratio": {s.label: s.ratio for s in scales},
+        "build_overhead_cold_ratio": {s.label: s.cold_ratio for s in scales},
         f"scaling_ratio_{large}_over_{small}": scaling,
         f"peak_memory_mb_{large}": big.peak_mb,
         f"search_index_bytes_{large}": index_bytes,
@@ -353,7 +382,7 @@ def report(
         },
     }
     data["targets"] = {
-        f"build_overhead_ratio.{large}": MAX_OVERHEAD,
+        **{f"build_overhead_ratio.{s.label}": s.target for s in scales},
         f"scaling_ratio_{large}_over_{small}": MAX_SCALING,
         f"peak_memory_mb_{large}": MAX_MEMORY_MB,
         "page_bytes.architecture": MAX_PAGE_BYTES,
@@ -363,7 +392,7 @@ def report(
         "figure_drawn_ratio": MAX_DRAWN_RATIO,
     }
     measured = {
-        f"build_overhead_ratio.{large}": big.ratio,
+        **{f"build_overhead_ratio.{s.label}": s.ratio for s in scales},
         f"scaling_ratio_{large}_over_{small}": scaling,
         f"peak_memory_mb_{large}": big.peak_mb,
         "page_bytes.architecture": weights.architecture,
@@ -396,8 +425,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--reps",
-        default="5,3,1",
-        help="builds of each project at the shipped, small and large size (default 5,3,1)",
+        default="5,3,2",
+        help="builds of each project at the shipped, small and large size, the first of each "
+        "generated project cold, the others after an edit (default 5,3,2)",
     )
     parser.add_argument(
         "--rounds", type=int, default=7, help="browser loads of each page (default 7)"
@@ -443,8 +473,10 @@ def _run(work: Path, args: argparse.Namespace, small: int, large: int, reps: lis
     data["seconds"] = time.perf_counter() - STARTED
     print(text)
     print(
-        f"\nBuilds: best wall time of {'/'.join(map(str, reps))} builds per project "
-        f"(shipped/{small}/{large}); peak memory is the build process's maximum RSS. Page bytes: "
+        f"\nBuilds: {'/'.join(map(str, reps))} builds per project (shipped/{small}/{large}); "
+        "the generator's first is cold (no build cache), each later one follows an edit of one "
+        "spec's title, as a save under `mkdocs serve` does; overheads compare the best of those "
+        "with the best plain build. Peak memory is the build process's maximum RSS. Page bytes: "
         f"the heaviest architecture page at {large} specs. Ran in {data['seconds']:.0f} s."
     )
     if args.json:
