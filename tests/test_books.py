@@ -7,6 +7,7 @@ analyse, so the split is shown on the shipped specs with a budget smaller than t
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -140,3 +141,14 @@ def test_the_sidebar_shows_a_split_book_by_its_overview_only(
     for stem in pages.BOOKS:
         assert f'href="{stem}/"' in sidebar, stem
         assert not re.search(rf'href="{stem}/[^"]+/"', sidebar), stem
+
+
+def test_the_books_keep_prose_and_headings_in_search_but_no_table(built_site: Path) -> None:
+    """Material indexes a page by its sections; the books' number tables are left out."""
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    docs = [d for d in index["docs"] if d["location"].split("/")[0] in pages.BOOKS]
+    assert {d["location"].split("/")[0] for d in docs} == set(pages.BOOKS)
+    assert not [d["location"] for d in docs if "<table" in d["text"]]
+    titles = {d["title"] for d in docs}
+    assert "VGG-19 (Simonyan and Zisserman, 2014), configuration E" in titles  # a lineage section
+    assert any("projection shortcut" in d["text"] for d in docs)  # the successors' prose
