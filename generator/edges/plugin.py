@@ -24,8 +24,9 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
 from generator.analysis.model import SiteModel, build_site_model
+from generator.edges.cache import FOLDER, BuildCache
 from generator.load import loader
-from generator.render import pages, site, templating
+from generator.render import highlight, pages, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -71,6 +72,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         self.model: SiteModel | None = None
         self.problems: list[Problem] = []
         self.serving = False
+        self.cache: BuildCache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -112,6 +114,12 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             if epoch is not None:
                 os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
 
+        # What earlier builds computed that depends only on its own text (the highlighted
+        # scripts, the compiled templates): a save under `mkdocs serve` recomputes what it changed.
+        project = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.cache = BuildCache(project / FOLDER)
+        templating.ENV.bytecode_cache = self.cache.bytecode()
+
         # After a user's custom_dir, before Material's own templates.
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
         for path in site_assets():
@@ -141,7 +149,12 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.model is not None:
-            for path, content in site.site_files(self.model).items():
+            highlighter = (
+                self.cache.highlighter(highlight.python_html)
+                if self.cache
+                else highlight.python_html
+            )
+            for path, content in site.site_files(self.model, highlighter).items():
                 # Data files as UTF-8 bytes: their text holds '→' or '−', which Python would keep
                 # at two bytes a character until the build ends.
                 data = content if path.endswith(".md") else content.encode("utf-8")
@@ -154,6 +167,10 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
         files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.cache is not None:
+            self.cache.prune()
 
 
 def _src_uri(item: object) -> str:

@@ -7,6 +7,7 @@ is written: no renderer computes an audit, a reading or a sweep of its own.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from generator.analysis.model import SiteModel
@@ -29,21 +30,25 @@ def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def site_files(model: SiteModel) -> dict[str, str]:
-    """Markdown pages and data files, keyed by their path in the docs tree."""
+def site_files(
+    model: SiteModel, highlight_python: Callable[[str], str] = highlight.python_html
+) -> dict[str, str]:
+    """Markdown pages and data files, keyed by their path in the docs tree.
+
+    ``highlight_python`` turns a PyTorch script into highlighted HTML: the MkDocs plugin passes
+    one that keeps its results between builds (:mod:`generator.edges.cache`).
+    """
     files = pages.site_pages(model)
 
     for arch in model.architectures:
         analysis, name = arch.analysis, arch.name
         for file, figure in figures.network_files(analysis).items():
             files[data_path(name, file)] = _json(figure)
-        files[data_path(name, f"{name}.json")] = json.dumps(
-            export.analysis_data(arch), indent=2, ensure_ascii=False
-        )
+        files[data_path(name, f"{name}.json")] = export.analysis_json(arch)
         files[data_path(name, f"{name}.csv")] = export.analysis_csv(arch)
         script = snippet.pytorch_snippet(analysis)
         files[data_path(name, f"{name}.py")] = script
-        files[script_path(name)] = highlight.python_html(script)
+        files[script_path(name)] = highlight_python(script)
         table = architecture.layers_file(analysis)
         if table is not None:
             files[architecture.layers_path(name)] = table
