@@ -18,7 +18,13 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.browser_support import DRAW_TIMEOUT, Watched, browser, server
+from generator.analysis.model import SiteModel, build_site_model
+from generator.edges import plugin
+from generator.load import loader
+from generator.render import chapters
+from generator.render import pages as site_pages
+from tests.browser_support import DRAW_TIMEOUT, Watched, browser, serve_built, server
+from tests.helpers import ROOT, SPECS
 from tests.requirements import require
 
 axe_playwright = require(
@@ -117,10 +123,16 @@ def test_no_serious_or_critical_violation_on_any_page_in_either_palette(
     remembered, so pages open alternately light and dark, and each is seen in both. Toggling on
     the page draws its figures once for both palettes, about half the time of a pass per palette.
     """
-    page = reader.page
-    page.set_default_timeout(DRAW_TIMEOUT)
     urls = pages(server)
     assert len(urls) >= 25, urls
+    check_in_both_palettes(reader, server, urls)
+
+
+def check_in_both_palettes(reader: Watched, server: str, urls: list[str]) -> None:
+    """Opens each page, draws its figures and checks it in the palette it opens in and again
+    after the toggle; fails with every serious or critical violation found."""
+    page = reader.page
+    page.set_default_timeout(DRAW_TIMEOUT)
     axe = axe_playwright.Axe()
     failures: list[str] = []
     seen: set[tuple[str, str]] = set()
@@ -137,3 +149,39 @@ def test_no_serious_or_critical_violation_on_any_page_in_either_palette(
     assert len(seen) == 2 * len(urls), sorted(seen)
     assert not failures, "axe-core (WCAG 2 A/AA) found:\n" + "\n".join(failures)
     reader.clean()
+
+
+@pytest.fixture(scope="module")
+def split_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shipped site with a page budget half its shortest book's page, so that every book is
+    an overview and parts (as at a thousand specs), written as plain files and served."""
+    site = build_site_model(loader.load_folder(SPECS))
+    budget = min(len(chapters.whole(b).encode()) for b in books(site)) // 2
+    out = tmp_path_factory.mktemp("split-pages")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(chapters, "PAGE_BUDGET", budget)
+        plugin.write_pages(ROOT, out)
+    with serve_built(out, tmp_path_factory.mktemp("split-site")) as address:
+        yield address
+
+
+def books(site: SiteModel) -> list[chapters.Book]:
+    """Every site-wide book of the site, as one page would show it."""
+    found = [
+        site_pages.lineage_book(site, split=False),
+        site_pages.audit_book(site, split=False),
+        site_pages.successors_book(site, split=False),
+        site_pages.compare_book(site, split=False),
+    ]
+    return [b for b in found if b is not None]
+
+
+def test_the_overviews_and_parts_of_split_books_too(reader: Watched, split_server: str) -> None:
+    """The pages a large site splits its books into: each book's overview and every part."""
+    urls = [
+        url
+        for url in pages(split_server)
+        if url.removeprefix(split_server).split("/")[0] in site_pages.BOOKS
+    ]
+    assert len(urls) > 2 * len(site_pages.BOOKS), urls
+    check_in_both_palettes(reader, split_server, urls)
