@@ -468,9 +468,18 @@ def fenced(text: str, language: str = "") -> Markup:
     return Markup(f"{fence}{language}\n{text.rstrip()}\n{fence}")
 
 
+#: libyaml's emitter where PyYAML has it: the page writes a few hundred values.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _flow(value: Any) -> str:
     """A value as YAML on one line, as a spec writes it."""
-    dumped = yaml.safe_dump(
-        {"v": value}, default_flow_style=True, allow_unicode=True, sort_keys=False, width=10**6
+    dumped = yaml.dump(
+        {"v": value},
+        Dumper=_DUMPER,
+        default_flow_style=True,
+        allow_unicode=True,
+        sort_keys=False,
+        width=10**6,
     ).strip()
     return dumped.removeprefix("{v: ").removesuffix("}")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import copy
+import functools
 import inspect
 import itertools
 import json
@@ -51,7 +52,18 @@ ENUMS: tuple[type[Enum], ...] = (Rounding, Quantity)
 
 
 def spec_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of a spec file, standalone or extending another."""
+    """The JSON Schema (draft 2020-12) of a spec file, standalone or extending another (a fresh
+    copy: the site writes it and the contributing page reads it)."""
+    return json.loads(_schema_json())  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _schema_json() -> str:
+    # pydantic takes a tenth of a second to generate it, and it changes only with the code.
+    return json.dumps(_generate())
+
+
+def _generate() -> dict[str, Any]:
     _, top = models_json_schema(
         [(Spec, "validation"), (Overrides, "validation")],
         ref_template="#/$defs/{model}",
