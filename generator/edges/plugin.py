@@ -155,7 +155,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
                 else highlight.python_html
             )
             site_dir = Path(config.site_dir)
-            for path, content in site.site_files(self.model, highlighter).items():
+            for path, content in site.iter_site_files(self.model, highlighter):
                 if path.endswith(".md"):
                     files.append(File.generated(config, path, content=content))
                     continue

@@ -7,7 +7,7 @@ is written: no renderer computes an audit, a reading or a sweep of its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from generator.analysis.model import SiteModel
@@ -38,25 +38,31 @@ def site_files(
     ``highlight_python`` turns a PyTorch script into highlighted HTML: the MkDocs plugin passes
     one that keeps its results between builds (:mod:`generator.edges.cache`).
     """
-    files = pages.site_pages(model)
+    return dict(iter_site_files(model, highlight_python))
+
+
+def iter_site_files(
+    model: SiteModel, highlight_python: Callable[[str], str] = highlight.python_html
+) -> Iterator[tuple[str, str]]:
+    """:func:`site_files` one file at a time, so that a caller writing them out holds only the
+    pages: at 1,000 specs the data files are a hundred million characters."""
+    yield from pages.site_pages(model).items()
 
     for arch in model.architectures:
         analysis, name = arch.analysis, arch.name
         for file, figure in figures.network_files(analysis).items():
-            files[data_path(name, file)] = _json(figure)
-        files[data_path(name, f"{name}.json")] = export.analysis_json(arch)
-        files[data_path(name, f"{name}.csv")] = export.analysis_csv(arch)
+            yield data_path(name, file), _json(figure)
+        yield data_path(name, f"{name}.json"), export.analysis_json(arch)
+        yield data_path(name, f"{name}.csv"), export.analysis_csv(arch)
         script = snippet.pytorch_snippet(analysis)
-        files[data_path(name, f"{name}.py")] = script
-        files[script_path(name)] = highlight_python(script)
+        yield data_path(name, f"{name}.py"), script
+        yield script_path(name), highlight_python(script)
         table = architecture.layers_file(analysis)
         if table is not None:
-            files[architecture.layers_path(name)] = table
+            yield architecture.layers_path(name), table
 
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
-    files[pages.COMPARE_FIGURE] = _json(figures.comparison_figure(pages.alexnets(model)))
-    files[arithmetic.PAGE] = arithmetic.arithmetic_page(model)
-    files[schema.SCHEMA_PATH] = schema.schema_text()
-    files[contributing.CONTRIBUTING_PAGE] = contributing.contributing_page(model)
-
-    return files
+    yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(pages.alexnets(model)))
+    yield arithmetic.PAGE, arithmetic.arithmetic_page(model)
+    yield schema.SCHEMA_PATH, schema.schema_text()
+    yield contributing.CONTRIBUTING_PAGE, contributing.contributing_page(model)
