@@ -182,7 +182,12 @@ def read_page(site: Path, analysis: Analysis) -> Page:
     return Page(
         # The loader's resolved spec (``extends`` applied): merging is tested in test_variants.py.
         spec=analysis.spec,
-        html=(folder / "index.html").read_text(encoding="utf-8"),
+        # A long network's page loads its layer table from layers.html when the reader opens it.
+        html="".join(
+            (folder / file).read_text(encoding="utf-8")
+            for file in ("index.html", "layers.html")
+            if (folder / file).is_file()
+        ),
         data=json.loads((folder / f"{name}.json").read_text(encoding="utf-8")),
         csv=list(csv.DictReader(io.StringIO((folder / f"{name}.csv").read_text(encoding="utf-8")))),
     )

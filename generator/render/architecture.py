@@ -8,10 +8,11 @@ own (:func:`layers_path`) that the page loads when its section is opened, as it 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from markupsafe import Markup, escape
 
+from generator.analysis.audit import Check
 from generator.analysis.model import Architecture
 from generator.core import formatting
 from generator.core.kinds import ENTRIES, kind_of
@@ -70,20 +71,53 @@ def layers_path(name: str) -> str:
     return data_path(name, "layers.html")
 
 
-def html_table(kind: str, head: Sequence[str], rows: Iterable[Sequence[object]]) -> Markup:
+def html_table(
+    kind: str,
+    head: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    searched: Collection[int] | None = None,
+) -> Markup:
     """A table in a wrapper whose class (``arch-table--KIND``) right-aligns its number columns.
 
     Written as HTML rather than Markdown: Markdown's alignment markers repeat an inline style on
-    every cell, a third of a long table's bytes. Cells are escaped unless marked safe.
+    every cell, a third of a long table's bytes. Cells are escaped unless marked safe. With
+    ``searched``, only those columns go into the search index.
     """
-    header = "".join(f"<th>{escape(cell)}</th>" for cell in head)
+
+    def cell(tag: str, column: int, value: object) -> str:
+        skip = searched is not None and column not in searched
+        return f"<{tag}{' data-search-exclude' if skip else ''}>{escape(value)}</{tag}>"
+
+    # A space between cells: search reads a table as text, and would run two cells together.
+    header = " ".join(cell("th", i, value) for i, value in enumerate(head))
     body = "\n".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + " ".join(cell("td", i, value) for i, value in enumerate(row)) + "</tr>"
+        for row in rows
     )
     return Markup(
         f'<div class="arch-table arch-table--{kind}">\n<table>\n<thead><tr>{header}</tr></thead>\n'
         f"<tbody>\n{body}\n</tbody>\n</table>\n</div>"
     )
+
+
+def stated_table(checks: Sequence[Check]) -> Markup:
+    """Every stated number against the computed one. Search finds a page by the numbers its
+    sources state (the first two columns); what was computed from them stays out of the index."""
+    rows = [
+        [
+            claim_label(c),
+            value_text(c.claim.value) + (" (rounded)" if c.claim.approximate else ""),
+            value_text(c.computed),
+            f"{formatting.signed(c.difference)} ({formatting.percent(c.relative)})"
+            if c.difference and c.relative is not None
+            else "",
+            _bold(c.verdict.value),
+            c.claim.source,
+        ]
+        for c in checks
+    ]
+    head = ["Stated number", "Stated", "Computed", "Difference", "Verdict", "Source"]
+    return html_table("audit", head, rows, searched=(0, 1))
 
 
 def _bold(text: str) -> Markup:
@@ -176,6 +210,13 @@ def _branches(analysis: Analysis) -> bool:
     return any(layer.inputs is not None for layer in analysis.spec.layers)
 
 
+def named_layers(analysis: Analysis) -> list[str]:
+    """The layers the page names in its text, where search finds them: all but the activations,
+    normalisations and dropouts, which pass their input's shape on and are named after the layer
+    they follow (``conv1`` then ``relu1``), so a search for a block still finds its page."""
+    return [r.name for r in analysis.layers if not kind_of(r.layer).passthrough]
+
+
 def remarks(analysis: Analysis) -> list[str]:
     """What the layer table's reader should know about the kinds this network uses."""
     present = {kind_of(r.layer).names for r in analysis.layers}
@@ -200,6 +241,8 @@ def architecture_page(architecture: Architecture) -> str:
         checks=architecture.checks,
         comparisons=architecture.comparisons,
         remarks=remarks(analysis),
+        named=named_layers(analysis),
+        stated=stated_table(architecture.checks),
         branches=_branches(analysis),
         claim_label=claim_label,
         value_text=value_text,
