@@ -71,6 +71,14 @@ def layers_path(name: str) -> str:
     return data_path(name, "layers.html")
 
 
+#: The readings of a stated comparison a page lists, fewest changes first: in a family of hundreds
+#: many readings fit a rounded figure, and the first few say what the rest do.
+SHOWN_FITS = 3
+#: Marks a cell that search leaves out. Given a value, Material's search removes the attribute
+#: from the page once it has read it; bare, it would stay in the HTML of every such cell.
+SEARCH_EXCLUDED = ' data-search-exclude="1"'
+
+
 def html_table(
     kind: str,
     head: Sequence[str],
@@ -86,7 +94,7 @@ def html_table(
 
     def cell(tag: str, column: int, value: object) -> str:
         skip = searched is not None and column not in searched
-        return f"<{tag}{' data-search-exclude' if skip else ''}>{escape(value)}</{tag}>"
+        return f"<{tag}{SEARCH_EXCLUDED if skip else ''}>{escape(value)}</{tag}>"
 
     # A space between cells: search reads a table as text, and would run two cells together.
     header = " ".join(cell("th", i, value) for i, value in enumerate(head))
@@ -243,6 +251,7 @@ def architecture_page(architecture: Architecture) -> str:
         remarks=remarks(analysis),
         named=named_layers(analysis),
         stated=stated_table(architecture.checks),
+        shown_fits=SHOWN_FITS,
         branches=_branches(analysis),
         claim_label=claim_label,
         value_text=value_text,
