@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from generator.analysis.model import SiteModel, build_site_model
 from generator.edges.cache import FOLDER, BuildCache
 from generator.load import loader
-from generator.render import highlight, pages, site, templating
+from generator.render import highlight, markup, pages, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -174,6 +174,10 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
         files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         return files
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        # Material's templates indent every line: a tenth of an architecture page's bytes.
+        return markup.collapse_indentation(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.cache is not None:

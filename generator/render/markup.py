@@ -75,3 +75,22 @@ def _not_a_heading(paragraph: str) -> str:
 def url(address: str) -> Markup:
     """A link target with the characters that could end it or open markup percent-encoded."""
     return Markup(quote(address, safe="/:?#=&%+,;@~._-"))
+
+
+# A <pre> or <textarea> element, whose line breaks and indentation are its content, or else a line
+# break and the blanks after it: what a browser shows as one space, or nothing, between tags.
+_PRESERVED_OR_INDENT = re.compile(
+    r"(<(pre|textarea)\b.*?</\2\s*>)|\n[ \t\r\n]+", re.DOTALL | re.IGNORECASE
+)
+
+
+def collapse_indentation(html: str) -> str:
+    """A built page without the indentation of its lines: each run of blanks that holds a line
+    break becomes that line break alone, except inside ``<pre>`` and ``<textarea>``.
+
+    Outside those, HTML shows a run of white space as one space whatever it holds, and a line
+    break stays a line break (which a script may need), so nothing a reader sees changes. Not a
+    minifier: tags, attributes and character references stay exactly as written, so text that
+    had to be escaped stays escaped.
+    """
+    return _PRESERVED_OR_INDENT.sub(lambda m: m.group(1) or "\n", html)
