@@ -129,3 +129,18 @@ def test_problems_of_every_file_in_a_folder_are_reported(write_spec: Callable[..
     with pytest.raises(SpecError) as caught:
         loader.load_folder(first.parent)
     assert [p.location.path for p in caught.value.problems] == [str(first), str(second)]
+
+
+def test_a_stated_value_of_the_wrong_type_names_the_field_not_pydantics_union(
+    write_spec: Callable[..., Path],
+) -> None:
+    # A stated value is a number or a shape: pydantic reports each union member under its own
+    # tag ("constrained-int"), which is no field of the file.
+    path = write_spec(
+        text=MINIMAL
+        + "  - {name: fc, kind: fc, out_features: 10}\n"
+        + "stated:\n"
+        + "  - {quantity: params, value: {a: 1}, source: src}\n"
+    )
+    found = problems(path)
+    assert found and all(f"{path}:9: field 'stated[1].value': expected" in p for p in found), found

@@ -463,7 +463,7 @@ def _validation_problems(error: ValidationError, data: Any, tree: Node) -> list[
         # A container reports "too short" after its items failed; the items' errors say more.
         if any(other[: len(loc)] == loc and other != loc for other in locs):
             continue
-        layer, field = _layer_and_field(loc, data)
+        layer, field = _layer_and_field(loc, data, e["type"] == "missing")
         message = _message(e, field)
         if e["type"] == "missing" and loc and isinstance(loc[-1], int):
             message = _short_list(field, loc[-1])
@@ -475,25 +475,31 @@ def _validation_problems(error: ValidationError, data: Any, tree: Node) -> list[
     return problems
 
 
-def _real_steps(loc: Sequence[Any], data: Any) -> list[str | int]:
+def _real_steps(loc: Sequence[Any], data: Any, missing: bool = False) -> list[str | int]:
     """The steps of an error path that name values or fields, without the library's own steps.
 
-    pydantic adds a union member's name or a layer's ``kind`` tag to paths; those are not fields.
+    pydantic adds a union member's name (``constrained-int``) or a layer's ``kind`` tag to paths;
+    those are not fields. A name the data does not have is a field only as the last step of a
+    ``missing`` error: the field the file leaves out.
     """
     steps: list[str | int] = []
     node = data
-    for step in loc:
+    for index, step in enumerate(loc):
         if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
             steps.append(step)
             node = node[step]
         elif isinstance(node, dict) and isinstance(step, str) and step != node.get("kind"):
+            if step not in node and not (missing and index == len(loc) - 1):
+                continue
             steps.append(step)
             node = node.get(step)
     return steps
 
 
-def _layer_and_field(loc: Sequence[Any], data: Any) -> tuple[str | None, str | None]:
-    steps = _real_steps(loc, data)
+def _layer_and_field(
+    loc: Sequence[Any], data: Any, missing: bool = False
+) -> tuple[str | None, str | None]:
+    steps = _real_steps(loc, data, missing)
     if len(steps) >= 2 and steps[0] == "layers" and isinstance(steps[1], int):
         item = data["layers"][steps[1]]
         name = item.get("name") if isinstance(item, dict) else None
