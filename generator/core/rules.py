@@ -6,7 +6,6 @@ height and width separately.
 
 from __future__ import annotations
 
-import math
 from fractions import Fraction
 
 from generator.spec.models import Rounding
@@ -39,10 +38,12 @@ def output_size(
     - ``ceil``: as ``ceil_unclipped``, minus one when the last window would start at or past
       ``n + p_before``, i.e. entirely in the right/bottom padding (PyTorch ``ceil_mode``, Caffe pooling).
     """
-    exact = exact_output_size(size, kernel, stride, pad_before, pad_after)
+    # Integer floor and ceiling of the exact size above: the same numbers without a Fraction,
+    # which every engine run (the finder reruns it hundreds of times) would build per layer.
+    span = size + pad_before + pad_after - kernel
     if rounding is Rounding.FLOOR:
-        return math.floor(exact)
-    out = math.ceil(exact)
+        return span // stride + 1
+    out = -(-span // stride) + 1
     if rounding is Rounding.CEIL and (out - 1) * stride >= size + pad_before:
         out -= 1
     return out
