@@ -3,17 +3,31 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from generator.edges import plugin
 from tests.helpers import SHIPPED, build, run_cli
 
+SIDEBAR = re.compile(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', re.S)
+LINK = re.compile(
+    r'class="md-nav__link[^"]*"[^>]*href="([^"]*)"|href="([^"]*)"[^>]*class="md-nav__link'
+)
 
-def test_a_plain_mkdocs_builds_the_written_pages(tmp_path: Path) -> None:
+
+def sidebar_links(page: Path) -> list[str]:
+    """The addresses the primary sidebar of a built page links to, in order."""
+    found = SIDEBAR.search(page.read_text("utf-8"))
+    assert found, page
+    return [a or b for a, b in LINK.findall(found.group(0))]
+
+
+def test_a_plain_mkdocs_builds_the_written_pages(tmp_path: Path, built_site: Path) -> None:
     out = tmp_path / "pages"
     result = run_cli("pages", str(out))
     assert result.returncode == 0, result.stderr
     config = (out / "mkdocs.yml").read_text("utf-8")
-    assert "- architectures" not in config
+    assert not re.search(r"^\s*- architectures\s*$", config, re.M)
     assert "custom_dir: overrides" in config
     docs = out / "docs"
     for name in SHIPPED:
@@ -28,6 +42,43 @@ def test_a_plain_mkdocs_builds_the_written_pages(tmp_path: Path) -> None:
     for name in SHIPPED:
         assert "Layer by layer" in (site / "architectures" / name / "index.html").read_text("utf-8")
     assert (site / "architectures" / "alexnet-2012" / "figure.json").is_file()
+    # The same sidebar as the plugin's site: the written mkdocs.yml carries the plugin's nav.
+    for page in ("index.html", "architectures/index.html", "audit/index.html"):
+        assert sidebar_links(site / page) == sidebar_links(built_site / page), page
+
+
+def test_past_the_limit_the_plain_sidebar_keeps_the_architectures_index_only(
+    tmp_path: Path,
+) -> None:
+    docs = tmp_path / "docs"
+    (docs / "architectures" / "net-0").mkdir(parents=True)
+    (docs / "architectures" / "net-0" / "figure.json").write_text("{}")
+    (docs / "audit").mkdir()
+    for path in [
+        "index.md",
+        "contributing.md",
+        "architectures/index.md",
+        "audit/index.md",
+        "audit/part-2.md",
+    ]:
+        (docs / path).write_text("# page\n")
+    # The section's children count its index page, as the plugin's on_nav counts them.
+    for count in range(plugin.NAV_LIMIT):
+        (docs / "architectures" / f"net-{count}.md").write_text("# net\n")
+
+    assert plugin.plain_nav(docs) == (
+        [
+            "index.md",
+            {"Architectures": ["architectures/index.md"]},
+            {"Audit": ["audit/index.md"]},
+            "contributing.md",
+        ],
+        ["/architectures/*.md", "/audit/*.md"],
+    )
+    (docs / "architectures" / "net-0.md").unlink()
+    listed = plugin.plain_nav(docs)[0][1]
+    assert isinstance(listed, dict)
+    assert len(listed["Architectures"]) == plugin.NAV_LIMIT
 
 
 def test_a_bad_spec_is_reported_and_nothing_built(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
+import yaml
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -22,6 +23,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import dirname_to_title
 
 from generator.analysis.model import SiteModel, build_site_model
 from generator.edges.cache import FOLDER, BuildCache
@@ -129,17 +131,9 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the generated pages in reading order: the question first, reference pages after."""
         nav.items.sort(key=lambda item: pages.nav_rank(_src_uri(item)))
-        # Material writes the whole sidebar into every page: past NAV_LIMIT architectures that
-        # would make every page (and the build) grow with the site, so the sidebar keeps only
-        # the Architectures index, which lists them all. A book split into parts (which come
-        # only with a large site) keeps only its overview, which lists its parts.
-        index = f"{templating.ARCHITECTURES}/index.md"
-        overviews = {f"{stem}/index.md" for stem in pages.BOOKS}
         for item in nav.items:
-            if not isinstance(item, Section):
-                continue
-            source = _src_uri(item)
-            if (source == index and len(item.children) > NAV_LIMIT) or source in overviews:
+            if isinstance(item, Section) and only_index(_src_uri(item), len(item.children)):
+                source = _src_uri(item)
                 item.children = [
                     child
                     for child in item.children
@@ -184,6 +178,57 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             self.cache.prune()
 
 
+def only_index(index: str, children: int) -> bool:
+    """Whether the sidebar shows a section by its index page alone.
+
+    Material writes the whole sidebar into every page: past :data:`NAV_LIMIT` architectures
+    that would make every page (and the build) grow with the site, so the sidebar keeps only
+    the Architectures index, which lists them all. A book split into parts (which come only
+    with a large site) keeps only its overview, which lists its parts.
+    """
+    if index == f"{templating.ARCHITECTURES}/index.md":
+        return children > NAV_LIMIT
+    return index in {f"{stem}/index.md" for stem in pages.BOOKS}
+
+
+def plain_nav(docs: Path) -> tuple[list[object], list[str]]:
+    """The plugin's sidebar as a ``nav:`` for mkdocs.yml, from the pages of a docs folder, and
+    the ``not_in_nav`` patterns of the pages it leaves out on purpose.
+
+    MkDocs would otherwise list every page: at 1,000 architectures, each page of the plain
+    site would carry a thousand-entry sidebar the plugin's site does not have.
+    """
+    omitted: list[str] = []
+
+    def entries(folder: Path) -> list[object]:
+        found: list[object] = []
+        # MkDocs' own order within a folder: the index page first, then by name.
+        for path in sorted(folder.iterdir(), key=lambda p: (p.name != "index.md", p.name)):
+            source = path.relative_to(docs).as_posix()
+            if path.is_dir():
+                children = entries(path)
+                if not children:
+                    continue
+                index = f"{source}/index.md"
+                if index in children and only_index(index, len(children)):
+                    children = [index]
+                    omitted.append(f"/{source}/*.md")
+                found.append({dirname_to_title(path.name): children})
+            elif path.suffix == ".md":
+                found.append(source)
+        return found
+
+    nav = sorted(entries(docs), key=lambda item: pages.nav_rank(_nav_source(item)))
+    return nav, omitted
+
+
+def _nav_source(item: object) -> str:
+    """The source path of a ``nav:`` entry (a section's first page)."""
+    while isinstance(item, dict):
+        item = next(iter(item.values()))[0]
+    return str(item)
+
+
 def _src_uri(item: object) -> str:
     """The source path of a nav item (a section is known by its index page or first child)."""
     if isinstance(item, Page):
@@ -217,10 +262,13 @@ def last_commit_time(folder: Path) -> int | None:
 OVERRIDES = "overrides"
 
 
-def without_plugin(config_text: str, custom_dir: str) -> str:
+def without_plugin(
+    config_text: str, custom_dir: str, nav: tuple[list[object], list[str]] | None = None
+) -> str:
     """mkdocs.yml with the ``architectures`` plugin removed and what it adds written in instead:
     its template overrides as the theme's ``custom_dir``, its scripts and stylesheets as
-    ``extra_javascript``/``extra_css``. The sidebar is MkDocs' default (pages by path)."""
+    ``extra_javascript``/``extra_css``, and its sidebar as ``nav`` and ``not_in_nav``
+    (:func:`plain_nav`), unless the project lays out its own."""
     lines = [line for line in config_text.splitlines() if line.strip() != "- architectures"]
     if len(lines) == len(config_text.splitlines()):
         raise ValueError("mkdocs.yml has no '- architectures' plugin line to remove")
@@ -230,7 +278,14 @@ def without_plugin(config_text: str, custom_dir: str) -> str:
     assets = site_assets()
     extra = ["", "extra_javascript:", *[f"  - {p}" for p in assets if p.endswith(".js")]]
     extra += ["extra_css:", *[f"  - {p}" for p in assets if p.endswith(".css")]]
-    return "\n".join(lines + extra) + "\n"
+    text = "\n".join(lines + extra) + "\n"
+    if nav is not None and not any(line.startswith("nav:") for line in lines):
+        entries, omitted = nav
+        layout: dict[str, object] = {"nav": entries}
+        if omitted:
+            layout["not_in_nav"] = "\n".join(omitted) + "\n"
+        text += yaml.safe_dump(layout, allow_unicode=True, sort_keys=False)
+    return text
 
 
 def write_pages(project: Path, out: Path, specs: str = "architectures") -> int:
@@ -255,5 +310,5 @@ def write_pages(project: Path, out: Path, specs: str = "architectures") -> int:
     shutil.copyfile(plotly_source(), plotly)
     shutil.copytree(str(THEME), out / OVERRIDES, dirs_exist_ok=True)
     config = (project / "mkdocs.yml").read_text("utf-8")
-    (out / "mkdocs.yml").write_text(without_plugin(config, OVERRIDES), "utf-8")
+    (out / "mkdocs.yml").write_text(without_plugin(config, OVERRIDES, plain_nav(docs)), "utf-8")
     return len(files) + 2
