@@ -16,7 +16,13 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-BUILD_ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+#: Python keeps the bytecode of what it imports, as it does on a contributor's machine: some
+#: sandboxes set PYTHONDONTWRITEBYTECODE, which would make every build compile the generator's
+#: sources again (the plain build imports only installed packages, compiled when installed).
+BUILD_ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "NO_MKDOCS_2_WARNING": "1",
+}
 #: Runs argv[1:], then prints its wall time and peak RSS (KiB) as the last line of stderr.
 LAUNCHER = """
 import os, subprocess, sys, time

@@ -1,65 +1,171 @@
 """The build cache: a save under `mkdocs serve` recomputes only what it changed, never less.
 
-The plugin keeps the highlighted PyTorch scripts (by their text) and Jinja's compiled templates in
-``.cache/architectures/`` next to ``mkdocs.yml``. These tests build a copy of the project the way
-a contributor does and look at the site and the cache folder.
+Whatever the edits before it, a build with the cache writes the very files a build without it
+writes. Most tests here run the pipeline in-process (the loader, the model, the site's files) the
+way the plugin does, with and without a cache; the last ones build with MkDocs.
 """
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import yaml
 
+from generator.analysis.model import build_site_model
+from generator.core.memo import Key
+from generator.edges import cache as cache_module
 from generator.edges.cache import FOLDER, BuildCache
-from generator.render import highlight
+from generator.load import loader
+from generator.render import site
 from tests.helpers import SHIPPED, build, copy_project
 
-SCRIPT = "print('hello')\n"
+
+def files_without_cache(specs: Path) -> dict[str, str]:
+    return site.site_files(build_site_model(loader.load_folder(specs)))
 
 
-def site_files(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+def files_with(cache: BuildCache, specs: Path) -> dict[str, str]:
+    """What the plugin adds to the site, built through ``cache`` as the plugin builds it."""
+    found = loader.load_folder_partially(specs, cache.loader(loader.load_analysed))
+    assert not found.problems, found.problems
+    files = site.site_files(build_site_model(found.analyses, cache), cache)
+    cache.prune()
+    return files
 
 
-def cached_scripts(project: Path) -> dict[str, float]:
-    """The cache's highlighted scripts, by file name, with their modification times."""
-    return {p.name: p.stat().st_mtime_ns for p in (project / FOLDER / "scripts").glob("*.html")}
+def edit(path: Path, change: Callable[[dict[str, object]], None]) -> None:
+    data = yaml.safe_load(path.read_text("utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("cached"))
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project") / "docs" / "architectures"
 
 
-def test_a_second_build_reuses_every_script_and_builds_the_same_site(project: Path) -> None:
-    first = build(project, project / "site-1")
-    assert first.returncode == 0, first.stderr
-    kept = cached_scripts(project)
-    assert len(kept) == len(SHIPPED), "one highlighted script per spec"
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "cache"
 
-    second = build(project, project / "site-2")
+
+def test_a_second_build_computes_nothing_again_and_gives_the_same_files(
+    specs: Path, folder: Path
+) -> None:
+    first = BuildCache(folder)
+    assert files_with(first, specs) == files_without_cache(specs)
+    assert not first.hits, "a cold build finds nothing"
+
+    second = BuildCache(folder)
+    assert files_with(second, specs) == files_without_cache(specs)
+    assert not second.misses, "a warm build computes nothing it kept"
+    for kind in ("specs", "own", "architecture"):
+        assert second.hits[kind] == len(SHIPPED), kind
+
+
+def test_an_edited_spec_is_worked_out_again_and_only_it(specs: Path, folder: Path) -> None:
+    files_with(BuildCache(folder), specs)
+    edit(specs / "zfnet.yml", lambda d: d.update(title="ZFNet, edited"))
+
+    after = BuildCache(folder)
+    files = files_with(after, specs)
+    assert files == files_without_cache(specs)
+    assert "ZFNet, edited" in files["architectures/zfnet.md"]
+    assert after.misses["specs"] == after.misses["own"] == after.misses["architecture"] == 1
+
+
+def test_an_edited_parent_is_seen_in_every_spec_that_extends_it(specs: Path, folder: Path) -> None:
+    files_with(BuildCache(folder), specs)
+
+    def narrower(data: dict[str, object]) -> None:
+        layers = data["layers"]
+        assert isinstance(layers, list)
+        conv = next(layer for layer in layers if layer.get("kind") == "conv")
+        conv["out_channels"] = 32
+
+    edit(specs / "vgg-16.yml", narrower)
+    after = BuildCache(folder)
+    assert files_with(after, specs) == files_without_cache(specs)
+    # VGG-16 and VGG-19, which extends it, are loaded again; nothing else is.
+    assert after.misses["specs"] == 1, "vgg-19's own text did not change: its entry is found"
+    assert after.misses["own"] == 2, "but its analysis is worked out again from its parent"
+
+
+def test_a_spec_removed_from_under_a_comparison_is_reported_not_served_from_the_cache(
+    specs: Path, folder: Path
+) -> None:
+    files_with(BuildCache(folder), specs)
+    (specs / "d2l-alexnet.yml").unlink()  # nothing names it: the others load from the cache
+    assert files_with(BuildCache(folder), specs) == files_without_cache(specs)
+
+    (specs / "alexnet-2012.yml").unlink()  # googlenet, vgg-16, squeezenet... compare with it
+    found = loader.load_folder_partially(specs, BuildCache(folder).loader(loader.load_analysed))
+    reported = {Path(p.location.path).name for p in found.problems}
+    assert {"googlenet.yml", "vgg-16.yml", "squeezenet-1.0.yml"} <= reported
+
+
+def test_new_code_finds_nothing(specs: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files_with(BuildCache(folder), specs)
+    monkeypatch.setattr(cache_module, "code_version", lambda: "another version")
+    later = BuildCache(folder)
+    assert files_with(later, specs) == files_without_cache(specs)
+    assert not later.hits
+    # The entries of the old code were pruned: one site's worth is kept.
+    assert len(list((folder / "specs").glob("*.pickle"))) == len(SHIPPED)
+
+
+def test_an_unreadable_entry_is_a_miss(specs: Path, folder: Path) -> None:
+    files_with(BuildCache(folder), specs)
+    for entry in (folder / "architecture").glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    later = BuildCache(folder)
+    assert files_with(later, specs) == files_without_cache(specs)
+    assert later.misses["architecture"] == len(SHIPPED)
+
+
+def test_a_result_of_a_spec_the_cache_did_not_load_is_computed_and_not_kept(
+    folder: Path,
+) -> None:
+    memo = BuildCache(folder)
+    calls: list[int] = []
+
+    def work() -> int:
+        calls.append(1)
+        return 42
+
+    assert memo(Key("own", "never-loaded"), work) == 42
+    assert memo(Key("own", "never-loaded"), work) == 42
+    assert len(calls) == 2
+    assert not (folder / "own").exists()
+    # A result of the code alone, or of a text the key carries, is kept.
+    assert memo(Key("schema"), work) == memo(Key("schema"), work) == 42
+    assert memo(Key("highlight", text="x = 1\n"), work) == 42
+    assert memo(Key("highlight", text="x = 1\n"), work) == 42
+    assert len(calls) == 4
+
+
+def test_a_second_mkdocs_build_rewrites_no_entry_and_builds_the_same_site(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path / "project")
+    assert build(project, tmp_path / "site-1").returncode == 0
+    kept = {p: p.stat().st_mtime_ns for p in (project / FOLDER).rglob("*") if p.is_file()}
+    assert any(p.parent.name == "templates" for p in kept), "Jinja's compiled templates"
+
+    second = build(project, tmp_path / "site-2")
     assert second.returncode == 0, second.stderr
-    assert cached_scripts(project) == kept, "nothing highlighted again, nothing rewritten"
-    assert site_files(project / "site-2") == site_files(project / "site-1")
+    now = {p: p.stat().st_mtime_ns for p in (project / FOLDER).rglob("*") if p.is_file()}
+    assert now.items() <= kept.items(), "nothing worked out again, nothing rewritten"
+    # Only the highlighted scripts go: each is used only when its page's files are made again.
+    assert {p.parent.name for p in kept.keys() - now.keys()} == {"highlight"}
+    assert site_tree(tmp_path / "site-2") == site_tree(tmp_path / "site-1")
 
-
-def test_an_edited_spec_is_highlighted_again_and_its_old_script_dropped(project: Path) -> None:
-    assert build(project, project / "site-before").returncode == 0
-    before = cached_scripts(project)
-    spec = project / "docs" / "architectures" / "zfnet.yml"
-    data = yaml.safe_load(spec.read_text("utf-8"))
-    data["title"] = "ZFNet, edited"
-    spec.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
-
-    result = build(project, project / "site-after")
-    assert result.returncode == 0, result.stderr
-    after = cached_scripts(project)
-    assert len(after) == len(before)
-    assert len(set(after) - set(before)) == 1, "only the edited spec's script is new"
-    shown = (project / "site-after" / "architectures" / "zfnet" / "script.html").read_text("utf-8")
-    assert "ZFNet, edited" in shown
+    shutil.rmtree(project / ".cache")
+    assert build(project, tmp_path / "site-3").returncode == 0
+    assert site_tree(tmp_path / "site-3") == site_tree(tmp_path / "site-1")
 
 
 def test_a_cache_folder_that_cannot_be_made_only_makes_the_build_slower(tmp_path: Path) -> None:
@@ -70,22 +176,5 @@ def test_a_cache_folder_that_cannot_be_made_only_makes_the_build_slower(tmp_path
     assert (tmp_path / "site" / "architectures" / "zfnet" / "script.html").is_file()
 
 
-def test_the_cache_gives_what_pygments_gives_and_counts_its_hits(tmp_path: Path) -> None:
-    cache = BuildCache(tmp_path / "cache")
-    cached = cache.highlighter(highlight.python_html)
-    assert cached(SCRIPT) == highlight.python_html(SCRIPT)
-    assert (cache.hits, cache.misses) == (0, 1)
-    assert BuildCache(tmp_path / "cache").highlighter(highlight.python_html)(SCRIPT) == cached(
-        SCRIPT
-    )
-    assert cache.hits == 1
-
-
-def test_pruning_keeps_only_what_the_build_used(tmp_path: Path) -> None:
-    earlier = BuildCache(tmp_path / "cache")
-    earlier.highlighter(highlight.python_html)("old = 1\n")
-    later = BuildCache(tmp_path / "cache")
-    later.highlighter(highlight.python_html)(SCRIPT)
-    later.prune()
-    assert len(list((tmp_path / "cache" / "scripts").glob("*.html"))) == 1
-    assert later.highlighter(highlight.python_html)(SCRIPT) and later.hits == 1
+def site_tree(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}

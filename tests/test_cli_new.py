@@ -133,12 +133,12 @@ def yaml_block(page: str, heading: str) -> str:
 def test_the_page_shows_what_the_command_writes(project: Path) -> None:
     run_cli("new", "my-net", cwd=project)
     written = (project / "docs" / "architectures" / "my-net.yml").read_text(encoding="utf-8")
-    page = contributing.contributing_page(build_site_model([]))
+    page = contributing.contributing_page(build_site_model([]).examples)
     assert yaml_block(page, "### 1. Start from a scaffold") == written
 
 
 def test_a_spec_written_by_following_the_page_builds(project: Path, tmp_path: Path) -> None:
-    page = contributing.contributing_page(build_site_model([]))
+    page = contributing.contributing_page(build_site_model([]).examples)
     example = yaml_block(page, "### A worked example")
     name = contributing.EXAMPLE_NAME
     assert f"`docs/architectures/{name}.yml`" in page  # where the page says to save it

@@ -14,7 +14,7 @@ from generator.spec.models import LAYER_MODELS, Quantity, Rounding
 
 @pytest.fixture(scope="module")
 def page() -> str:
-    return contributing.contributing_page(build_site_model([]))
+    return contributing.contributing_page(build_site_model([]).examples)
 
 
 def test_every_field_of_the_schema_is_in_the_reference(page: str) -> None:
@@ -69,7 +69,7 @@ def test_the_worked_example_audits_clean(page: str) -> None:
 
 
 def test_the_page_is_the_same_at_every_build(page: str) -> None:
-    assert contributing.contributing_page(build_site_model([])) == page
+    assert contributing.contributing_page(build_site_model([]).examples) == page
 
 
 def test_descriptions_become_safe_markdown() -> None:

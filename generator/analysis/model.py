@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from generator.analysis import calculator, examples, families, graph, lineage, readings, sweeps
 from generator.analysis.audit import Check, audit
@@ -22,6 +23,7 @@ from generator.analysis.lineage import Difference
 from generator.analysis.readings import Reading
 from generator.analysis.successors import SuccessorsPage, successors_page
 from generator.analysis.sweeps import Sweep
+from generator.core.memo import Key, Memo, compute
 from generator.core.results import Analysis, Axis, LayerResult
 
 #: The spec of the 2012 paper: the flagship page retraces it, the lineage page compares with it.
@@ -140,6 +142,22 @@ class SiteModel:
         return next((a for a in self.architectures if a.name == name), None)
 
 
+@dataclass(frozen=True, slots=True)
+class Own:
+    """What an architecture's pages need from its own spec alone: kept between builds by the
+    spec's text (:mod:`generator.core.memo`), since it is most of the model's work."""
+
+    checks: tuple[Check, ...]
+    """Its audit (:func:`~generator.analysis.audit.audit`), the hypothesis finder included."""
+    sweep: Sweep | None
+    """Its input-size sweep (:func:`~generator.analysis.sweeps.sweep`)."""
+
+
+def own_results(analysis: Analysis) -> Own:
+    """The audit and the input-size sweep of one analysis."""
+    return Own(audit(analysis), sweeps.sweep(analysis))
+
+
 def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture:
     """An analysis with its audit: what one architecture's page and exports show.
 
@@ -149,11 +167,16 @@ def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture
     return Architecture(analysis, audit(analysis), compare(analysis, by_name))
 
 
-def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
-    """Compute everything the site shows from the loaded analyses, each audited once."""
+def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> SiteModel:
+    """Compute everything the site shows from the loaded analyses, each audited once.
+
+    ``memo`` may keep each spec's :class:`Own` results and the contributing page's checked
+    examples between builds (:mod:`generator.core.memo`)."""
+    own = {a.name: memo(Key("own", a.name), partial(own_results, a)) for a in analyses}
     compared = SiteComparisons(analyses)
     architectures = tuple(
-        Architecture(a, audit(a), compared.of(a) if a.spec.compared else ()) for a in analyses
+        Architecture(a, own[a.name].checks, compared.of(a) if a.spec.compared else ())
+        for a in analyses
     )
     paper = next((a for a in architectures if a.name == PAPER), None)
     grouped = compared.grouped
@@ -172,8 +195,12 @@ def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
         )
         if paper
         else None,
-        arithmetic=_arithmetic(analyses, paper.analysis if paper else None),
-        examples=examples.check_examples(),
+        arithmetic=_arithmetic(
+            tuple(o.sweep for o in own.values() if o.sweep is not None),
+            paper.analysis if paper else None,
+        ),
+        # The worked example is written in the code: it changes only with the code.
+        examples=memo(Key("examples"), examples.check_examples),
     )
 
 
@@ -203,8 +230,7 @@ def _paper_readings(paper: Analysis) -> PaperReadings | None:
     return PaperReadings(conv, height, readings.rounded_down(height), readings.readings(paper))
 
 
-def _arithmetic(analyses: Sequence[Analysis], paper: Analysis | None) -> Arithmetic:
-    found = tuple(s for a in analyses if (s := sweeps.sweep(a)) is not None)
+def _arithmetic(found: tuple[Sweep, ...], paper: Analysis | None) -> Arithmetic:
     paper_sweep = next((s for s in found if s.analysis.name == PAPER), None)
     nearest = sweeps.nearest_tiling(paper_sweep) if paper_sweep else None
     return Arithmetic(

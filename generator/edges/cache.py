@@ -1,85 +1,196 @@
-"""What a build keeps for the next one: the costly results that depend only on their own text.
+"""What a build keeps for the next one, each result under everything it depends on.
 
-`mkdocs serve` rebuilds the whole site on every save, and most of what the generator computes is
-the same as last time. Two results cost the most for what they depend on, and each is keyed by
-that alone, so an entry can never be stale:
+`mkdocs serve` rebuilds the whole site on every save, and a save changes one spec. Most of the
+generator's work depends on one spec alone: loading and analysing it, its audit and sweep, its
+page, figures, exports and highlighted script. This cache keeps those results between builds, so
+a rebuild does that work for the edited spec only. The work that reads every spec together
+(comparisons, families, the site-wide pages) is done at every build.
 
-- the highlighted HTML of each PyTorch script, by the SHA-256 of the script's text and the
-  version of Pygments that highlighted it (Pygments takes about a third of the generator's time);
-- Jinja's compiled templates, which Jinja itself keys by each template's source checksum.
+A stale result is the worst bug a reference site can have, so every entry is stored under a
+SHA-256 of all that it depends on:
 
-The cache lives in ``.cache/architectures/`` next to ``mkdocs.yml`` (Material's plugins keep
-theirs in ``.cache/`` too). A folder that cannot be written only makes the build slower. After a
-build, highlighted scripts that it did not use are removed, so the folder holds one site's worth.
+- the generator's own code (every file of the package), the versions of the packages whose
+  output it keeps (pydantic, Jinja, Pygments) and of Python: any change there misses every entry;
+- for a spec's load, its own text and path; the entry records the text of each spec it extends
+  and, when it states differences against other specs, the folder's list of specs, and is used
+  only while those are unchanged;
+- for a result of one spec (:class:`~generator.core.memo.Key` with ``spec``), the texts of that
+  spec and of every spec it extends, as this build read them;
+- for anything else, the text the key carries (a script to highlight) or nothing (the schema).
+
+Jinja's compiled templates, ours and the theme's, are kept too, by Jinja itself (keyed by each
+template's source). Everything lives in ``.cache/architectures/`` next to ``mkdocs.yml``
+(Material's plugins keep theirs in ``.cache/`` too). A folder that cannot be written, or an entry
+that cannot be read, only makes the build slower. After a complete build, the entries it did not
+use are removed, so the folder holds one site's worth.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
+import pickle
+import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
 
+from generator.core.memo import Key
+from generator.load.loader import Analysed, Texts
+from generator.spec.errors import SpecError
+
 log = logging.getLogger("mkdocs.plugins.architectures")
+T = TypeVar("T")
 
 #: Where the cache lives, relative to the folder of ``mkdocs.yml``.
 FOLDER = Path(".cache") / "architectures"
+#: The folder of Jinja's compiled templates; every other folder holds one kind of result.
+TEMPLATES = "templates"
+#: The kind under which loaded specs are kept (other kinds are named by :class:`Key`).
+SPECS = "specs"
+#: The packages whose output an entry may hold.
+PACKAGES = ("pydantic", "jinja2", "pygments")
+_MISSING = object()
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of the generator's own files and of the packages whose output the cache keeps.
+
+    Computed once per process: under `mkdocs serve` the code does not change between builds.
+    """
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(sys.version.encode())
+    for name in PACKAGES:
+        digest.update(f"\0{name} {metadata.version(name)}".encode())
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"\0{path.relative_to(package).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class _Loaded:
+    """A kept load: the spec loaded, and what it was read from besides its own text."""
+
+    analysed: Analysed
+    parents: tuple[tuple[Path, str], ...]
+    """Each spec it extends, with the digest of the text it had."""
+    listing: str | None
+    """The digest of the folder's list of specs, when its compared differences name others."""
 
 
 class BuildCache:
-    """The cache folder of one project, for one build."""
+    """The cache folder of one project, for one build: a :class:`~generator.core.memo.Memo`."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.scripts = folder / "scripts"
-        self.templates = folder / "templates"
-        self._used: set[str] = set()
-        self._version = metadata.version("pygments")
-        self.hits = 0
-        self.misses = 0
+        self._specs: dict[str, str] = {}
+        """Each loaded spec's name, with the digest of its text and its parents' texts."""
+        self._used: dict[str, set[str]] = {}
+        self.hits: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
 
     def bytecode(self) -> jinja2.BytecodeCache | None:
         """Jinja's own file cache of compiled templates, or None where the folder cannot be made."""
-        if not _make(self.templates):
+        templates = self.folder / TEMPLATES
+        if not _make(templates):
             return None
-        return jinja2.FileSystemBytecodeCache(str(self.templates))
+        return jinja2.FileSystemBytecodeCache(str(templates))
 
-    def highlighter(self, highlight: Callable[[str], str]) -> Callable[[str], str]:
-        """``highlight`` with its results kept here, by the script's text and Pygments' version."""
+    def loader(self, load: Callable[[Path, Texts], Analysed]) -> Callable[[Path, Texts], Analysed]:
+        """``load`` with its results kept here (see the module's description)."""
 
-        def cached(code: str) -> str:
-            key = hashlib.sha256(f"{self._version}\0{code}".encode()).hexdigest()
-            self._used.add(key)
-            path = self.scripts / f"{key}.html"
-            try:
-                found = path.read_text("utf-8")
-            except (OSError, UnicodeDecodeError):
-                found = None
-            if found is not None:
-                self.hits += 1
-                return found
-            self.misses += 1
-            html = highlight(code)
-            if _make(self.scripts):
-                _write(path, html)
-            return html
+        def cached(path: Path, texts: Texts) -> Analysed:
+            text = _digest(texts.read(path))
+            key = _digest(code_version(), str(path), text)
+            found = self._get(SPECS, key)
+            if isinstance(found, _Loaded) and self._unchanged(found, path, texts):
+                self._specs[found.analysed.analysis.name] = _digest(
+                    text, *(digest for _, digest in found.parents)
+                )
+                return found.analysed
+            analysed = load(path, texts)
+            parents = tuple((p, _digest(texts.read(p))) for p in analysed.parents)
+            listing = _listing(path, texts) if analysed.analysis.spec.compared else None
+            self._put(SPECS, key, _Loaded(analysed, parents, listing))
+            self._specs[analysed.analysis.name] = _digest(text, *(d for _, d in parents))
+            return analysed
 
         return cached
 
-    def prune(self) -> None:
-        """Remove the highlighted scripts this build did not use (of specs changed or gone)."""
+    def _unchanged(self, found: _Loaded, path: Path, texts: Texts) -> bool:
         try:
-            entries = list(self.scripts.glob("*.html"))
+            return all(
+                texts.exists(parent) and _digest(texts.read(parent)) == digest
+                for parent, digest in found.parents
+            ) and (found.listing is None or found.listing == _listing(path, texts))
+        except SpecError:
+            return False  # a parent that cannot be read: the load says so
+
+    def __call__(self, key: Key, work: Callable[[], T], /) -> T:
+        """The result of ``work`` kept under ``key`` (the :class:`~generator.core.memo.Memo`
+        protocol). A result of a spec this build did not load through :meth:`loader` is not
+        kept: what it depends on is not known here."""
+        if key.spec is None:
+            inputs = ""
+        elif key.spec in self._specs:
+            inputs = self._specs[key.spec]
+        else:
+            return work()
+        digest = _digest(code_version(), key.kind, inputs, key.text)
+        found = self._get(key.kind, digest)
+        if found is not _MISSING:
+            return found  # type: ignore[no-any-return]
+        value = work()
+        self._put(key.kind, digest, value)
+        return value
+
+    def _get(self, kind: str, digest: str) -> Any:
+        self._used.setdefault(kind, set()).add(digest)
+        try:
+            found = pickle.loads((self.folder / kind / f"{digest}.pickle").read_bytes())
+        except FileNotFoundError:
+            found = _MISSING
+        except Exception as error:
+            log.debug("unreadable cache entry %s/%s: %s", kind, digest, error)
+            found = _MISSING
+        (self.misses if found is _MISSING else self.hits)[kind] += 1
+        return found
+
+    def _put(self, kind: str, digest: str, value: object) -> None:
+        folder = self.folder / kind
+        if _make(folder):
+            _write(folder / f"{digest}.pickle", pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use (of specs changed or gone, of old code)."""
+        try:
+            folders = [f for f in self.folder.iterdir() if f.is_dir() and f.name != TEMPLATES]
         except OSError:
             return
-        for entry in entries:
-            if entry.stem not in self._used:
-                entry.unlink(missing_ok=True)
+        for folder in folders:
+            used = self._used.get(folder.name, set())
+            for entry in folder.glob("*.pickle"):
+                if entry.stem not in used:
+                    entry.unlink(missing_ok=True)
+
+
+def _listing(path: Path, texts: Texts) -> str:
+    return _digest(*texts.names(path.parent))
 
 
 def _make(folder: Path) -> bool:
@@ -91,15 +202,13 @@ def _make(folder: Path) -> bool:
     return True
 
 
-def _write(path: Path, text: str) -> None:
-    """Write ``text`` whole or not at all: a build stopped halfway never leaves half a file."""
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` whole or not at all: a build stopped halfway never leaves half a file."""
     temporary: str | None = None
     try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False
-        ) as handle:
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             temporary = handle.name
-            handle.write(text)
+            handle.write(data)
         os.replace(temporary, path)
     except OSError as error:
         log.debug("could not keep %s: %s", path.name, error)

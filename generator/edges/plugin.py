@@ -14,6 +14,7 @@ import subprocess
 from importlib import resources
 from pathlib import Path
 
+import jinja2
 import yaml
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -26,9 +27,10 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
 from generator.analysis.model import SiteModel, build_site_model
+from generator.core.memo import compute
 from generator.edges.cache import FOLDER, BuildCache
 from generator.load import loader
-from generator.render import highlight, markup, pages, site, templating
+from generator.render import markup, pages, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -82,7 +84,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
         folder = Path(config.docs_dir) / self.config.specs
-        found = loader.load_folder_partially(folder)
+        load = self.cache.loader(loader.load_analysed) if self.cache else loader.load_analysed
+        found = loader.load_folder_partially(folder, load)
         self.problems = found.problems
         if self.problems:
             self._report_problems()
@@ -90,7 +93,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             # A warning, which `mkdocs build --strict` turns into a failed build.
             log.warning(str(warning))
         # Everything the pages show, computed once for this build (each spec audited once).
-        self.model = build_site_model(found.analyses)
+        self.model = build_site_model(found.analyses, self.cache or compute)
 
     def _report_problems(self) -> None:
         count = len(self.problems)
@@ -116,8 +119,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             if epoch is not None:
                 os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
 
-        # What earlier builds computed that depends only on its own text (the highlighted
-        # scripts, the compiled templates): a save under `mkdocs serve` recomputes what it changed.
+        # What earlier builds computed, each result kept under all it depends on: a save under
+        # `mkdocs serve` recomputes what it changed (see generator.edges.cache).
         project = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         self.cache = BuildCache(project / FOLDER)
         templating.ENV.bytecode_cache = self.cache.bytecode()
@@ -143,13 +146,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.model is not None:
-            highlighter = (
-                self.cache.highlighter(highlight.python_html)
-                if self.cache
-                else highlight.python_html
-            )
             site_dir = Path(config.site_dir)
-            for path, content in site.iter_site_files(self.model, highlighter):
+            for path, content in site.iter_site_files(self.model, self.cache or compute):
                 if path.endswith(".md"):
                     files.append(File.generated(config, path, content=content))
                     continue
@@ -168,6 +166,14 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
         files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         return files
+
+    def on_env(
+        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        # The theme's templates compiled once, not at every build: Jinja keys them by source.
+        if self.cache is not None:
+            env.bytecode_cache = self.cache.bytecode()
+        return env
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # Material's templates indent every line: a tenth of an architecture page's bytes.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -92,7 +92,7 @@ def load_text(path: Path, text: str, *, siblings: Mapping[str, str] | None = Non
     return _load(path, _InMemory(texts))
 
 
-def _load(path: Path, texts: _Texts) -> LoadedSpec:
+def _load(path: Path, texts: Texts) -> LoadedSpec:
     name = path.name.removesuffix(SUFFIX)
     if not SPEC_NAME.match(name):
         raise SpecError(
@@ -130,6 +130,32 @@ def analyse(loaded: LoadedSpec) -> Analysis:
         raise SpecError([Problem(where, error.message, error.layer, error.field)]) from None
 
 
+@dataclass(frozen=True, slots=True)
+class Analysed:
+    """One spec of a folder, loaded and analysed, with what it was read from."""
+
+    analysis: Analysis
+    warnings: tuple[Problem, ...]
+    parents: tuple[Path, ...]
+    """The files it extends, nearest first: besides its own, the texts its analysis depends on."""
+
+
+def load_analysed(path: Path, texts: Texts) -> Analysed:
+    """Load, validate and analyse the spec at ``path``; raises :class:`SpecError`."""
+    loaded = _load(path, texts)
+    return Analysed(analyse(loaded), loaded.warnings, _parents(path, texts))
+
+
+def _parents(path: Path, texts: Texts) -> tuple[Path, ...]:
+    """The files the spec at ``path`` extends, nearest first (its chain, checked by the load)."""
+    found: list[Path] = []
+    node = _read(path, texts)
+    while (parent := node.value.get("extends")) is not None:
+        found.append(path.with_name(f"{parent.value}{SUFFIX}"))
+        node = _read(found[-1], texts)
+    return tuple(found)
+
+
 def load_folder(folder: Path) -> list[Analysis]:
     """Load and analyse every spec of a folder, reporting the problems of all files together."""
     found = load_folder_partially(folder)
@@ -150,10 +176,14 @@ class Folder:
     """What the loaded ones allow but probably do not mean (a layer whose output nothing reads)."""
 
 
-def load_folder_partially(folder: Path) -> Folder:
+def load_folder_partially(
+    folder: Path, load: Callable[[Path, Texts], Analysed] = load_analysed
+) -> Folder:
     """The specs of a folder that load, the problems of those that do not, and warnings.
 
     ``mkdocs serve`` uses this to keep serving the good pages while a contributor fixes a spec.
+    ``load`` loads one spec (:func:`load_analysed`): the MkDocs plugin passes one that keeps its
+    results between builds (:mod:`generator.edges.cache`).
     """
     if not folder.is_dir():
         return Folder([], [Problem(Location(str(folder)), "the spec folder does not exist")], [])
@@ -161,12 +191,12 @@ def load_folder_partially(folder: Path) -> Folder:
     paths = spec_paths(folder)
     # One listing and one parse per file for the whole folder: a parent is read once, not once
     # per spec that extends it, and "did you mean" never lists the folder again.
-    texts = _FolderFiles(folder, tuple(p.name.removesuffix(SUFFIX) for p in paths))
+    texts = FolderFiles(folder, tuple(p.name.removesuffix(SUFFIX) for p in paths))
     for path in paths:
         try:
-            loaded = _load(path, texts)
-            found.analyses.append(analyse(loaded))
-            found.warnings.extend(loaded.warnings)
+            analysed = load(path, texts)
+            found.analyses.append(analysed.analysis)
+            found.warnings.extend(analysed.warnings)
         except SpecError as error:
             found.problems.extend(error.problems)
     return found
@@ -175,7 +205,7 @@ def load_folder_partially(folder: Path) -> Folder:
 # --- extends ---------------------------------------------------------------------------------
 
 
-class _Texts(Protocol):
+class Texts(Protocol):
     """Where spec texts come from: files in a folder, or texts held in memory."""
 
     def read(self, path: Path) -> str:
@@ -223,18 +253,22 @@ class _Files:
         return [p.name.removesuffix(SUFFIX) for p in spec_paths(folder)]
 
 
-class _FolderFiles:
-    """The spec files of one folder, listed once, each parsed at most once (:func:`_read`)."""
+class FolderFiles:
+    """The spec files of one folder, listed once, each read and parsed at most once
+    (:func:`_read`)."""
 
     def __init__(self, folder: Path, names: tuple[str, ...]) -> None:
         self.folder = folder
         self.listed = names
         self.known = frozenset(names)
         self.trees: dict[Path, Node] = {}
+        self._texts: dict[Path, str] = {}
         self._files = _Files()
 
     def read(self, path: Path) -> str:
-        return self._files.read(path)
+        if path not in self._texts:
+            self._texts[path] = self._files.read(path)
+        return self._texts[path]
 
     def exists(self, path: Path) -> bool:
         if path.parent == self.folder:
@@ -261,8 +295,8 @@ class _InMemory:
         return sorted(p.name.removesuffix(SUFFIX) for p in self.texts if p.parent == folder)
 
 
-def _read(path: Path, texts: _Texts) -> Node:
-    cache = texts.trees if isinstance(texts, _FolderFiles) else None
+def _read(path: Path, texts: Texts) -> Node:
+    cache = texts.trees if isinstance(texts, FolderFiles) else None
     if cache is not None and path in cache:
         return cache[path]
     tree = parse(texts.read(path), str(path))
@@ -273,7 +307,7 @@ def _read(path: Path, texts: _Texts) -> Node:
     return tree
 
 
-def _resolve(path: Path, chain: tuple[Path, ...], texts: _Texts) -> Node:
+def _resolve(path: Path, chain: tuple[Path, ...], texts: Texts) -> Node:
     """The file's tree with its ``extends`` chain merged in."""
     tree = _read(path, texts)
     fields: dict[str, Node] = tree.value
@@ -297,7 +331,7 @@ def _resolve(path: Path, chain: tuple[Path, ...], texts: _Texts) -> Node:
     return _merge(_resolve(parent, (*chain, path), texts), tree)
 
 
-def _parent_path(path: Path, node: Node, chain: tuple[Path, ...], texts: _Texts) -> Path:
+def _parent_path(path: Path, node: Node, chain: tuple[Path, ...], texts: Texts) -> Path:
     name = node.value
     if not isinstance(name, str) or not SPEC_NAME.match(name) or "/" in name:
         raise SpecError(
@@ -684,7 +718,7 @@ def _unread(loaded: LoadedSpec) -> Iterable[Problem]:
             )
 
 
-def _compared_checks(loaded: LoadedSpec, texts: _Texts) -> Iterable[Problem]:
+def _compared_checks(loaded: LoadedSpec, texts: Texts) -> Iterable[Problem]:
     """Each stated difference cites a source of the spec and names another spec of its folder."""
     spec = loaded.spec
     others = texts.names(loaded.path.parent)

@@ -201,11 +201,12 @@ def table_in_page(table: str) -> bool:
     return len(table.encode("utf-8")) <= PAGE_BYTES * TABLE_SHARE
 
 
-def layers_file(analysis: Analysis) -> str | None:
+def layers_file(analysis: Analysis, table: str | None = None) -> str | None:
     """The full layer table as the file at :func:`layers_path`, or ``None`` when the page holds it.
 
-    Wrapped as Material wraps the tables of a page, so that it scrolls sideways the same way."""
-    table = layer_table(analysis)
+    Wrapped as Material wraps the tables of a page, so that it scrolls sideways the same way.
+    ``table`` is :func:`layer_table` of ``analysis``, when the caller has it already."""
+    table = layer_table(analysis) if table is None else table
     if table_in_page(table):
         return None
     return (
@@ -231,10 +232,16 @@ def remarks(analysis: Analysis) -> list[str]:
     return [k.remark for k in ENTRIES if k.names in present and k.remark is not None]
 
 
-def architecture_page(architecture: Architecture) -> str:
-    """The page of one architecture: what it is, every layer worked out, the audit, the sources."""
+def architecture_page(
+    architecture: Architecture, *, script: str | None = None, table: str | None = None
+) -> str:
+    """The page of one architecture: what it is, every layer worked out, the audit, the sources.
+
+    ``script`` and ``table`` are its PyTorch script and :func:`layer_table`, when the caller has
+    them already."""
     analysis = architecture.analysis
-    table = layer_table(analysis)
+    table = layer_table(analysis) if table is None else table
+    script = snippet.pytorch_snippet(analysis) if script is None else script
     inline = table_in_page(table)
     summary = None if inline else summary_view(analysis)
     return ENV.get_template("architecture.md.j2").render(
@@ -243,7 +250,7 @@ def architecture_page(architecture: Architecture) -> str:
         summary=summary,
         layers_src=None if inline else layers_path(analysis.name),
         script_src=script_path(analysis.name),
-        script_lines=snippet.pytorch_snippet(analysis).count("\n") + 1,
+        script_lines=script.count("\n") + 1,
         a=analysis,
         spec=analysis.spec,
         checks=architecture.checks,

@@ -21,7 +21,6 @@ from pydantic import TypeAdapter
 
 from generator.analysis.audit import Verdict
 from generator.analysis.examples import EXAMPLE, EXAMPLE_NAME, SPECS, Examples
-from generator.analysis.model import SiteModel
 from generator.core.kinds import kind_of
 from generator.core.kinds.activations import ACTIVATION
 from generator.render import markup
@@ -90,8 +89,11 @@ _ANCHORS: Mapping[str, tuple[str, str]] = {
 _LAYERS_ANCHOR = "layer-kinds"
 
 
-def contributing_page(model: SiteModel) -> str:
-    """The contributing page: a walkthrough, then every field of the spec format."""
+def contributing_page(examples: Examples) -> str:
+    """The contributing page: a walkthrough, then every field of the spec format.
+
+    It shows the worked example and its broken copies, checked (:func:`check_examples`), and
+    nothing else of the site: it depends on the code alone."""
     spec_schema = schema.spec_schema()
     return ENV.get_template("contributing.md.j2").render(
         specs=SPECS,
@@ -101,8 +103,8 @@ def contributing_page(model: SiteModel) -> str:
         scaffold=fenced(new_spec("my-net"), "yaml"),
         example_name=EXAMPLE_NAME,
         example=fenced(EXAMPLE, "yaml"),
-        checks=example_checks(model.examples),
-        mistakes=mistakes(model.examples),
+        checks=example_checks(examples),
+        mistakes=mistakes(examples),
         verdicts=_values(Verdict),
         required=Markup(", ").join(code(name) for name in spec_schema["then"]["required"]),
         reference=reference(spec_schema),

@@ -18,13 +18,12 @@ from generator.analysis.model import Architecture, Lineage, Member, SiteModel
 from generator.analysis.readings import first_conv
 from generator.core import formatting
 from generator.core.results import Analysis, LayerResult
-from generator.render import architecture, chapters, markup
+from generator.render import chapters, markup
 from generator.render.templating import (
     ARCHITECTURES,
     ENV,
     claim_label,
     figure_html,
-    page_path,
     value_text,
 )
 from generator.spec.errors import Problem
@@ -203,7 +202,8 @@ def stage_sums(member: Member) -> dict[tuple[bool, Fraction | None], dict[str, i
 
 
 def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
-    """Every generated page, by its path in the docs tree; each book (:data:`BOOKS`) one page
+    """The site-wide pages, by their path in the docs tree (each architecture's own page is
+    :func:`generator.render.site.architecture_files`'); each book (:data:`BOOKS`) one page
     or, past ``budget`` bytes (:data:`chapters.PAGE_BUDGET`), a folder of pages
     (:func:`chapters.lay_out`)."""
     budget = chapters.PAGE_BUDGET if budget is None else budget
@@ -220,8 +220,6 @@ def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
     flagship = flagship_page(model)
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
-    for arch in model.architectures:
-        pages[page_path(arch.name)] = architecture.architecture_page(arch)
     return pages
 
 

@@ -7,10 +7,12 @@ is written: no renderer computes an audit, a reading or a sweep of its own.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
-from generator.analysis.model import SiteModel
+from generator.analysis.model import Architecture, SiteModel
+from generator.core.memo import Key, Memo, compute
 from generator.render import (
     architecture,
     arithmetic,
@@ -21,7 +23,7 @@ from generator.render import (
     pages,
     snippet,
 )
-from generator.render.templating import data_path, script_path
+from generator.render.templating import data_path, page_path, script_path
 from generator.spec import schema
 
 
@@ -30,39 +32,57 @@ def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def site_files(
-    model: SiteModel, highlight_python: Callable[[str], str] = highlight.python_html
-) -> dict[str, str]:
+def site_files(model: SiteModel, memo: Memo = compute) -> dict[str, str]:
     """Markdown pages and data files, keyed by their path in the docs tree.
 
-    ``highlight_python`` turns a PyTorch script into highlighted HTML: the MkDocs plugin passes
-    one that keeps its results between builds (:mod:`generator.edges.cache`).
+    ``memo`` may keep results between builds (:mod:`generator.core.memo`): the MkDocs plugin
+    passes its build cache (:mod:`generator.edges.cache`).
     """
-    return dict(iter_site_files(model, highlight_python))
+    return dict(iter_site_files(model, memo))
 
 
-def iter_site_files(
-    model: SiteModel, highlight_python: Callable[[str], str] = highlight.python_html
-) -> Iterator[tuple[str, str]]:
+def iter_site_files(model: SiteModel, memo: Memo = compute) -> Iterator[tuple[str, str]]:
     """:func:`site_files` one file at a time, so that a caller writing them out holds only the
     pages: at 1,000 specs the data files are a hundred million characters."""
     yield from pages.site_pages(model).items()
 
     for arch in model.architectures:
-        analysis, name = arch.analysis, arch.name
-        for file, figure in figures.network_files(analysis).items():
-            yield data_path(name, file), _json(figure)
-        yield data_path(name, f"{name}.json"), export.analysis_json(arch)
-        yield data_path(name, f"{name}.csv"), export.analysis_csv(arch)
-        script = snippet.pytorch_snippet(analysis)
-        yield data_path(name, f"{name}.py"), script
-        yield script_path(name), highlight_python(script)
-        table = architecture.layers_file(analysis)
-        if table is not None:
-            yield architecture.layers_path(name), table
+        # Its files depend on its spec, and on the differences its sources state against other
+        # networks as checked here: small frozen values, whose repr shows every field (a pickle
+        # would not do: pydantic pickles a set, whose order changes between processes).
+        key = Key("architecture", arch.name, text=repr(arch.comparisons))
+        yield from memo(key, partial(_listed, arch, memo))
 
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(pages.alexnets(model)))
     yield arithmetic.PAGE, arithmetic.arithmetic_page(model)
-    yield schema.SCHEMA_PATH, schema.schema_text()
-    yield contributing.CONTRIBUTING_PAGE, contributing.contributing_page(model)
+    yield schema.SCHEMA_PATH, memo(Key("schema"), schema.schema_text)
+    yield (
+        contributing.CONTRIBUTING_PAGE,
+        memo(Key("contributing"), partial(contributing.contributing_page, model.examples)),
+    )
+
+
+def _listed(arch: Architecture, memo: Memo) -> list[tuple[str, str]]:
+    return list(architecture_files(arch, memo))
+
+
+def architecture_files(arch: Architecture, memo: Memo = compute) -> Iterator[tuple[str, str]]:
+    """One architecture's page, figure data, exports and PyTorch script: what depends on its
+    spec alone, and on the networks its sources compare it with."""
+    analysis, name = arch.analysis, arch.name
+    script = snippet.pytorch_snippet(analysis)
+    table = architecture.layer_table(analysis)
+    yield page_path(name), architecture.architecture_page(arch, script=script, table=table)
+    for file, figure in figures.network_files(analysis).items():
+        yield data_path(name, file), _json(figure)
+    yield data_path(name, f"{name}.json"), export.analysis_json(arch)
+    yield data_path(name, f"{name}.csv"), export.analysis_csv(arch)
+    yield data_path(name, f"{name}.py"), script
+    yield (
+        script_path(name),
+        memo(Key("highlight", text=script), lambda: highlight.python_html(script)),
+    )
+    layers = architecture.layers_file(analysis, table)
+    if layers is not None:
+        yield architecture.layers_path(name), layers
