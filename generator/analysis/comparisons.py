@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import partial
 
 from generator.analysis import families, hypotheses, rounding
 from generator.analysis.audit import Verdict
@@ -28,6 +29,7 @@ from generator.analysis.hypotheses import Count
 from generator.analysis.rounding import FIGURE_RULES, Rule
 from generator.core import engine
 from generator.core.kinds import kind_of
+from generator.core.memo import Key, Memo, compute
 from generator.core.results import Analysis, counted
 from generator.spec.models import Compared, Quantity, Source, Spec
 
@@ -165,9 +167,11 @@ class SiteComparisons:
     out per claim, they made a site of a thousand specs cost the square of its size.
     """
 
-    def __init__(self, analyses: Sequence[Analysis]) -> None:
+    def __init__(self, analyses: Sequence[Analysis], memo: Memo = compute) -> None:
         self.by_name = {a.name: a for a in analyses}
         self.grouped = families.families(analyses)
+        self.memo = memo
+        """Keeps each network's counts and each claim's widths, which depend on one spec."""
         self._counts: dict[tuple[str, Quantity], tuple[Count, ...]] = {}
         self._varied: dict[tuple[str, int, int], Analysis | None] = {}
 
@@ -175,7 +179,10 @@ class SiteComparisons:
         """:func:`hypotheses.counts` of a network of the site, worked out once."""
         key = (network.name, quantity)
         if key not in self._counts:
-            self._counts[key] = hypotheses.counts(network, quantity)
+            self._counts[key] = self.memo(
+                Key("counts", network.name, quantity.value),
+                partial(hypotheses.counts, network, quantity),
+            )
         return self._counts[key]
 
     def of(self, analysis: Analysis) -> tuple[Comparison, ...]:
@@ -201,7 +208,14 @@ class SiteComparisons:
             mine = alternatives(analysis, other, self.grouped)
             theirs = alternatives(other, analysis, self.grouped)
             fits = readings(claim, mine, theirs, self.counts_of)
-            widths = tuple(self._widths(analysis, other, claim)) if total and count else ()
+            pool = tuple(sorted(_width_values(analysis.spec) | _width_values(other.spec)))
+            # The widths depend on this spec and on nothing of the other but its total and widths.
+            key = Key("widths", analysis.name, repr((claim, total, pool)))
+            widths = (
+                self.memo(key, partial(self._widths, analysis, claim, total, pool))
+                if total and count
+                else ()
+            )
             # One width that fits singles out a reading; several show only that the figure is
             # too coarse to say which layer differs, as a round number fits many products.
             explained = fits or len(widths) == 1
@@ -209,12 +223,18 @@ class SiteComparisons:
         source = analysis.spec.sources[claim.source]
         return Comparison(claim, source, count, total, verdict, widths, fits)
 
-    def _widths(self, analysis: Analysis, other: Analysis, claim: Compared) -> Iterator[Width]:
-        """The network with one layer's width replaced by another width either network uses."""
+    def _widths(
+        self, analysis: Analysis, claim: Compared, total: int, pool: Sequence[int]
+    ) -> tuple[Width, ...]:
+        """The network with one layer's width replaced by another width either network uses
+        (``pool``), where that makes the claim come true against the other's ``total``."""
+        return tuple(self._each_width(analysis, claim, total, pool))
+
+    def _each_width(
+        self, analysis: Analysis, claim: Compared, total: int, pool: Sequence[int]
+    ) -> Iterator[Width]:
         if sum(1 for layer in analysis.spec.layers if kind_of(layer).width) > MAX_WIDTH_LAYERS:
             return
-        total = counted(other.totals, claim.quantity)
-        pool = sorted(_width_values(analysis.spec) | _width_values(other.spec))
         for index, layer in enumerate(analysis.spec.layers):
             field = kind_of(layer).width
             if field is None:

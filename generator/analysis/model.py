@@ -173,7 +173,7 @@ def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> Site
     ``memo`` may keep each spec's :class:`Own` results and the contributing page's checked
     examples between builds (:mod:`generator.core.memo`)."""
     own = {a.name: memo(Key("own", a.name), partial(own_results, a)) for a in analyses}
-    compared = SiteComparisons(analyses)
+    compared = SiteComparisons(analyses, memo)
     architectures = tuple(
         Architecture(a, own[a.name].checks, compared.of(a) if a.spec.compared else ())
         for a in analyses

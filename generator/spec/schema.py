@@ -21,9 +21,11 @@ import itertools
 import json
 import re
 import textwrap
+import typing
 from enum import Enum
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic.json_schema import (
     GenerateJsonSchema,
     JsonSchemaValue,
@@ -70,6 +72,11 @@ def _generate() -> dict[str, Any]:
         schema_generator=_Generator,
     )
     defs: dict[str, Any] = top["$defs"]
+    for model in _models(Spec, Overrides):
+        properties = defs[model.__name__].get("properties", {})
+        for name, doc in field_docs(model).items():
+            if name in properties:
+                properties[name] = _sorted({**properties[name], "description": doc}, name)
     spec = defs.pop("Spec")
     overrides = defs.pop("Overrides")
     for name in ("Overrides", "Insert"):
@@ -107,6 +114,45 @@ def _generate() -> dict[str, Any]:
 def schema_text() -> str:
     """The schema as the committed and published file: indented JSON, ending in a newline."""
     return json.dumps(spec_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _models(*roots: type[BaseModel]) -> list[type[BaseModel]]:
+    """The models of the schema: the roots and every model their fields hold, once each."""
+    found: list[type[BaseModel]] = []
+
+    def visit(annotation: Any) -> None:
+        model = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        if model and annotation not in found:
+            found.append(annotation)
+            for field in annotation.model_fields.values():
+                visit(field.annotation)
+        for argument in typing.get_args(annotation):
+            visit(argument)
+
+    for root in roots:
+        visit(root)
+    return found
+
+
+def field_docs(model: type[BaseModel]) -> dict[str, str]:
+    """Each field of a model with the docstring written under it, its own or a base model's,
+    cleaned as pydantic cleans it (``inspect.cleandoc``)."""
+    found: dict[str, str] = {}
+    for cls in reversed(model.__mro__):
+        if not issubclass(cls, BaseModel) or cls.__module__ == BaseModel.__module__:
+            continue
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
+        for statement, following in itertools.pairwise(body):
+            if (
+                isinstance(statement, ast.AnnAssign)
+                and isinstance(statement.target, ast.Name)
+                and isinstance(following, ast.Expr)
+                and isinstance(following.value, ast.Constant)
+                and isinstance(following.value.value, str)
+            ):
+                found[statement.target.id] = inspect.cleandoc(following.value.value)
+    return found
 
 
 def member_docs(enum: type[Enum]) -> dict[str, str]:
