@@ -149,13 +149,14 @@ class Own:
 
     checks: tuple[Check, ...]
     """Its audit (:func:`~generator.analysis.audit.audit`), the hypothesis finder included."""
-    sweep: Sweep | None
-    """Its input-size sweep (:func:`~generator.analysis.sweeps.sweep`)."""
+    tiling: sweeps.Tiling | None
+    """The input sizes it tiles (:func:`~generator.analysis.sweeps.tiling`): its sweep without
+    the network, which the site has already."""
 
 
 def own_results(analysis: Analysis) -> Own:
-    """The audit and the input-size sweep of one analysis."""
-    return Own(audit(analysis), sweeps.sweep(analysis))
+    """The audit of one analysis and the input sizes it tiles."""
+    return Own(audit(analysis), sweeps.tiling(analysis))
 
 
 def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture:
@@ -196,7 +197,9 @@ def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> Site
         if paper
         else None,
         arithmetic=_arithmetic(
-            tuple(o.sweep for o in own.values() if o.sweep is not None),
+            tuple(
+                s for a in analyses if (s := sweeps.sweep(a, found=own[a.name].tiling)) is not None
+            ),
             paper.analysis if paper else None,
         ),
         # The worked example is written in the code: it changes only with the code.

@@ -102,19 +102,45 @@ def network_tiles(analysis: Analysis, size: int, memo: Windows | None = None) ->
     return _tiles(analysis.spec.layers, size, memo=memo)
 
 
-def sweep(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Sweep | None:
+@dataclass(frozen=True, slots=True)
+class Tiling:
+    """The input sizes a network's first convolution tiles, and those the whole network tiles:
+    the costly part of a :class:`Sweep`, which the build cache keeps without the network."""
+
+    conv_sizes: tuple[int, ...]
+    network_sizes: tuple[int, ...]
+
+
+def tiling(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Tiling | None:
     """The sizes of ``sizes`` that ``analysis`` tiles; None for a network without a convolution."""
     conv = first_conv(analysis)
     if conv is None or conv.axes is None:
         return None
     memo: Windows = {}
+    return Tiling(
+        conv_sizes=tuple(n for n in sizes if conv_tiles(analysis, n, memo)),
+        network_sizes=tuple(n for n in sizes if network_tiles(analysis, n, memo)),
+    )
+
+
+def sweep(
+    analysis: Analysis, sizes: Sequence[int] = SWEEP, found: Tiling | None = None
+) -> Sweep | None:
+    """The sizes of ``sizes`` that ``analysis`` tiles; None for a network without a convolution.
+
+    ``found`` is :func:`tiling` of ``analysis`` over ``sizes``, when the caller has it already."""
+    conv = first_conv(analysis)
+    if conv is None or conv.axes is None:
+        return None
+    found = tiling(analysis, sizes) if found is None else found
+    assert found is not None
     return Sweep(
         analysis=analysis,
         conv=conv,
         stated=analysis.input[1],
         stated_exact=conv.axes[0].exact,
-        conv_sizes=tuple(n for n in sizes if conv_tiles(analysis, n, memo)),
-        network_sizes=tuple(n for n in sizes if network_tiles(analysis, n, memo)),
+        conv_sizes=found.conv_sizes,
+        network_sizes=found.network_sizes,
     )
 
 

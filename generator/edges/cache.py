@@ -179,14 +179,20 @@ class BuildCache:
     def prune(self) -> None:
         """Remove the entries this build did not use (of specs changed or gone, of old code)."""
         try:
-            folders = [f for f in self.folder.iterdir() if f.is_dir() and f.name != TEMPLATES]
-        except OSError:
-            return
+            self._prune()
+        except OSError as error:
+            log.debug("could not prune the build cache: %s", error)
+
+    def _prune(self) -> None:
+        folders = [f for f in self.folder.iterdir() if f.is_dir() and f.name != TEMPLATES]
         for folder in folders:
             used = self._used.get(folder.name, set())
-            for entry in folder.glob("*.pickle"):
-                if entry.stem not in used:
+            for entry in folder.iterdir():
+                # Anything else, such as an earlier version's files, is not this build's either.
+                if entry.suffix != ".pickle" or entry.stem not in used:
                     entry.unlink(missing_ok=True)
+            if not used:
+                folder.rmdir()
 
 
 def _listing(path: Path, texts: Texts) -> str:
