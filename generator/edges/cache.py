@@ -151,7 +151,8 @@ class BuildCache:
             inputs = self._specs[key.spec]
         else:
             return work()
-        digest = _digest(code_version(), key.kind, inputs, key.text)
+        # The spec's name too: two specs of the same text give different pages.
+        digest = _digest(code_version(), key.kind, key.spec or "", inputs, key.text)
         found = self._get(key.kind, digest)
         if found is not _MISSING:
             return found  # type: ignore[no-any-return]
