@@ -6,8 +6,10 @@ Measures, in one run (about 10 minutes on two cores):
 
 1. build overhead: wall time of ``mkdocs build`` of the site with the generator, over the same
    site written out as plain files (every page and data file the generator makes, as Markdown,
-   JSON and CSV in ``docs/``) built with the same mkdocs.yml minus the ``architectures`` plugin;
-   at the shipped specs and at 100 and 1,000 specs (the shipped ones plus synthetic copies,
+   JSON and CSV in ``docs/``) built with the same mkdocs.yml minus the ``architectures`` plugin,
+   plus the plugin's sidebar as ``nav`` (``python -m generator pages`` writes both); the
+   generator's first build cold, each later one after an edit of one spec, as under
+   ``mkdocs serve``; at the shipped specs and at 100 and 1,000 specs (the shipped ones plus synthetic copies,
    see ``projects.py``). Best of several builds where builds are cheap (``--reps``);
 2. scaling: build time and the peak memory of the build process at 100 and 1,000 specs;
 3. page weight: bytes of an architecture page (its HTML and its figure JSON, not the shared
