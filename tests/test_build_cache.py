@@ -94,9 +94,7 @@ def test_an_edited_parent_is_seen_in_every_spec_that_extends_it(specs: Path, fol
     assert after.misses["own"] == 2, "but its analysis is worked out again from its parent"
 
 
-def test_a_copy_of_a_spec_under_another_name_gets_its_own_files(
-    specs: Path, folder: Path
-) -> None:
+def test_a_copy_of_a_spec_under_another_name_gets_its_own_files(specs: Path, folder: Path) -> None:
     files_with(BuildCache(folder), specs)
     (specs / "zfnet-copy.yml").write_text((specs / "zfnet.yml").read_text("utf-8"), "utf-8")
     files = files_with(BuildCache(folder), specs)
