@@ -207,7 +207,13 @@ class SiteComparisons:
         else:
             mine = alternatives(analysis, other, self.grouped)
             theirs = alternatives(other, analysis, self.grouped)
-            fits = readings(claim, mine, theirs, self.counts_of)
+            # The readings read each network through its counts, and its names: all in the key.
+            networks = tuple(dict.fromkeys(n.name for n, _ in (*mine, *theirs)))
+            names = repr((claim, [n for _, n in mine], [n for _, n in theirs]))
+            fits = self.memo(
+                Key("fits", analysis.name, names, others=networks),
+                partial(readings, claim, mine, theirs, self.counts_of),
+            )
             pool = tuple(sorted(_width_values(analysis.spec) | _width_values(other.spec)))
             # The widths depend on this spec and on nothing of the other but its total and widths.
             key = Key("widths", analysis.name, repr((claim, total, pool)))

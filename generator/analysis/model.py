@@ -181,7 +181,7 @@ def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> Site
     )
     paper = next((a for a in architectures if a.name == PAPER), None)
     grouped = compared.grouped
-    lineages = tuple(_lineage(family) for family in grouped)
+    lineages = tuple(_lineage(family, memo) for family in grouped)
     alexnets = next((f for f in lineages if f.family.alexnet), None)
     return SiteModel(
         architectures=architectures,
@@ -193,6 +193,7 @@ def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> Site
             paper.analysis,
             [(a.analysis, a.checks, a.comparisons) for a in architectures],
             grouped,
+            memo,
         )
         if paper
         else None,
@@ -207,8 +208,14 @@ def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> Site
     )
 
 
-def _lineage(family: Family) -> Lineage:
+def _lineage(family: Family, memo: Memo = compute) -> Lineage:
     root = family.root
+    by_name = not family.alexnet
+
+    def differences(member: Analysis) -> tuple[Difference, ...]:
+        key = Key("differences", member.name, str(by_name), others=(root.name,))
+        return memo(key, partial(lineage.differences, root, member, by_name=by_name))
+
     return Lineage(
         family,
         tuple(
@@ -218,7 +225,7 @@ def _lineage(family: Family) -> Lineage:
         tuple(
             # A successor's variants keep their parent's layer names: aligned by name, an
             # inserted convolution shows where it was inserted.
-            Variant(m, lineage.differences(root, m, by_name=not family.alexnet), root.name)
+            Variant(m, differences(m), root.name)
             for m in family.members
             if m is not root
         ),

@@ -27,6 +27,8 @@ class Key:
     """The spec whose text (with every spec it extends) the result depends on, if any."""
     text: str = ""
     """Any other input, in full (a script to highlight)."""
+    others: tuple[str, ...] = ()
+    """Other specs whose texts the result depends on, beside ``spec``."""
 
 
 class Memo(Protocol):

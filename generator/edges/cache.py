@@ -14,8 +14,8 @@ SHA-256 of all that it depends on:
 - for a spec's load, its own text and path; the entry records the text of each spec it extends
   and, when it states differences against other specs, the folder's list of specs, and is used
   only while those are unchanged;
-- for a result of one spec (:class:`~generator.core.memo.Key` with ``spec``), the texts of that
-  spec and of every spec it extends, as this build read them;
+- for a result of specs (:class:`~generator.core.memo.Key` with ``spec`` and ``others``), the
+  names and texts of those specs and of every spec they extend, as this build read them;
 - for anything else, the text the key carries (a script to highlight) or nothing (the schema).
 
 Jinja's compiled templates, ours and the theme's, are kept too, by Jinja itself (keyed by each
@@ -143,16 +143,14 @@ class BuildCache:
 
     def __call__(self, key: Key, work: Callable[[], T], /) -> T:
         """The result of ``work`` kept under ``key`` (the :class:`~generator.core.memo.Memo`
-        protocol). A result of a spec this build did not load through :meth:`loader` is not
+        protocol). A result of specs this build did not all load through :meth:`loader` is not
         kept: what it depends on is not known here."""
-        if key.spec is None:
-            inputs = ""
-        elif key.spec in self._specs:
-            inputs = self._specs[key.spec]
-        else:
+        names = (key.spec, *key.others) if key.spec is not None else key.others
+        if any(name not in self._specs for name in names):
             return work()
-        # The spec's name too: two specs of the same text give different pages.
-        digest = _digest(code_version(), key.kind, key.spec or "", inputs, key.text)
+        # The specs' names too: two specs of the same text give different pages.
+        inputs = [f"{name}\0{self._specs[name]}" for name in names]
+        digest = _digest(code_version(), key.kind, *inputs, "", key.text)
         found = self._get(key.kind, digest)
         if found is not _MISSING:
             return found  # type: ignore[no-any-return]

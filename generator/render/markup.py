@@ -42,10 +42,15 @@ def _escape(text: str) -> str:
     return text.translate(_TABLE)
 
 
+def plain(text: str) -> bool:
+    """Whether ``text`` is safe as it is in a line or a table cell (:func:`inline` keeps it)."""
+    return _PLAIN.match(text) is not None
+
+
 def inline(text: object) -> Markup:
     """Text for one line or table cell: Markdown links to web pages survive, nothing else does."""
     value = str(text)
-    if _PLAIN.match(value):
+    if plain(value):
         return Markup(value)
     value = _SPACES.sub(" ", value)
     if "](" not in value:
