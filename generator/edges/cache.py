@@ -161,7 +161,10 @@ class BuildCache:
     def _get(self, kind: str, digest: str) -> Any:
         self._used.setdefault(kind, set()).add(digest)
         try:
-            found = pickle.loads((self.folder / kind / f"{digest}.pickle").read_bytes())
+            # Read from the file, not from its bytes: at 1,000 specs, a hundred megabytes of
+            # short-lived buffers would fragment the memory MkDocs then needs for the pages.
+            with (self.folder / kind / f"{digest}.pickle").open("rb") as handle:
+                found = pickle.load(handle)
         except FileNotFoundError:
             found = _MISSING
         except Exception as error:
@@ -173,7 +176,7 @@ class BuildCache:
     def _put(self, kind: str, digest: str, value: object) -> None:
         folder = self.folder / kind
         if _make(folder):
-            _write(folder / f"{digest}.pickle", pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+            _write(folder / f"{digest}.pickle", value)
 
     def prune(self) -> None:
         """Remove the entries this build did not use (of specs changed or gone, of old code)."""
@@ -207,15 +210,16 @@ def _make(folder: Path) -> bool:
     return True
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Write ``data`` whole or not at all: a build stopped halfway never leaves half a file."""
+def _write(path: Path, value: object) -> None:
+    """Pickle ``value`` into ``path`` whole or not at all: a build stopped halfway never leaves
+    half a file."""
     temporary: str | None = None
     try:
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as handle:
             temporary = handle.name
-            handle.write(data)
+            pickle.dump(value, handle, pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-    except OSError as error:
+    except (OSError, pickle.PicklingError) as error:
         log.debug("could not keep %s: %s", path.name, error)
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
