@@ -1,8 +1,8 @@
 """What a build keeps for the next one, each result under everything it depends on.
 
 `mkdocs serve` rebuilds the whole site on every save, and a save changes one spec. Most of the
-generator's work depends on one spec alone: loading and analysing it, its audit and sweep, its
-page, figures, exports and highlighted script. This cache keeps those results between builds, so
+generator's work depends on one spec alone: loading and analysing it, its audit and the input
+sizes it tiles, its page, figures, exports and highlighted script. This cache keeps those results between builds, so
 a rebuild does that work for the edited spec only. The work that reads every spec together
 (comparisons, families, the site-wide pages) is done at every build.
 
@@ -118,17 +118,16 @@ class BuildCache:
             text = _digest(texts.read(path))
             key = _digest(code_version(), str(path), text)
             found = self._get(SPECS, key)
-            if isinstance(found, _Loaded) and self._unchanged(found, path, texts):
-                self._specs[found.analysed.analysis.name] = _digest(
-                    text, *(digest for _, digest in found.parents)
-                )
-                return found.analysed
-            analysed = load(path, texts)
-            parents = tuple((p, _digest(texts.read(p))) for p in analysed.parents)
-            listing = _listing(path, texts) if analysed.analysis.spec.compared else None
-            self._put(SPECS, key, _Loaded(analysed, parents, listing))
-            self._specs[analysed.analysis.name] = _digest(text, *(d for _, d in parents))
-            return analysed
+            if not (isinstance(found, _Loaded) and self._unchanged(found, path, texts)):
+                analysed = load(path, texts)
+                parents = tuple((p, _digest(texts.read(p))) for p in analysed.parents)
+                listing = _listing(path, texts) if analysed.analysis.spec.compared else None
+                found = _Loaded(analysed, parents, listing)
+                self._put(SPECS, key, found)
+            # What every result of this spec depends on: its text and its parents' texts.
+            name = found.analysed.analysis.name
+            self._specs[name] = _digest(text, *(digest for _, digest in found.parents))
+            return found.analysed
 
         return cached
 

@@ -22,6 +22,7 @@ import json
 import re
 import textwrap
 import typing
+from collections.abc import Iterator
 from enum import Enum
 from typing import Any
 
@@ -141,35 +142,32 @@ def field_docs(model: type[BaseModel]) -> dict[str, str]:
     for cls in reversed(model.__mro__):
         if not issubclass(cls, BaseModel) or cls.__module__ == BaseModel.__module__:
             continue
-        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
-        body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
-        for statement, following in itertools.pairwise(body):
-            if (
-                isinstance(statement, ast.AnnAssign)
-                and isinstance(statement.target, ast.Name)
-                and isinstance(following, ast.Expr)
-                and isinstance(following.value, ast.Constant)
-                and isinstance(following.value.value, str)
-            ):
-                found[statement.target.id] = inspect.cleandoc(following.value.value)
+        for statement, doc in _documented(cls):
+            if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                found[statement.target.id] = inspect.cleandoc(doc)
     return found
 
 
 def member_docs(enum: type[Enum]) -> dict[str, str]:
     """Each value of an enumeration with the docstring written under it, as one-line Markdown."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(enum)))
-    body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
     found: dict[str, str] = {}
+    for statement, doc in _documented(enum):
+        if isinstance(statement, ast.Assign) and isinstance(statement.targets[0], ast.Name):
+            found[enum[statement.targets[0].id].value] = _text(doc)
+    return found
+
+
+def _documented(cls: type) -> Iterator[tuple[ast.stmt, str]]:
+    """Each statement of a class's body that has a docstring written under it, with that text."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+    body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
     for statement, following in itertools.pairwise(body):
         if (
-            isinstance(statement, ast.Assign)
-            and isinstance(statement.targets[0], ast.Name)
-            and isinstance(following, ast.Expr)
+            isinstance(following, ast.Expr)
             and isinstance(following.value, ast.Constant)
             and isinstance(following.value.value, str)
         ):
-            found[enum[statement.targets[0].id].value] = _text(following.value.value)
-    return found
+            yield statement, following.value.value
 
 
 _ANNOTATIONS = ("title", "description", "default", "examples")
