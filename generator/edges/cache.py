@@ -18,7 +18,8 @@ SHA-256 of all that it depends on:
   names and texts of those specs and of every spec they extend, as this build read them;
 - for anything else, the text the key carries (a script to highlight) or nothing (the schema).
 
-Jinja's compiled templates, ours and the theme's, are kept too, by Jinja itself (keyed by each
+MkDocs' conversion of each page to HTML is kept here too (:mod:`generator.edges.rendered`), and
+Jinja's compiled templates, ours and the theme's, by Jinja itself (keyed by each
 template's source). Everything lives in ``.cache/architectures/`` next to ``mkdocs.yml``
 (Material's plugins keep theirs in ``.cache/`` too). A folder that cannot be written, or an entry
 that cannot be read, only makes the build slower. After a complete build, the entries it did not

@@ -28,6 +28,7 @@ from mkdocs.utils import dirname_to_title
 
 from generator.analysis.model import SiteModel, build_site_model
 from generator.core.memo import compute
+from generator.edges import rendered
 from generator.edges.cache import FOLDER, BuildCache
 from generator.load import loader
 from generator.render import markup, pages, site, templating
@@ -77,6 +78,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         self.problems: list[Problem] = []
         self.serving = False
         self.cache: BuildCache | None = None
+        self.layout: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -142,7 +144,15 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
                     for child in item.children
                     if isinstance(child, Page) and child.file.src_uri == source
                 ]
+        # Every file is known now: what a page's conversion reads besides its own Markdown.
+        self.layout = rendered.site_layout(config, files)
         return nav
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        # A page whose Markdown is what it was in the last build is not converted again.
+        if self.cache is not None and self.layout is not None:
+            rendered.keep_conversion(page, self.layout, self.cache)
+        return page
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.model is not None:
