@@ -17,7 +17,7 @@ import yaml
 from generator.analysis.model import build_site_model
 from generator.core.memo import Key
 from generator.edges import cache as cache_module
-from generator.edges.cache import FOLDER, BuildCache
+from generator.edges.cache import FOLDER, BuildCache, PageFolder
 from generator.load import loader
 from generator.render import site
 from tests.helpers import SHIPPED, build, copy_project
@@ -183,6 +183,25 @@ def test_a_cache_folder_that_cannot_be_made_only_makes_the_build_slower(tmp_path
     result = build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / "architectures" / "zfnet" / "script.html").is_file()
+
+
+def test_the_page_folder_writes_what_changed_and_removes_the_pages_no_longer_made(
+    tmp_path: Path,
+) -> None:
+    first = PageFolder(tmp_path / "pages")
+    kept = first.write("architectures/zfnet.md", "# ZFNet\n")
+    first.write("architectures/gone.md", "# Gone\n")
+    first.remove_others()
+    written = kept.stat().st_mtime_ns
+
+    second = PageFolder(tmp_path / "pages")
+    assert second.write("architectures/zfnet.md", "# ZFNet\n") == kept
+    changed = second.write("lineage/index.md", "# Lineage\n")
+    second.remove_others()
+    assert kept.stat().st_mtime_ns == written, "a page that did not change is not written again"
+    assert changed.read_text("utf-8") == "# Lineage\n"
+    pages = {p.relative_to(tmp_path / "pages").as_posix() for p in (tmp_path / "pages").rglob("*")}
+    assert pages == {"architectures", "architectures/zfnet.md", "lineage", "lineage/index.md"}
 
 
 def site_tree(site: Path) -> dict[str, bytes]:

@@ -23,7 +23,8 @@ Jinja's compiled templates, ours and the theme's, by Jinja itself (keyed by each
 template's source). Everything lives in ``.cache/architectures/`` next to ``mkdocs.yml``
 (Material's plugins keep theirs in ``.cache/`` too). A folder that cannot be written, or an entry
 that cannot be read, only makes the build slower. After a complete build, the entries it did not
-use are removed, so the folder holds one site's worth.
+use are removed, so the folder holds one site's worth. Its ``pages`` folder holds the generated
+pages of the last build, which MkDocs reads from there (:class:`PageFolder`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ T = TypeVar("T")
 FOLDER = Path(".cache") / "architectures"
 #: The folder of Jinja's compiled templates; every other folder holds one kind of result.
 TEMPLATES = "templates"
+#: The folder of the generated pages as MkDocs reads them (see :class:`PageFolder`).
+PAGES = "pages"
 #: The kind under which loaded specs are kept (other kinds are named by :class:`Key`).
 SPECS = "specs"
 #: The packages whose output an entry may hold.
@@ -101,7 +104,8 @@ class BuildCache:
         self.folder = folder
         self._specs: dict[str, str] = {}
         """Each loaded spec's name, with the digest of its text and its parents' texts."""
-        self._used: dict[str, set[str]] = {}
+        self._used: dict[str, bytearray] = {}
+        """The digests of the entries this build used, by kind, end to end (32 bytes each)."""
         self.hits: Counter[str] = Counter()
         self.misses: Counter[str] = Counter()
 
@@ -158,8 +162,24 @@ class BuildCache:
         self._put(key.kind, digest, value)
         return value
 
+    def pages(self) -> PageFolder | None:
+        """The folder the generated pages are written into, or None where it cannot be made."""
+        folder = self.folder / PAGES
+        return PageFolder(folder) if _make(folder) else None
+
+    def specs_done(self) -> None:
+        """Forget the specs this build loaded, once every result of specs is made.
+
+        Past that point only conversions of pages are looked up, which name no spec. Kept, the
+        thousand small strings of a large site would sit among the freed model's memory and pin
+        it: Python returns its memory to the system only in whole arenas of a mebibyte.
+        """
+        self._specs = {}
+
     def _get(self, kind: str, digest: str) -> Any:
-        self._used.setdefault(kind, set()).add(digest)
+        # One buffer per kind, not a set of strings: made while the model lives, ten thousand
+        # small strings would each pin an arena of its memory (see specs_done).
+        self._used.setdefault(kind, bytearray()).extend(bytes.fromhex(digest))
         try:
             # Read from the file, not from its bytes: at 1,000 specs, a hundred megabytes of
             # short-lived buffers would fragment the memory MkDocs then needs for the pages.
@@ -186,15 +206,58 @@ class BuildCache:
             log.debug("could not prune the build cache: %s", error)
 
     def _prune(self) -> None:
-        folders = [f for f in self.folder.iterdir() if f.is_dir() and f.name != TEMPLATES]
+        folders = [
+            f for f in self.folder.iterdir() if f.is_dir() and f.name not in {TEMPLATES, PAGES}
+        ]
         for folder in folders:
-            used = self._used.get(folder.name, set())
+            buffer = self._used.get(folder.name, b"")
+            used = {buffer[i : i + 32].hex() for i in range(0, len(buffer), 32)}
             for entry in folder.iterdir():
                 # Anything else, such as an earlier version's files, is not this build's either.
                 if entry.suffix != ".pickle" or entry.stem not in used:
                     entry.unlink(missing_ok=True)
             if not used:
                 folder.rmdir()
+
+
+class PageFolder:
+    """The generated pages of one build, written where MkDocs reads them as it reads ``docs/``.
+
+    Handed to MkDocs as text, each page would be held twice through the build (MkDocs keeps
+    the text it was given besides the Markdown it reads from it): at 1,000 architectures, a
+    fifth of the build's memory. A plain build reads its pages from files too.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._written: set[str] = set()
+
+    def write(self, path: str, content: str) -> Path:
+        """Write one page (``path`` as in the site's sources) unless it already holds
+        ``content``; its path on disk."""
+        target = self.folder / path
+        self._written.add(target.relative_to(self.folder).as_posix())
+        try:
+            if target.read_text("utf-8") == content:
+                return target
+        except (OSError, ValueError):
+            pass  # new, or unreadable: written below
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # Whole or not at all, as the cache's entries: another build may be reading it.
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
+        ) as handle:
+            handle.write(content)
+        os.replace(handle.name, target)
+        return target
+
+    def remove_others(self) -> None:
+        """Remove the pages this build did not write (of specs removed or renamed)."""
+        for found in sorted(self.folder.rglob("*"), reverse=True):
+            if found.is_file() and found.relative_to(self.folder).as_posix() not in self._written:
+                found.unlink(missing_ok=True)
+            elif found.is_dir() and not any(found.iterdir()):
+                found.rmdir()
 
 
 def _listing(path: Path, texts: Texts) -> str:

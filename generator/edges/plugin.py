@@ -157,9 +157,14 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.model is not None:
             site_dir = Path(config.site_dir)
+            folder = self.cache.pages() if self.cache is not None else None
             for path, content in site.iter_site_files(self.model, self.cache or compute):
                 if path.endswith(".md"):
-                    files.append(File.generated(config, path, content=content))
+                    if folder is None:
+                        files.append(File.generated(config, path, content=content))
+                    else:
+                        source = str(folder.write(path, content))
+                        files.append(File.generated(config, path, abs_src_path=source))
                     continue
                 # Data files (figures, exports, scripts) go straight to their place in the site:
                 # held until MkDocs copies them after rendering every page, they were a third of
@@ -168,8 +173,12 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(content, "utf-8")
                 files.append(File.generated(config, path, abs_src_path=str(target)))
+            if folder is not None:
+                folder.remove_others()
         # Everything the pages need is in them now; the model need not live through the build.
         self.model = None
+        if self.cache is not None:
+            self.cache.specs_done()
 
         for path, content in site_assets().items():
             files.append(File.generated(config, path, content=content))
