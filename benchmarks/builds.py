@@ -10,6 +10,7 @@ benchmark's own size; started from the small launcher, it reports its own.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -35,11 +36,17 @@ sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
+#: The plugin's line at the end of a build (generator.edges.plugin.ArchitecturesPlugin.report).
+GENERATOR = re.compile(r"Architectures: \d+ specs, ([\d.]+) s in the generator")
+
+
 @dataclass(frozen=True, slots=True)
 class Build:
     seconds: float
     peak_mb: float
     warnings: tuple[str, ...]
+    generator_s: float | None = None
+    """The time the build spent in the generator's hooks, as the plugin reports it."""
 
 
 class BuildFailed(RuntimeError):
@@ -78,4 +85,10 @@ def build(project: Path, site: Path, env: dict[str, str] | None = None) -> Build
     _, seconds, peak_kib = lines[-1].split()
     warnings = tuple(line for line in lines if line.startswith("WARNING"))
     # Linux reports ru_maxrss in KiB.
-    return Build(float(seconds), int(peak_kib) / 1024, warnings)
+    generator = GENERATOR.search(output)
+    return Build(
+        float(seconds),
+        int(peak_kib) / 1024,
+        warnings,
+        float(generator.group(1)) if generator else None,
+    )

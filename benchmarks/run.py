@@ -256,6 +256,16 @@ def report(
                 verdict(scale.ratio, scale.target),
             )
         )
+        if gen.generator_s is not None:
+            rows.append(
+                (
+                    f"  in the generator's hooks, {scale.label}, edit loop",
+                    f"{gen.generator_s:.1f} s of {gen.seconds:.1f} s (MkDocs converts only the "
+                    "pages that changed)",
+                    "",
+                    "",
+                )
+            )
         rows.append(
             (
                 f"  cold build (no build cache), {scale.label}",
@@ -371,6 +381,7 @@ def report(
                 "runs": len(s.runs),
                 "generated_s": [p[0].seconds for p in s.runs],
                 "plain_s": [p[1].seconds for p in s.runs],
+                "generator_s": [p[0].generator_s for p in s.runs],
                 "generated_peak_mb": [p[0].peak_mb for p in s.runs],
                 "plain_peak_mb": [p[1].peak_mb for p in s.runs],
                 "warnings": sorted({w for p in s.runs for b in p for w in b.warnings}),

@@ -7,6 +7,7 @@ anchor that is gone, a broken link reported once and then never again.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ def test_a_second_build_converts_no_page_again_and_writes_the_same_html(
     second = build(project, tmp_path / "site-2")
     assert second.returncode == 0, second.stderr
     assert kept(project) == entries
+    # The build's log says so, with the generator's own time.
+    assert f"of {len(entries)} pages, 0 converted to HTML and {len(entries)} kept" in second.stderr
+    assert re.search(r"Architectures: \d+ specs, [\d.]+ s in the generator", second.stderr)
     page = "notes/index.html"
     assert (tmp_path / "site-2" / page).read_bytes() == (tmp_path / "site-1" / page).read_bytes()
 

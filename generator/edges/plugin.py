@@ -11,8 +11,12 @@ import logging
 import os
 import shutil
 import subprocess
+import time
+from collections.abc import Callable
+from functools import wraps
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 import jinja2
 import yaml
@@ -65,6 +69,23 @@ def plotly_source() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "package_data" / "plotly.min.js"
 
 
+Hook = TypeVar("Hook", bound=Callable[..., Any])
+
+
+def timed(hook: Hook) -> Hook:
+    """``hook`` with its time added to the plugin's part of the build (reported at its end)."""
+
+    @wraps(hook)
+    def run(plugin: ArchitecturesPlugin, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return hook(plugin, *args, **kwargs)
+        finally:
+            plugin.seconds += time.perf_counter() - start
+
+    return run  # type: ignore[return-value]
+
+
 class ArchitecturesConfig(Config):  # type: ignore[no-untyped-call]
     specs = config_options.Type(str, default="architectures")
     """The folder of spec files, relative to ``docs_dir``."""
@@ -77,18 +98,23 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         self.model: SiteModel | None = None
         self.problems: list[Problem] = []
         self.serving = False
+        self.seconds = 0.0
+        """The time this build spent in the plugin's hooks."""
+        self.specs = 0
         self.cache: BuildCache | None = None
         self.layout: str | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
+    @timed
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
         folder = Path(config.docs_dir) / self.config.specs
         load = self.cache.loader(loader.load_analysed) if self.cache else loader.load_analysed
         found = loader.load_folder_partially(folder, load)
         self.problems = found.problems
+        self.specs = len(found.analyses)
         if self.problems:
             self._report_problems()
         for warning in found.warnings:
@@ -106,6 +132,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         # While serving, keep the server and the good pages; every page shows the problems.
         log.error(message)
 
+    @timed
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str:
@@ -113,7 +140,9 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             return markdown
         return pages.problems_banner(self.problems) + markdown
 
+    @timed
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.seconds = 0.0
         # MkDocs dates the sitemap with the build day; the last commit's time makes two builds
         # of the same commit byte-identical on any day (an explicit SOURCE_DATE_EPOCH wins).
         if "SOURCE_DATE_EPOCH" not in os.environ:
@@ -133,6 +162,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             (config.extra_javascript if path.endswith(".js") else config.extra_css).append(path)
         return config
 
+    @timed
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the generated pages in reading order: the question first, reference pages after."""
         nav.items.sort(key=lambda item: pages.nav_rank(_src_uri(item)))
@@ -148,12 +178,14 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         self.layout = rendered.site_layout(config, files)
         return nav
 
+    @timed
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         # A page whose Markdown is what it was in the last build is not converted again.
         if self.cache is not None and self.layout is not None:
             rendered.keep_conversion(page, self.layout, self.cache)
         return page
 
+    @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.model is not None:
             site_dir = Path(config.site_dir)
@@ -186,6 +218,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         return files
 
+    @timed
     def on_env(
         self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
@@ -194,13 +227,26 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
             env.bytecode_cache = self.cache.bytecode()
         return env
 
+    @timed
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         # Material's templates indent every line: a tenth of an architecture page's bytes.
         return markup.collapse_indentation(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        start = time.perf_counter()
         if self.cache is not None:
             self.cache.prune()
+        self.seconds += time.perf_counter() - start
+        log.info(self.report())
+
+    def report(self) -> str:
+        """What the generator did in this build, and in how long (a line for the build's log)."""
+        line = f"Architectures: {self.specs} specs, {self.seconds:.2f} s in the generator"
+        if self.cache is None:
+            return line
+        kept, converted = self.cache.hits[rendered.KIND], self.cache.misses[rendered.KIND]
+        total = kept + converted
+        return f"{line}; of {total} pages, {converted} converted to HTML and {kept} kept from the last build"
 
 
 def only_index(index: str, children: int) -> bool:
