@@ -142,7 +142,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
 
     @timed
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.seconds = 0.0
+        self.seconds, self.layout = 0.0, None
         # MkDocs dates the sitemap with the build day; the last commit's time makes two builds
         # of the same commit byte-identical on any day (an explicit SOURCE_DATE_EPOCH wins).
         if "SOURCE_DATE_EPOCH" not in os.environ:
