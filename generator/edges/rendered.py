@@ -9,8 +9,9 @@ reads:
 
 - the page's Markdown as MkDocs hands it to the converter (after every plugin's
   ``on_page_markdown``), its source path and its address;
-- every file of the site by source path and address, since links are checked and rewritten
-  against them: a page added, moved or removed misses every entry;
+- every file of the site by source path, address and inclusion (a draft, a page left out of
+  the nav), since links are checked and rewritten against them: a page added, moved or removed
+  misses every entry;
 - the Markdown extensions and their settings, the link validation settings, and the versions of
   Python and of the packages that convert (see :data:`CONVERTERS`).
 
@@ -77,7 +78,9 @@ def site_layout(config: MkDocsConfig, files: Files) -> str:
     )
     digest.update(f"\0{settings!r}".encode())
     for file in sorted(files, key=lambda f: f.src_uri):
-        digest.update(f"\0{file.src_uri}\0{file.dest_uri}\0{file.url}".encode())
+        # Whether a file is left out of the site (or of its nav) changes what a link to it gives.
+        where = f"{file.src_uri}\0{file.dest_uri}\0{file.url}\0{file.inclusion.name}"
+        digest.update(f"\0{where}".encode())
     return digest.hexdigest()
 
 
