@@ -7,6 +7,7 @@ Nothing is written into ``docs/``: pages are ``File.generated`` objects, so ``mk
 from __future__ import annotations
 
 import importlib.util
+import io
 import logging
 import os
 import shutil
@@ -30,12 +31,13 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
-from generator.analysis.model import SiteModel, build_site_model
+from generator.analysis.model import build_site_model
 from generator.core.memo import compute
+from generator.core.results import Analysis
 from generator.edges import rendered
 from generator.edges.cache import FOLDER, BuildCache
 from generator.load import loader
-from generator.render import markup, pages, site, templating
+from generator.render import highlight, markup, pages, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -59,6 +61,19 @@ def site_assets() -> dict[str, str]:
         elif asset.name.endswith(".css"):
             found[f"assets/stylesheets/{asset.name}"] = asset.read_text("utf-8")
     return found
+
+
+def prepare_renderers() -> None:
+    """Compile the page templates and Pygments' Python lexer, which live as long as the process.
+
+    Done before the specs are loaded: made at their first use, among the site model's objects,
+    each of their small objects would keep a mebibyte of the model's memory from going back to
+    the system once the model is freed (Python returns it only in whole arenas). At 1,000 specs
+    that is about 30 MB of a cold build's peak. Both are cached: later builds find them made.
+    """
+    for name in templating.ENV.list_templates():
+        templating.ENV.get_template(name)
+    highlight.python_html("import torch\n")
 
 
 def plotly_source() -> Path:
@@ -95,7 +110,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     """Generates the architecture pages from the spec files at every build."""
 
     def __init__(self) -> None:
-        self.model: SiteModel | None = None
+        self.analyses: list[Analysis] | None = None
+        """The specs loaded before MkDocs lists the site's files, where no cache keeps them."""
         self.problems: list[Problem] = []
         self.serving = False
         self.seconds = 0.0
@@ -107,12 +123,16 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
-    @timed
-    def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
+    def _load(self, config: MkDocsConfig) -> loader.Folder:
         folder = Path(config.docs_dir) / self.config.specs
         load = self.cache.loader(loader.load_analysed) if self.cache else loader.load_analysed
-        found = loader.load_folder_partially(folder, load)
+        return loader.load_folder_partially(folder, load)
+
+    @timed
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        prepare_renderers()
+        # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
+        found = self._load(config)
         self.problems = found.problems
         self.specs = len(found.analyses)
         if self.problems:
@@ -120,8 +140,13 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         for warning in found.warnings:
             # A warning, which `mkdocs build --strict` turns into a failed build.
             log.warning(str(warning))
-        # Everything the pages show, computed once for this build (each spec audited once).
-        self.model = build_site_model(found.analyses, self.cache or compute)
+        # With a cache, on_files loads them again from it (a few milliseconds a spec) rather than
+        # hold them while MkDocs lists the site's files: its thousands of small objects, made
+        # among the specs' objects, would keep their memory from returning to the system once
+        # they are freed (Python returns it only in whole arenas of a mebibyte).
+        self.analyses = None if self.cache else found.analyses
+        if self.cache is not None:
+            self.cache.specs_done()
 
     def _report_problems(self) -> None:
         count = len(self.problems)
@@ -187,30 +212,39 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
 
     @timed
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        if self.model is not None:
-            site_dir = Path(config.site_dir)
-            folder = self.cache.pages() if self.cache is not None else None
-            for path, content in site.iter_site_files(self.model, self.cache or compute):
-                if path.endswith(".md"):
-                    if folder is None:
-                        files.append(File.generated(config, path, content=content))
-                    else:
-                        source = str(folder.write(path, content))
-                        files.append(File.generated(config, path, abs_src_path=source))
-                    continue
+        analyses = self.analyses if self.analyses is not None else self._load(config).analyses
+        self.analyses = None
+        site_dir = Path(config.site_dir)
+        folder = self.cache.pages() if self.cache is not None else None
+        # The paths made, in one buffer: the files that list them are made once the model is
+        # freed, so that none of them sits among its objects (see on_pre_build).
+        made = io.StringIO()
+        # Everything the pages show, computed once for this build (each spec audited once).
+        model = build_site_model(analyses, self.cache or compute)
+        del analyses
+        for path, content in site.iter_site_files(model, self.cache or compute):
+            if path.endswith(".md"):
+                if folder is None:
+                    files.append(File.generated(config, path, content=content))
+                else:
+                    made.write(f"{folder.write(path, content)}\n{path}\n")
+            else:
                 # Data files (figures, exports, scripts) go straight to their place in the site:
                 # held until MkDocs copies them after rendering every page, they were a third of
                 # the build's memory at 1,000 specs. MkDocs skips copying a file onto itself.
                 target = site_dir / path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(content, "utf-8")
-                files.append(File.generated(config, path, abs_src_path=str(target)))
-            if folder is not None:
-                folder.remove_others()
+                made.write(f"{target}\n{path}\n")
         # Everything the pages need is in them now; the model need not live through the build.
-        self.model = None
+        del model
         if self.cache is not None:
             self.cache.specs_done()
+        if folder is not None:
+            folder.remove_others()
+        lines = iter(made.getvalue().splitlines())
+        for source, path in zip(lines, lines, strict=True):
+            files.append(File.generated(config, path, abs_src_path=source))
 
         for path, content in site_assets().items():
             files.append(File.generated(config, path, content=content))
