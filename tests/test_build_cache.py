@@ -204,5 +204,13 @@ def test_the_page_folder_writes_what_changed_and_removes_the_pages_no_longer_mad
     assert pages == {"architectures", "architectures/zfnet.md", "lineage", "lineage/index.md"}
 
 
+def test_a_page_that_cannot_be_written_is_handed_over_as_text(tmp_path: Path) -> None:
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "architectures").write_text("a file where a folder would go", "utf-8")
+    # None tells the plugin to hand MkDocs the page's text instead.
+    assert PageFolder(tmp_path / "pages").write("architectures/zfnet.md", "# ZFNet\n") is None
+    assert [p.name for p in (tmp_path / "pages").iterdir()] == ["architectures"]
+
+
 def site_tree(site: Path) -> dict[str, bytes]:
     return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}

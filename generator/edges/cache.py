@@ -168,11 +168,12 @@ class BuildCache:
         return PageFolder(folder) if _make(folder) else None
 
     def specs_done(self) -> None:
-        """Forget the specs this build loaded, once every result of specs is made.
+        """Forget the specs loaded so far, when their analyses are let go.
 
-        Past that point only conversions of pages are looked up, which name no spec. Kept, the
-        thousand small strings of a large site would sit among the freed model's memory and pin
-        it: Python returns its memory to the system only in whole arenas of a mebibyte.
+        Until specs are loaded again, a result of specs is computed and not kept (see
+        :meth:`__call__`); page conversions name no spec. Kept, the thousand small strings of a
+        large site would sit among the freed analyses' memory and pin it: Python returns its
+        memory to the system only in whole arenas of a mebibyte.
         """
         self._specs = {}
 
@@ -232,9 +233,9 @@ class PageFolder:
         self.folder = folder
         self._written: set[str] = set()
 
-    def write(self, path: str, content: str) -> Path:
+    def write(self, path: str, content: str) -> Path | None:
         """Write one page (``path`` as in the site's sources) unless it already holds
-        ``content``; its path on disk."""
+        ``content``: its path on disk, or None where it could not be written."""
         target = self.folder / path
         self._written.add(target.relative_to(self.folder).as_posix())
         try:
@@ -242,13 +243,21 @@ class PageFolder:
                 return target
         except (OSError, ValueError):
             pass  # new, or unreadable: written below
-        target.parent.mkdir(parents=True, exist_ok=True)
-        # Whole or not at all, as the cache's entries: another build may be reading it.
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
-        ) as handle:
-            handle.write(content)
-        os.replace(handle.name, target)
+        temporary: str | None = None
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # Whole or not at all, as the cache's entries: another build may be reading it.
+            with tempfile.NamedTemporaryFile(
+                "w", encoding="utf-8", dir=target.parent, suffix=".tmp", delete=False
+            ) as handle:
+                temporary = handle.name
+                handle.write(content)
+            os.replace(temporary, target)
+        except OSError as error:
+            log.debug("could not write the page %s: %s", path, error)
+            if temporary is not None:
+                Path(temporary).unlink(missing_ok=True)
+            return None
         return target
 
     def remove_others(self) -> None:

@@ -1,7 +1,9 @@
-"""The MkDocs edge: load the specs, build the site model once, add the generated pages in memory.
+"""The MkDocs edge: load the specs, build the site model once, add the generated pages.
 
-Nothing is written into ``docs/``: pages are ``File.generated`` objects, so ``mkdocs serve``
-(which watches ``docs/``, spec files included) rebuilds when a spec changes without looping.
+Nothing is written into ``docs/``: pages are ``File.generated`` objects, read from the build
+cache's ``pages`` folder (or handed over as text where there is no cache), and data files are
+written straight into the site, so ``mkdocs serve`` (which watches ``docs/``, spec files
+included) rebuilds when a spec changes without looping.
 """
 
 from __future__ import annotations
@@ -140,10 +142,10 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         for warning in found.warnings:
             # A warning, which `mkdocs build --strict` turns into a failed build.
             log.warning(str(warning))
-        # With a cache, on_files loads them again from it (a few milliseconds a spec) rather than
-        # hold them while MkDocs lists the site's files: its thousands of small objects, made
-        # among the specs' objects, would keep their memory from returning to the system once
-        # they are freed (Python returns it only in whole arenas of a mebibyte).
+        # With a cache, on_files loads them again from it (about 2 ms a spec) rather than hold
+        # them while MkDocs lists the site's files: MkDocs' thousands of small file objects, made
+        # among the specs' objects, would keep the specs' memory from returning to the system
+        # once they are freed (Python returns it only in whole arenas of a mebibyte).
         self.analyses = None if self.cache else found.analyses
         if self.cache is not None:
             self.cache.specs_done()
@@ -224,10 +226,11 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         del analyses
         for path, content in site.iter_site_files(model, self.cache or compute):
             if path.endswith(".md"):
-                if folder is None:
+                source = folder.write(path, content) if folder is not None else None
+                if source is None:
                     files.append(File.generated(config, path, content=content))
                 else:
-                    made.write(f"{folder.write(path, content)}\n{path}\n")
+                    made.write(f"{source}\n{path}\n")
             else:
                 # Data files (figures, exports, scripts) go straight to their place in the site:
                 # held until MkDocs copies them after rendering every page, they were a third of
@@ -243,8 +246,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         if folder is not None:
             folder.remove_others()
         lines = iter(made.getvalue().splitlines())
-        for source, path in zip(lines, lines, strict=True):
-            files.append(File.generated(config, path, abs_src_path=source))
+        for written, path in zip(lines, lines, strict=True):
+            files.append(File.generated(config, path, abs_src_path=written))
 
         for path, content in site_assets().items():
             files.append(File.generated(config, path, content=content))
