@@ -270,11 +270,13 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         return markup.collapse_indentation(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        start = time.perf_counter()
+        self._prune()
+        log.info(self.report())
+
+    @timed
+    def _prune(self) -> None:
         if self.cache is not None:
             self.cache.prune()
-        self.seconds += time.perf_counter() - start
-        log.info(self.report())
 
     def report(self) -> str:
         """What the generator did in this build, and in how long (a line for the build's log)."""
