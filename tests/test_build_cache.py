@@ -1,216 +1,176 @@
-"""The build cache: a save under `mkdocs serve` recomputes only what it changed, never less.
+"""The build cache: what one architecture alone produces, kept between builds, never stale.
 
-Whatever the edits before it, a build with the cache writes the very files a build without it
-writes. Most tests here run the pipeline in-process (the loader, the model, the site's files) the
-way the plugin does, with and without a cache; the last ones build with MkDocs.
+The cache is the plugin's option ``cache`` (mkdocs.yml sets it from ``ARCHITECTURES_CACHE``; every
+other test builds with it off). A build with it on writes the very site a build with it off writes,
+whatever the edits before it: these tests build with MkDocs in-process, through its public API,
+after each kind of edit a contributor makes.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 
-from generator.analysis.model import build_site_model
-from generator.core.memo import Key
-from generator.edges import cache as cache_module
-from generator.edges.cache import FOLDER, BuildCache, PageFolder
-from generator.load import loader
-from generator.render import site
-from tests.helpers import SHIPPED, build, copy_project
+from generator.edges.cache import FOLDER, BuildCache
+from tests.helpers import copy_project
 
 
-def files_without_cache(specs: Path) -> dict[str, str]:
-    return site.site_files(build_site_model(loader.load_folder(specs)))
+def site_of(project: Path, out: Path, *, cache: bool, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Build ``project`` into ``out`` with the cache on or off; the build's log line."""
+    monkeypatch.setenv("ARCHITECTURES_CACHE", "true" if cache else "false")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(out), strict=True)
+    plugin = config.plugins["architectures"]
+    mkdocs_build(config)
+    return plugin.report()  # type: ignore[attr-defined, no-any-return]
 
 
-def files_with(cache: BuildCache, specs: Path) -> dict[str, str]:
-    """What the plugin adds to the site, built through ``cache`` as the plugin builds it."""
-    found = loader.load_folder_partially(specs, cache.loader(loader.load_analysed))
-    assert not found.problems, found.problems
-    files = site.site_files(build_site_model(found.analyses, cache), cache)
-    cache.prune()
-    return files
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
-def edit(path: Path, change: Callable[[dict[str, object]], None]) -> None:
-    data = yaml.safe_load(path.read_text("utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+def replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"{path.name} no longer holds {old!r}: update the edit"
+    path.write_text(text.replace(old, new, 1), "utf-8")
 
 
-@pytest.fixture
-def specs(tmp_path: Path) -> Path:
-    return copy_project(tmp_path / "project") / "docs" / "architectures"
+def specs(project: Path) -> Path:
+    return project / "docs" / "architectures"
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    return tmp_path / "cache"
+#: The edits a contributor makes, each followed by a cached build that must equal an uncached one.
+EDITS: dict[str, Callable[[Path], None]] = {
+    "a title": lambda p: replace(specs(p) / "zfnet.yml", "title: ", "title: Edited "),
+    # The paper's network: every comparison against "AlexNet" reads it.
+    "a layer's width": lambda p: replace(
+        specs(p) / "alexnet-2012.yml",
+        "{name: conv1, kind: conv, out_channels: 96",
+        "{name: conv1, kind: conv, out_channels: 64",
+    ),
+    # squeezenet-1.1 extends squeezenet-1.0, and states a difference against it.
+    "an extends parent": lambda p: replace(
+        specs(p) / "squeezenet-1.0.yml",
+        "{name: fire2.squeeze1x1, kind: conv, out_channels: 16",
+        "{name: fire2.squeeze1x1, kind: conv, out_channels: 24",
+    ),
+    # resnet-34 compares itself with vgg-19, which extends vgg-16.
+    "a compared target's parent": lambda p: replace(
+        specs(p) / "vgg-16.yml",
+        "{name: conv1_1, kind: conv, out_channels: 64",
+        "{name: conv1_1, kind: conv, out_channels: 32",
+    ),
+    # A new member of AlexNet's family: comparisons against "AlexNet" may read it.
+    "a spec added": lambda p: shutil.copy(specs(p) / "zfnet.yml", specs(p) / "zfnet-copy.yml"),
+    "a spec removed": lambda p: (specs(p) / "tf-slim-alexnet-v2.yml").unlink(),
+}
 
 
-def test_a_second_build_computes_nothing_again_and_gives_the_same_files(
-    specs: Path, folder: Path
+@pytest.mark.slow
+def test_after_every_kind_of_edit_a_cached_build_writes_the_site_an_uncached_build_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    first = BuildCache(folder)
-    assert files_with(first, specs) == files_without_cache(specs)
-    assert not first.hits, "a cold build finds nothing"
-
-    second = BuildCache(folder)
-    assert files_with(second, specs) == files_without_cache(specs)
-    assert not second.misses, "a warm build computes nothing it kept"
-    for kind in ("specs", "own", "architecture"):
-        assert second.hits[kind] == len(SHIPPED), kind
-
-
-def test_an_edited_spec_is_worked_out_again_and_only_it(specs: Path, folder: Path) -> None:
-    files_with(BuildCache(folder), specs)
-    edit(specs / "zfnet.yml", lambda d: d.update(title="ZFNet, edited"))
-
-    after = BuildCache(folder)
-    files = files_with(after, specs)
-    assert files == files_without_cache(specs)
-    assert "ZFNet, edited" in files["architectures/zfnet.md"]
-    assert after.misses["specs"] == after.misses["own"] == after.misses["architecture"] == 1
+    project = copy_project(tmp_path / "project")
+    first = site_of(project, tmp_path / "cold", cache=True, monkeypatch=monkeypatch)
+    assert "0 kept from the cache" in first, first
+    for step, (name, edit) in enumerate(EDITS.items()):
+        edit(project)
+        cached = tmp_path / f"cached-{step}"
+        report = site_of(project, cached, cache=True, monkeypatch=monkeypatch)
+        plain = tmp_path / f"plain-{step}"
+        site_of(project, plain, cache=False, monkeypatch=monkeypatch)
+        assert tree(cached) == tree(plain), f"after {name}, the cached build differs"
+        # The edit changed some architectures' files, not all of them.
+        assert " 0 kept" not in report and " 0 made" not in report, (name, report)
 
 
-def test_an_edited_parent_is_seen_in_every_spec_that_extends_it(specs: Path, folder: Path) -> None:
-    files_with(BuildCache(folder), specs)
-
-    def narrower(data: dict[str, object]) -> None:
-        layers = data["layers"]
-        assert isinstance(layers, list)
-        conv = next(layer for layer in layers if layer.get("kind") == "conv")
-        conv["out_channels"] = 32
-
-    edit(specs / "vgg-16.yml", narrower)
-    after = BuildCache(folder)
-    assert files_with(after, specs) == files_without_cache(specs)
-    # VGG-16 and VGG-19, which extends it, are loaded again; nothing else is.
-    assert after.misses["specs"] == 1, "vgg-19's own text did not change: its entry is found"
-    assert after.misses["own"] == 2, "but its analysis is worked out again from its parent"
-
-
-def test_a_copy_of_a_spec_under_another_name_gets_its_own_files(specs: Path, folder: Path) -> None:
-    files_with(BuildCache(folder), specs)
-    (specs / "zfnet-copy.yml").write_text((specs / "zfnet.yml").read_text("utf-8"), "utf-8")
-    files = files_with(BuildCache(folder), specs)
-    assert files == files_without_cache(specs)
-    assert "architectures/zfnet-copy/zfnet-copy.json" in files
-
-
-def test_a_spec_removed_from_under_a_comparison_is_reported_not_served_from_the_cache(
-    specs: Path, folder: Path
+@pytest.mark.slow
+def test_with_the_cache_off_a_build_writes_nothing_under_dot_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files_with(BuildCache(folder), specs)
-    (specs / "d2l-alexnet.yml").unlink()  # nothing names it: the others load from the cache
-    assert files_with(BuildCache(folder), specs) == files_without_cache(specs)
-
-    (specs / "alexnet-2012.yml").unlink()  # googlenet, vgg-16, squeezenet... compare with it
-    found = loader.load_folder_partially(specs, BuildCache(folder).loader(loader.load_analysed))
-    reported = {Path(p.location.path).name for p in found.problems}
-    assert {"googlenet.yml", "vgg-16.yml", "squeezenet-1.0.yml"} <= reported
+    project = copy_project(tmp_path / "project")
+    report = site_of(project, tmp_path / "site", cache=False, monkeypatch=monkeypatch)
+    assert not (project / ".cache").exists()
+    assert "kept from the cache" not in report
 
 
-def test_new_code_finds_nothing(specs: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    files_with(BuildCache(folder), specs)
-    monkeypatch.setattr(cache_module, "code_version", lambda: "another version")
-    later = BuildCache(folder)
-    assert files_with(later, specs) == files_without_cache(specs)
-    assert not later.hits
-    # The entries of the old code were pruned: one site's worth is kept.
-    assert len(list((folder / "specs").glob("*.pickle"))) == len(SHIPPED)
-
-
-def test_an_unreadable_entry_is_a_miss(specs: Path, folder: Path) -> None:
-    files_with(BuildCache(folder), specs)
-    for entry in (folder / "architecture").glob("*.pickle"):
-        entry.write_bytes(b"not a pickle")
-    later = BuildCache(folder)
-    assert files_with(later, specs) == files_without_cache(specs)
-    assert later.misses["architecture"] == len(SHIPPED)
-
-
-def test_a_result_of_a_spec_the_cache_did_not_load_is_computed_and_not_kept(
-    folder: Path,
+@pytest.mark.slow
+def test_a_second_build_makes_nothing_and_keeps_one_entry_per_architecture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    memo = BuildCache(folder)
+    project = copy_project(tmp_path / "project")
+    site_of(project, tmp_path / "one", cache=True, monkeypatch=monkeypatch)
+    report = site_of(project, tmp_path / "two", cache=True, monkeypatch=monkeypatch)
+    count = len(list(specs(project).glob("*.yml")))
+    assert report.endswith(f"{count} kept from the cache, 0 made"), report
+    assert len(list((project / FOLDER).iterdir())) == count
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+# --- the cache folder itself, without MkDocs -------------------------------------------------
+
+
+def make() -> dict[str, str]:
+    return {"architectures/net.md": "# Net\n", "architectures/net/figure.json": "{}"}
+
+
+def test_an_entry_is_made_once_then_read_back(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
     calls: list[int] = []
 
-    def work() -> int:
+    def counted() -> dict[str, str]:
         calls.append(1)
-        return 42
+        return make()
 
-    assert memo(Key("own", "never-loaded"), work) == 42
-    assert memo(Key("own", "never-loaded"), work) == 42
-    assert len(calls) == 2
-    assert not (folder / "own").exists()
-    # A result of the code alone, or of a text the key carries, is kept.
-    assert memo(Key("schema"), work) == memo(Key("schema"), work) == 42
-    assert memo(Key("highlight", text="x = 1\n"), work) == 42
-    assert memo(Key("highlight", text="x = 1\n"), work) == 42
-    assert len(calls) == 4
+    assert cache.files("k1", counted) == make()
+    assert cache.files("k1", counted) == make()
+    assert len(calls) == 1 and (cache.hits, cache.misses) == (1, 1)
 
 
-def test_a_second_mkdocs_build_rewrites_no_entry_and_builds_the_same_site(
-    tmp_path: Path,
+@pytest.mark.parametrize(
+    "text",
+    [
+        "not json {",
+        json.dumps(["a list"]),
+        json.dumps({"key": "another key", "files": make()}),
+        json.dumps({"key": "k1", "files": {"a.md": 3}}),
+        json.dumps({"key": "k1"}),
+    ],
+    ids=["unparsable", "not an object", "another key", "a value not text", "no files"],
+)
+def test_an_entry_that_does_not_parse_or_match_is_ignored_and_made_again(
+    tmp_path: Path, text: str
 ) -> None:
-    project = copy_project(tmp_path / "project")
-    assert build(project, tmp_path / "site-1").returncode == 0
-    kept = {p: p.stat().st_mtime_ns for p in (project / FOLDER).rglob("*") if p.is_file()}
-    assert any(p.parent.name == "templates" for p in kept), "Jinja's compiled templates"
-
-    second = build(project, tmp_path / "site-2")
-    assert second.returncode == 0, second.stderr
-    now = {p: p.stat().st_mtime_ns for p in (project / FOLDER).rglob("*") if p.is_file()}
-    assert now.items() <= kept.items(), "nothing worked out again, nothing rewritten"
-    # Only entries used inside others go (a page's highlighted script, a network's counts for
-    # the readings of a claim): each is used only when the entry around it is made again.
-    assert {p.parent.name for p in kept.keys() - now.keys()} <= {"highlight", "counts"}
-    assert site_tree(tmp_path / "site-2") == site_tree(tmp_path / "site-1")
-
-    shutil.rmtree(project / ".cache")
-    assert build(project, tmp_path / "site-3").returncode == 0
-    assert site_tree(tmp_path / "site-3") == site_tree(tmp_path / "site-1")
+    (tmp_path / "k1.json").write_text(text, "utf-8")
+    cache = BuildCache(tmp_path)
+    assert cache.files("k1", make) == make()
+    assert cache.misses == 1
+    assert json.loads((tmp_path / "k1.json").read_text("utf-8"))["files"] == make()
 
 
-def test_a_cache_folder_that_cannot_be_made_only_makes_the_build_slower(tmp_path: Path) -> None:
-    project = copy_project(tmp_path / "project")
-    (project / ".cache").write_text("a file where the cache folder would go", "utf-8")
-    result = build(project, tmp_path / "site")
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "site" / "architectures" / "zfnet" / "script.html").is_file()
+def test_pruning_removes_what_the_build_did_not_use(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    cache.files("old", make)
+    (tmp_path / "left-by-a-cut-write.tmp").write_text("", "utf-8")
+    cache.start()
+    cache.files("new", make)
+    cache.prune()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new.json"]
 
 
-def test_the_page_folder_writes_what_changed_and_removes_the_pages_no_longer_made(
-    tmp_path: Path,
-) -> None:
-    first = PageFolder(tmp_path / "pages")
-    kept = first.write("architectures/zfnet.md", "# ZFNet\n")
-    first.write("architectures/gone.md", "# Gone\n")
-    first.remove_others()
-    written = kept.stat().st_mtime_ns
-
-    second = PageFolder(tmp_path / "pages")
-    assert second.write("architectures/zfnet.md", "# ZFNet\n") == kept
-    changed = second.write("lineage/index.md", "# Lineage\n")
-    second.remove_others()
-    assert kept.stat().st_mtime_ns == written, "a page that did not change is not written again"
-    assert changed.read_text("utf-8") == "# Lineage\n"
-    pages = {p.relative_to(tmp_path / "pages").as_posix() for p in (tmp_path / "pages").rglob("*")}
-    assert pages == {"architectures", "architectures/zfnet.md", "lineage", "lineage/index.md"}
-
-
-def test_a_page_that_cannot_be_written_is_handed_over_as_text(tmp_path: Path) -> None:
-    (tmp_path / "pages").mkdir()
-    (tmp_path / "pages" / "architectures").write_text("a file where a folder would go", "utf-8")
-    # None tells the plugin to hand MkDocs the page's text instead.
-    assert PageFolder(tmp_path / "pages").write("architectures/zfnet.md", "# ZFNet\n") is None
-    assert [p.name for p in (tmp_path / "pages").iterdir()] == ["architectures"]
-
-
-def site_tree(site: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+def test_a_folder_that_cannot_be_written_only_makes_the_build_slower(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("", "utf-8")
+    cache = BuildCache(blocked / "cache")
+    assert cache.files("k1", make) == make()
+    assert cache.files("k1", make) == make()
+    assert cache.misses == 2

@@ -17,11 +17,10 @@ layer, taken from the numbers either network uses).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import partial
 
 from generator.analysis import families, hypotheses, rounding
 from generator.analysis.audit import Verdict
@@ -29,9 +28,8 @@ from generator.analysis.hypotheses import Count
 from generator.analysis.rounding import FIGURE_RULES, Rule
 from generator.core import engine
 from generator.core.kinds import kind_of
-from generator.core.memo import Key, Memo, compute
 from generator.core.results import Analysis, counted
-from generator.spec.models import Compared, Quantity, Source, Spec
+from generator.spec.models import Compared, Source, Spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,124 +158,80 @@ def figure(form: str, count: int, other: int) -> Fraction:
 rounds_to = rounding.figure_rounds_to
 
 
-class SiteComparisons:
-    """The stated differences of every spec of a site, audited with what they share computed once.
+def compare(
+    analysis: Analysis,
+    others: Mapping[str, Analysis],
+    grouped: Sequence[families.Family] | None = None,
+) -> tuple[Comparison, ...]:
+    """Every stated difference of ``analysis``'s spec, audited against the networks it names.
 
-    The families and each network's ways of taking its counts are the same for every claim: worked
-    out per claim, they made a site of a thousand specs cost the square of its size.
+    ``others`` are the site's analyses by name and ``grouped`` its families (worked out from
+    ``others`` when not given). The loader has checked that each named spec exists, so a name
+    missing here is a spec that failed to load, and its claims are left out.
     """
-
-    def __init__(self, analyses: Sequence[Analysis], memo: Memo = compute) -> None:
-        self.by_name = {a.name: a for a in analyses}
-        self.grouped = families.families(analyses)
-        self.memo = memo
-        """Keeps each network's counts and each claim's widths, which depend on one spec."""
-        self._counts: dict[tuple[str, Quantity], tuple[Count, ...]] = {}
-        self._varied: dict[tuple[str, int, int], Analysis | None] = {}
-
-    def counts_of(self, network: Analysis, quantity: Quantity) -> tuple[Count, ...]:
-        """:func:`hypotheses.counts` of a network of the site, worked out once."""
-        key = (network.name, quantity)
-        if key not in self._counts:
-            self._counts[key] = self.memo(
-                Key("counts", network.name, quantity.value),
-                partial(hypotheses.counts, network, quantity),
-            )
-        return self._counts[key]
-
-    def of(self, analysis: Analysis) -> tuple[Comparison, ...]:
-        """Every stated difference of ``analysis``'s spec, audited against the networks it names.
-
-        The loader has checked that each named spec exists, so a name missing here is a spec
-        that failed to load, and its claims are left out.
-        """
-        return tuple(
-            self._check(analysis, claim, other)
-            for claim in analysis.spec.compared
-            if (other := self.by_name.get(claim.to)) is not None
-        )
-
-    def _check(self, analysis: Analysis, claim: Compared, other: Analysis) -> Comparison:
-        count = counted(analysis.totals, claim.quantity)
-        total = counted(other.totals, claim.quantity)
-        widths: tuple[Width, ...] = ()
-        fits: tuple[Fit, ...] = ()
-        if total and count and rounds_to(figure(claim.form, count, total), claim.figure):
-            verdict = Verdict.MATCHES
-        else:
-            mine = alternatives(analysis, other, self.grouped)
-            theirs = alternatives(other, analysis, self.grouped)
-            # The readings read each network through its counts, and its names: all in the key.
-            networks = tuple(dict.fromkeys(n.name for n, _ in (*mine, *theirs)))
-            names = repr((claim, [n for _, n in mine], [n for _, n in theirs]))
-            fits = self.memo(
-                Key("fits", analysis.name, names, others=networks),
-                partial(readings, claim, mine, theirs, self.counts_of),
-            )
-            pool = tuple(sorted(_width_values(analysis.spec) | _width_values(other.spec)))
-            # The widths depend on this spec and on nothing of the other but its total and widths.
-            key = Key("widths", analysis.name, repr((claim, total, pool)))
-            widths = (
-                self.memo(key, partial(self._widths, analysis, claim, total, pool))
-                if total and count
-                else ()
-            )
-            # One width that fits singles out a reading; several show only that the figure is
-            # too coarse to say which layer differs, as a round number fits many products.
-            explained = fits or len(widths) == 1
-            verdict = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
-        source = analysis.spec.sources[claim.source]
-        return Comparison(claim, source, count, total, verdict, widths, fits)
-
-    def _widths(
-        self, analysis: Analysis, claim: Compared, total: int, pool: Sequence[int]
-    ) -> tuple[Width, ...]:
-        """The network with one layer's width replaced by another width either network uses
-        (``pool``), where that makes the claim come true against the other's ``total``."""
-        return tuple(self._each_width(analysis, claim, total, pool))
-
-    def _each_width(
-        self, analysis: Analysis, claim: Compared, total: int, pool: Sequence[int]
-    ) -> Iterator[Width]:
-        if sum(1 for layer in analysis.spec.layers if kind_of(layer).width) > MAX_WIDTH_LAYERS:
-            return
-        for index, layer in enumerate(analysis.spec.layers):
-            field = kind_of(layer).width
-            if field is None:
-                continue
-            was = getattr(layer, field)
-            for now in pool:
-                varied = None if now == was else self._with_width(analysis, index, now)
-                if varied is None:
-                    continue
-                count = counted(varied.totals, claim.quantity)
-                if count and rounds_to(figure(claim.form, count, total), claim.figure):
-                    yield Width(
-                        layer.name, field, was, now, count, figure(claim.form, count, total)
-                    )
-
-    def _with_width(self, analysis: Analysis, index: int, width: int) -> Analysis | None:
-        """The network rerun with layer ``index`` that wide (None where the geometry breaks),
-        once for all the claims of a spec."""
-        key = (analysis.name, index, width)
-        if key not in self._varied:
-            field = kind_of(analysis.spec.layers[index]).width
-            assert field is not None
-            try:
-                spec = _with_width(analysis.spec, index, field, width)
-                self._varied[key] = engine.analyse(analysis.name, spec)
-            except engine.GeometryError:
-                self._varied[key] = None
-        return self._varied[key]
-
-
-def compare(analysis: Analysis, others: Mapping[str, Analysis]) -> tuple[Comparison, ...]:
-    """Every stated difference of ``analysis``'s spec, audited against ``others`` (the site's
-    analyses by name; :class:`SiteComparisons` does a whole site at once)."""
     if not analysis.spec.compared:
         return ()
-    site = [analysis, *(o for o in others.values() if o.name != analysis.name)]
-    return SiteComparisons(site).of(analysis)
+    if grouped is None:
+        site = [analysis, *(o for o in others.values() if o.name != analysis.name)]
+        grouped = families.families(site)
+    return tuple(
+        _check(analysis, claim, other, grouped)
+        for claim in analysis.spec.compared
+        if (other := others.get(claim.to)) is not None
+    )
+
+
+def _check(
+    analysis: Analysis, claim: Compared, other: Analysis, grouped: Sequence[families.Family]
+) -> Comparison:
+    count = counted(analysis.totals, claim.quantity)
+    total = counted(other.totals, claim.quantity)
+    widths: tuple[Width, ...] = ()
+    fits: tuple[Fit, ...] = ()
+    if total and count and rounds_to(figure(claim.form, count, total), claim.figure):
+        verdict = Verdict.MATCHES
+    else:
+        mine = alternatives(analysis, other, grouped)
+        theirs = alternatives(other, analysis, grouped)
+        fits = readings(claim, mine, theirs)
+        if total and count:
+            pool = tuple(sorted(_width_values(analysis.spec) | _width_values(other.spec)))
+            widths = tuple(_each_width(analysis, claim, total, pool))
+        # One width that fits singles out a reading; several show only that the figure is
+        # too coarse to say which layer differs, as a round number fits many products.
+        explained = fits or len(widths) == 1
+        verdict = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
+    source = analysis.spec.sources[claim.source]
+    return Comparison(claim, source, count, total, verdict, widths, fits)
+
+
+def _each_width(
+    analysis: Analysis, claim: Compared, total: int, pool: Sequence[int]
+) -> Iterator[Width]:
+    """The network with one layer's width replaced by another width either network uses
+    (``pool``), where that makes the claim come true against the other's ``total``."""
+    if sum(1 for layer in analysis.spec.layers if kind_of(layer).width) > MAX_WIDTH_LAYERS:
+        return
+    for index, layer in enumerate(analysis.spec.layers):
+        field = kind_of(layer).width
+        if field is None:
+            continue
+        was = getattr(layer, field)
+        for now in pool:
+            varied = None if now == was else _varied(analysis, index, field, now)
+            if varied is None:
+                continue
+            count = counted(varied.totals, claim.quantity)
+            if count and rounds_to(figure(claim.form, count, total), claim.figure):
+                yield Width(layer.name, field, was, now, count, figure(claim.form, count, total))
+
+
+def _varied(analysis: Analysis, index: int, field: str, width: int) -> Analysis | None:
+    """The network rerun with layer ``index`` that wide (None where the geometry breaks)."""
+    try:
+        return engine.analyse(analysis.name, _with_width(analysis.spec, index, field, width))
+    except engine.GeometryError:
+        return None
 
 
 def _signature(network: Analysis) -> tuple[int, int, int]:
@@ -335,7 +289,6 @@ def readings(
     claim: Compared,
     mine: Sequence[tuple[Analysis, tuple[str, ...]]],
     theirs: Sequence[tuple[Analysis, tuple[str, ...]]],
-    counts_of: Callable[[Analysis, Quantity], Sequence[Count]],
 ) -> tuple[Fit, ...]:
     """The readings of a stated comparison that make its figure come true, fewest changes first.
 
@@ -348,6 +301,8 @@ def readings(
     would find a fit by chance (and cost the product of the families' sizes).
     """
     limit = hypotheses.MAX_CHANGES
+    # Each network's ways of taking its count, worked out once for all its pairings.
+    counts = {n.name: hypotheses.counts(n, claim.quantity) for n, _ in (*mine, *theirs)}
     found: list[tuple[tuple[int, int], Fit]] = []
     for i, (this, this_names) in enumerate(mine):
         for j, (other, other_names) in enumerate(theirs):
@@ -357,8 +312,8 @@ def readings(
             swaps += (f"{other.name} for {theirs[0][0].name}",) if j else ()
             # A way of taking a count brings its own changes: only those within the limit.
             room = limit - len(swaps)
-            ours_counts = [c for c in counts_of(this, claim.quantity) if len(c.changes) <= room]
-            their_counts = [c for c in counts_of(other, claim.quantity) if len(c.changes) <= room]
+            ours_counts = [c for c in counts[this.name] if len(c.changes) <= room]
+            their_counts = [c for c in counts[other.name] if len(c.changes) <= room]
             for mine_count, their_count in _count_pairs(ours_counts, their_counts):
                 ours, yours = Side(this_names, mine_count), Side(other_names, their_count)
                 counting = _count_changes(ours, yours)

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 
 from generator.analysis import calculator, examples, families, graph, lineage, readings, sweeps
 from generator.analysis.audit import Check, audit
 from generator.analysis.calculator import Example
-from generator.analysis.comparisons import Comparison, SiteComparisons, compare
+from generator.analysis.comparisons import Comparison, compare
 from generator.analysis.examples import Examples
 from generator.analysis.families import Family
 from generator.analysis.lineage import Difference
 from generator.analysis.readings import Reading
 from generator.analysis.successors import SuccessorsPage, successors_page
 from generator.analysis.sweeps import Sweep
-from generator.core.memo import Key, Memo, compute
 from generator.core.results import Analysis, Axis, LayerResult
 
 #: The spec of the 2012 paper: the flagship page retraces it, the lineage page compares with it.
@@ -142,23 +140,6 @@ class SiteModel:
         return next((a for a in self.architectures if a.name == name), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Own:
-    """What an architecture's pages need from its own spec alone: kept between builds by the
-    spec's text (:mod:`generator.core.memo`), since it is most of the model's work."""
-
-    checks: tuple[Check, ...]
-    """Its audit (:func:`~generator.analysis.audit.audit`), the hypothesis finder included."""
-    tiling: sweeps.Tiling | None
-    """The input sizes it tiles (:func:`~generator.analysis.sweeps.tiling`): its sweep without
-    the network, which the site has already."""
-
-
-def own_results(analysis: Analysis) -> Own:
-    """The audit of one analysis and the input sizes it tiles."""
-    return Own(audit(analysis), sweeps.tiling(analysis))
-
-
 def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture:
     """An analysis with its audit: what one architecture's page and exports show.
 
@@ -168,20 +149,13 @@ def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture
     return Architecture(analysis, audit(analysis), compare(analysis, by_name))
 
 
-def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> SiteModel:
-    """Compute everything the site shows from the loaded analyses, each audited once.
-
-    ``memo`` may keep each spec's :class:`Own` results and the contributing page's checked
-    examples between builds (:mod:`generator.core.memo`)."""
-    own = {a.name: memo(Key("own", a.name), partial(own_results, a)) for a in analyses}
-    compared = SiteComparisons(analyses, memo)
-    architectures = tuple(
-        Architecture(a, own[a.name].checks, compared.of(a) if a.spec.compared else ())
-        for a in analyses
-    )
+def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
+    """Compute everything the site shows from the loaded analyses, each audited once."""
+    by_name = {a.name: a for a in analyses}
+    grouped = families.families(analyses)
+    architectures = tuple(Architecture(a, audit(a), compare(a, by_name, grouped)) for a in analyses)
     paper = next((a for a in architectures if a.name == PAPER), None)
-    grouped = compared.grouped
-    lineages = tuple(_lineage(family, memo) for family in grouped)
+    lineages = tuple(_lineage(family) for family in grouped)
     alexnets = next((f for f in lineages if f.family.alexnet), None)
     return SiteModel(
         architectures=architectures,
@@ -193,29 +167,19 @@ def build_site_model(analyses: Sequence[Analysis], memo: Memo = compute) -> Site
             paper.analysis,
             [(a.analysis, a.checks, a.comparisons) for a in architectures],
             grouped,
-            memo,
         )
         if paper
         else None,
         arithmetic=_arithmetic(
-            tuple(
-                s for a in analyses if (s := sweeps.sweep(a, found=own[a.name].tiling)) is not None
-            ),
+            tuple(s for a in analyses if (s := sweeps.sweep(a)) is not None),
             paper.analysis if paper else None,
         ),
-        # The worked example is written in the code: it changes only with the code.
-        examples=memo(Key("examples"), examples.check_examples),
+        examples=examples.check_examples(),
     )
 
 
-def _lineage(family: Family, memo: Memo = compute) -> Lineage:
+def _lineage(family: Family) -> Lineage:
     root = family.root
-    by_name = not family.alexnet
-
-    def differences(member: Analysis) -> tuple[Difference, ...]:
-        key = Key("differences", member.name, str(by_name), others=(root.name,))
-        return memo(key, partial(lineage.differences, root, member, by_name=by_name))
-
     return Lineage(
         family,
         tuple(
@@ -225,7 +189,7 @@ def _lineage(family: Family, memo: Memo = compute) -> Lineage:
         tuple(
             # A successor's variants keep their parent's layer names: aligned by name, an
             # inserted convolution shows where it was inserted.
-            Variant(m, differences(m), root.name)
+            Variant(m, lineage.differences(root, m, by_name=not family.alexnet), root.name)
             for m in family.members
             if m is not root
         ),

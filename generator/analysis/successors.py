@@ -17,14 +17,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
 
 from generator.analysis import audit, comparisons, families, graph, hypotheses, rounding
 from generator.analysis.audit import Check, Verdict
 from generator.analysis.comparisons import Comparison
 from generator.analysis.hypotheses import Count
 from generator.analysis.rounding import Rule
-from generator.core.memo import Key, Memo, compute
 from generator.core.results import Analysis, Shape
 from generator.spec.models import Quantity, Source
 
@@ -334,12 +332,9 @@ FOLLOW = Fraction(1, 5)
 ROW_QUANTITIES = (Quantity.PARAMS, Quantity.MACS)
 
 
-def tables(
-    analysis: Analysis, checks: Sequence[Check], memo: Memo = compute
-) -> tuple[TableAudit, ...]:
+def tables(analysis: Analysis, checks: Sequence[Check]) -> tuple[TableAudit, ...]:
     """Each source of the spec that states a number for a group of layers, with every number it
-    states for a layer or a group: a table given row by row. ``memo`` may keep each row's ways
-    of taking its counts, which depend on this spec alone."""
+    states for a layer or a group: a table given row by row."""
     found = []
     for key, source in analysis.spec.sources.items():
         mine = [
@@ -352,19 +347,16 @@ def tables(
         ]
         if not any(c.claim.first is not None for c in mine):
             continue
-        found.append(TableAudit(analysis, key, source, _rows(analysis, mine, memo)))
+        found.append(TableAudit(analysis, key, source, _rows(analysis, mine)))
     return tuple(found)
 
 
-def _rows(analysis: Analysis, checks: Sequence[Check], memo: Memo) -> tuple[Row, ...]:
+def _rows(analysis: Analysis, checks: Sequence[Check]) -> tuple[Row, ...]:
     cells: dict[tuple[str | None, str], list[tuple[Quantity, Cell]]] = {}
     for check in checks:
         claim = check.claim
         assert claim.layer is not None and isinstance(claim.value, int)
-        readings = memo(
-            Key("counts", analysis.name, f"{claim.quantity.value} {claim.layer} {claim.first}"),
-            partial(hypotheses.counts, analysis, claim.quantity, claim.layer, claim.first),
-        )
+        readings = hypotheses.counts(analysis, claim.quantity, claim.layer, claim.first)
         attempts = tuple(attempt(c, claim.value, audit.unit(claim)) for c in readings)
         cells.setdefault((claim.first, claim.layer), []).append(
             (claim.quantity, Cell(check, claim.value, attempts))
@@ -427,10 +419,8 @@ def successors_page(
     paper: Analysis,
     audited: Sequence[tuple[Analysis, Sequence[Check], Sequence[Comparison]]],
     grouped: Sequence[families.Family],
-    memo: Memo = compute,
 ) -> SuccessorsPage:
-    """The page's contents, from every architecture's audit and the site's families (``memo``
-    may keep what depends on one spec: :func:`tables`)."""
+    """The page's contents, from every architecture's audit and the site's families."""
     alexnets = {n for f in grouped if f.alexnet for n in f.names}
     mine = [(a, c, d) for a, c, d in audited if a.name not in alexnets]
     by_name = {a.name: a for a, _, _ in audited}
@@ -451,7 +441,7 @@ def successors_page(
         sizes=tuple(
             s for claim in SIZE_CLAIMS if (s := size_audit(claim, by_name, grouped)) is not None
         ),
-        tables=tuple(t for a, cs, _ in mine for t in tables(a, cs, memo)),
+        tables=tuple(t for a, cs, _ in mine for t in tables(a, cs)),
     )
 
 

@@ -35,31 +35,11 @@ class Sweep:
     network_sizes: tuple[int, ...]
 
 
-#: What one windowed layer does to one input size: its output size and whether it tiles, or
-#: None where the window does not fit. Shared by the sizes of a sweep, which soon meet.
-Windows = dict[tuple[int, tuple[int, int]], tuple[tuple[int, int], bool] | None]
-
-
-def _window(
-    layer: Conv | Pool, index: int, spatial: tuple[int, int], memo: Windows
-) -> tuple[tuple[int, int], bool] | None:
-    key = (index, spatial)
-    if key not in memo:
-        try:
-            axes = window_axes(layer, spatial)
-        except GeometryError:
-            memo[key] = None
-        else:
-            memo[key] = ((axes[0].output, axes[1].output), all(a.is_exact for a in axes))
-    return memo[key]
-
-
 def _tiles(
     layers: Sequence[Layer],
     size: int,
     check_from: int = 0,
     stop: int | None = None,
-    memo: Windows | None = None,
 ) -> bool:
     """Whether the windowed layers from ``check_from`` on tile a ``size``×``size`` input exactly.
 
@@ -69,17 +49,17 @@ def _tiles(
     window fits.
     """
     chain = tuple(layers)
-    memo = {} if memo is None else memo
     # None once a layer has flattened the map: no window follows on that path.
     sizes: dict[str, tuple[int, int] | None] = {INPUT: (size, size)}
     for index, layer in enumerate(chain[:stop]):
         spatial = sizes[sources(chain, index)[0]]
         if spatial is not None and isinstance(layer, Conv | Pool):
-            found = _window(layer, index, spatial, memo)
-            if found is None:
+            try:
+                axes = window_axes(layer, spatial)
+            except GeometryError:
                 return False
-            spatial, exact = found
-            if index >= check_from and not exact:
+            spatial = (axes[0].output, axes[1].output)
+            if index >= check_from and not all(a.is_exact for a in axes):
                 return False
         elif isinstance(layer, AdaptivePool):
             spatial = layer.output
@@ -89,58 +69,31 @@ def _tiles(
     return True
 
 
-def conv_tiles(analysis: Analysis, size: int, memo: Windows | None = None) -> bool:
+def conv_tiles(analysis: Analysis, size: int) -> bool:
     """Whether the first convolution tiles a ``size``×``size`` input exactly."""
     conv = first_conv(analysis)
     if conv is None:
         return False
-    return _tiles(analysis.spec.layers, size, conv.index, conv.index + 1, memo)
+    return _tiles(analysis.spec.layers, size, conv.index, conv.index + 1)
 
 
-def network_tiles(analysis: Analysis, size: int, memo: Windows | None = None) -> bool:
+def network_tiles(analysis: Analysis, size: int) -> bool:
     """Whether every windowed layer (conv and pooling) tiles exactly on a ``size``×``size`` input."""
-    return _tiles(analysis.spec.layers, size, memo=memo)
+    return _tiles(analysis.spec.layers, size)
 
 
-@dataclass(frozen=True, slots=True)
-class Tiling:
-    """The input sizes a network's first convolution tiles, and those the whole network tiles:
-    the costly part of a :class:`Sweep`, which the build cache keeps without the network."""
-
-    conv_sizes: tuple[int, ...]
-    network_sizes: tuple[int, ...]
-
-
-def tiling(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Tiling | None:
+def sweep(analysis: Analysis, sizes: Sequence[int] = SWEEP) -> Sweep | None:
     """The sizes of ``sizes`` that ``analysis`` tiles; None for a network without a convolution."""
     conv = first_conv(analysis)
     if conv is None or conv.axes is None:
         return None
-    memo: Windows = {}
-    return Tiling(
-        conv_sizes=tuple(n for n in sizes if conv_tiles(analysis, n, memo)),
-        network_sizes=tuple(n for n in sizes if network_tiles(analysis, n, memo)),
-    )
-
-
-def sweep(
-    analysis: Analysis, sizes: Sequence[int] = SWEEP, found: Tiling | None = None
-) -> Sweep | None:
-    """The sizes of ``sizes`` that ``analysis`` tiles; None for a network without a convolution.
-
-    ``found`` is :func:`tiling` of ``analysis`` over ``sizes``, when the caller has it already."""
-    conv = first_conv(analysis)
-    if conv is None or conv.axes is None:
-        return None
-    found = tiling(analysis, sizes) if found is None else found
-    assert found is not None
     return Sweep(
         analysis=analysis,
         conv=conv,
         stated=analysis.input[1],
         stated_exact=conv.axes[0].exact,
-        conv_sizes=found.conv_sizes,
-        network_sizes=found.network_sizes,
+        conv_sizes=tuple(n for n in sizes if conv_tiles(analysis, n)),
+        network_sizes=tuple(n for n in sizes if network_tiles(analysis, n)),
     )
 
 

@@ -12,18 +12,6 @@ from generator.spec.models import Layer, Quantity, Rounding, Spec
 Shape = tuple[int, ...]
 
 
-# The build cache (generator.edges.cache) keeps analyses pickled. Python 3.11 unpickles a frozen
-# dataclass by looking its fields up for every object: for the thousands of layers and axes of a
-# site, a third of loading the cached specs. These keep each object's values in field order.
-def _getstate(self: object) -> tuple[object, ...]:
-    return tuple(getattr(self, name) for name in self.__slots__)  # type: ignore[attr-defined]
-
-
-def _setstate(self: object, state: tuple[object, ...]) -> None:
-    for name, value in zip(self.__slots__, state, strict=True):  # type: ignore[attr-defined]
-        object.__setattr__(self, name, value)
-
-
 @dataclass(frozen=True, slots=True)
 class Axis:
     """How a sliding window crosses one spatial axis (height or width) of a layer's input."""
@@ -44,9 +32,6 @@ class Axis:
     """Input pixels (padding included) after the last window that no window reads."""
     overhang: int
     """Pixels the last window reaches past the padded input (read as zeros, cuda-convnet style)."""
-
-    __getstate__ = _getstate
-    __setstate__ = _setstate
 
     @property
     def padded(self) -> int:
@@ -84,9 +69,6 @@ class LayerResult:
     """The names of the layers it reads (``input``: the network's input), in order."""
     input_shapes: tuple[Shape, ...] = ()
     """The shapes it reads, one per name in ``inputs``."""
-
-    __getstate__ = _getstate
-    __setstate__ = _setstate
 
     @property
     def name(self) -> str:

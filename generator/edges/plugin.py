@@ -1,15 +1,15 @@
 """The MkDocs edge: load the specs, build the site model once, add the generated pages.
 
-Nothing is written into ``docs/``: pages are ``File.generated`` objects, read from the build
-cache's ``pages`` folder (or handed over as text where there is no cache), and data files are
-written straight into the site, so ``mkdocs serve`` (which watches ``docs/``, spec files
-included) rebuilds when a spec changes without looping.
+Nothing is written into ``docs/``: every generated page and data file is a
+``File.generated(config, path, content=...)``, so ``mkdocs serve`` (which watches ``docs/``, spec
+files included) rebuilds when a spec changes without looping. What one architecture alone
+produces may be kept between builds in ``.cache/architectures/`` (:mod:`generator.edges.cache`;
+the plugin option ``cache: false`` turns that off).
 """
 
 from __future__ import annotations
 
 import importlib.util
-import io
 import logging
 import os
 import shutil
@@ -21,7 +21,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import jinja2
 import yaml
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -33,13 +32,11 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.utils import dirname_to_title
 
-from generator.analysis.model import build_site_model
-from generator.core.memo import compute
+from generator.analysis.model import Architecture, SiteModel, build_site_model
 from generator.core.results import Analysis
-from generator.edges import rendered
-from generator.edges.cache import FOLDER, BuildCache
+from generator.edges import cache
 from generator.load import loader
-from generator.render import highlight, markup, pages, site, templating
+from generator.render import markup, pages, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -48,7 +45,6 @@ PLOTLY = "assets/javascripts/plotly.min.js"
 NAV_LIMIT = 50
 
 ASSETS = resources.files("generator.render") / "assets"
-#: The scripts of the page templates (the lazily loaded PyTorch script).
 #: Template overrides of the Material theme (an escaped page title).
 THEME = resources.files("generator.render") / "theme"
 
@@ -63,19 +59,6 @@ def site_assets() -> dict[str, str]:
         elif asset.name.endswith(".css"):
             found[f"assets/stylesheets/{asset.name}"] = asset.read_text("utf-8")
     return found
-
-
-def prepare_renderers() -> None:
-    """Compile the page templates and Pygments' Python lexer, which live as long as the process.
-
-    Done before the specs are loaded: made at their first use, among the site model's objects,
-    each of their small objects would keep a mebibyte of the model's memory from going back to
-    the system once the model is freed (Python returns it only in whole arenas). At 1,000 specs
-    that is about 30 MB of a cold build's peak. Both are cached: later builds find them made.
-    """
-    for name in templating.ENV.list_templates():
-        templating.ENV.get_template(name)
-    highlight.python_html("import torch\n")
 
 
 def plotly_source() -> Path:
@@ -106,49 +89,65 @@ def timed(hook: Hook) -> Hook:
 class ArchitecturesConfig(Config):  # type: ignore[no-untyped-call]
     specs = config_options.Type(str, default="architectures")
     """The folder of spec files, relative to ``docs_dir``."""
+    cache = config_options.Type(bool, default=True)
+    """Keep each architecture's generated files in ``.cache/architectures/`` between builds."""
 
 
 class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-untyped-call]
     """Generates the architecture pages from the spec files at every build."""
 
     def __init__(self) -> None:
-        self.analyses: list[Analysis] | None = None
-        """The specs loaded before MkDocs lists the site's files, where no cache keeps them."""
+        self.analyses: list[Analysis] = []
+        self.parents: dict[str, tuple[Path, ...]] = {}
+        """Each loaded spec's name, with the files it extends (nearest first)."""
         self.problems: list[Problem] = []
         self.serving = False
         self.seconds = 0.0
         """The time this build spent in the plugin's hooks."""
-        self.specs = 0
-        self.cache: BuildCache | None = None
-        self.layout: str | None = None
+        self.cache: cache.BuildCache | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
 
-    def _load(self, config: MkDocsConfig) -> loader.Folder:
-        folder = Path(config.docs_dir) / self.config.specs
-        load = self.cache.loader(loader.load_analysed) if self.cache else loader.load_analysed
-        return loader.load_folder_partially(folder, load)
+    @timed
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.seconds = 0.0
+        # MkDocs dates the sitemap with the build day; the last commit's time makes two builds
+        # of the same commit byte-identical on any day (an explicit SOURCE_DATE_EPOCH wins).
+        if "SOURCE_DATE_EPOCH" not in os.environ:
+            epoch = last_commit_time(Path(config.config_file_path or ".").parent)
+            if epoch is not None:
+                os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        project = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+        self.cache = cache.BuildCache(project / cache.FOLDER) if self.config.cache else None
+        if self.cache is not None:
+            self.cache.start()
+        # After a user's custom_dir, before Material's own templates.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
+        for path in site_assets():
+            (config.extra_javascript if path.endswith(".js") else config.extra_css).append(path)
+        return config
 
     @timed
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
-        prepare_renderers()
         # Before MkDocs cleans the site folder: a bad spec stops the build and leaves no half site.
-        found = self._load(config)
-        self.problems = found.problems
-        self.specs = len(found.analyses)
+        self.parents = {}
+
+        def load(path: Path, texts: loader.Texts) -> loader.Analysed:
+            analysed = loader.load_analysed(path, texts)
+            self.parents[analysed.analysis.name] = analysed.parents
+            return analysed
+
+        found = loader.load_folder_partially(self._folder(config), load)
+        self.analyses, self.problems = found.analyses, found.problems
         if self.problems:
             self._report_problems()
         for warning in found.warnings:
             # A warning, which `mkdocs build --strict` turns into a failed build.
             log.warning(str(warning))
-        # With a cache, on_files loads them again from it (about 2 ms a spec) rather than hold
-        # them while MkDocs lists the site's files: MkDocs' thousands of small file objects, made
-        # among the specs' objects, would keep the specs' memory from returning to the system
-        # once they are freed (Python returns it only in whole arenas of a mebibyte).
-        self.analyses = None if self.cache else found.analyses
-        if self.cache is not None:
-            self.cache.specs_done()
+
+    def _folder(self, config: MkDocsConfig) -> Path:
+        return Path(config.docs_dir) / self.config.specs
 
     def _report_problems(self) -> None:
         count = len(self.problems)
@@ -160,34 +159,33 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         log.error(message)
 
     @timed
-    def on_page_markdown(
-        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
-    ) -> str:
-        if not self.problems:
-            return markdown
-        return pages.problems_banner(self.problems) + markdown
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        # Everything the pages show, computed once for this build (each spec audited once).
+        model = build_site_model(self.analyses)
+        made = dict(site.shared_files(model))
+        for arch in model.architectures:
+            made.update(self._architecture_files(arch, model, config))
+        made.update(site_assets())
+        for path, content in made.items():
+            files.append(File.generated(config, path, content=content))
+        # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
+        files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
+        self.analyses = []
+        return files
 
-    @timed
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        self.seconds, self.layout = 0.0, None
-        # MkDocs dates the sitemap with the build day; the last commit's time makes two builds
-        # of the same commit byte-identical on any day (an explicit SOURCE_DATE_EPOCH wins).
-        if "SOURCE_DATE_EPOCH" not in os.environ:
-            epoch = last_commit_time(Path(config.config_file_path or ".").parent)
-            if epoch is not None:
-                os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-
-        # What earlier builds computed, each result kept under all it depends on: a save under
-        # `mkdocs serve` recomputes what it changed (see generator.edges.cache).
-        project = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
-        self.cache = BuildCache(project / FOLDER)
-        templating.ENV.bytecode_cache = self.cache.bytecode()
-
-        # After a user's custom_dir, before Material's own templates.
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME))
-        for path in site_assets():
-            (config.extra_javascript if path.endswith(".js") else config.extra_css).append(path)
-        return config
+    def _architecture_files(
+        self, arch: Architecture, model: SiteModel, config: MkDocsConfig
+    ) -> dict[str, str]:
+        if self.cache is None:
+            return dict(site.architecture_files(arch))
+        folder = self._folder(config)
+        texts = [
+            (name, path.read_text("utf-8"))
+            for name in reads(arch, model)
+            for path in (folder / f"{name}{loader.SUFFIX}", *self.parents.get(name, ()))
+        ]
+        entry = cache.key(arch.name, texts)
+        return self.cache.files(entry, lambda: dict(site.architecture_files(arch)))
 
     @timed
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -201,68 +199,15 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
                     for child in item.children
                     if isinstance(child, Page) and child.file.src_uri == source
                 ]
-        # Every file is known now: what a page's conversion reads besides its own Markdown.
-        self.layout = rendered.site_layout(config, files)
         return nav
 
     @timed
-    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
-        # A page whose Markdown is what it was in the last build is not converted again.
-        if self.cache is not None and self.layout is not None:
-            rendered.keep_conversion(page, self.layout, self.cache)
-        return page
-
-    @timed
-    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        analyses = self.analyses if self.analyses is not None else self._load(config).analyses
-        self.analyses = None
-        site_dir = Path(config.site_dir)
-        folder = self.cache.pages() if self.cache is not None else None
-        # The paths made, in one buffer: the files that list them are made once the model is
-        # freed, so that none of them sits among its objects (see on_pre_build).
-        made = io.StringIO()
-        # Everything the pages show, computed once for this build (each spec audited once).
-        model = build_site_model(analyses, self.cache or compute)
-        del analyses
-        for path, content in site.iter_site_files(model, self.cache or compute):
-            if path.endswith(".md"):
-                source = folder.write(path, content) if folder is not None else None
-                if source is None:
-                    files.append(File.generated(config, path, content=content))
-                else:
-                    made.write(f"{source}\n{path}\n")
-            else:
-                # Data files (figures, exports, scripts) go straight to their place in the site:
-                # held until MkDocs copies them after rendering every page, they were a third of
-                # the build's memory at 1,000 specs. MkDocs skips copying a file onto itself.
-                target = site_dir / path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, "utf-8")
-                made.write(f"{target}\n{path}\n")
-        # Everything the pages need is in them now; the model need not live through the build.
-        del model
-        if self.cache is not None:
-            self.cache.specs_done()
-        if folder is not None:
-            folder.remove_others()
-        lines = iter(made.getvalue().splitlines())
-        for written, path in zip(lines, lines, strict=True):
-            files.append(File.generated(config, path, abs_src_path=written))
-
-        for path, content in site_assets().items():
-            files.append(File.generated(config, path, content=content))
-        # Copied, not read: one 4.8 MB file, loaded by the site script only where a figure is drawn.
-        files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
-        return files
-
-    @timed
-    def on_env(
-        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
-    ) -> jinja2.Environment:
-        # The theme's templates compiled once, not at every build: Jinja keys them by source.
-        if self.cache is not None:
-            env.bytecode_cache = self.cache.bytecode()
-        return env
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        if not self.problems:
+            return markdown
+        return pages.problems_banner(self.problems) + markdown
 
     @timed
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -270,22 +215,30 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         return markup.collapse_indentation(output)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._prune()
-        log.info(self.report())
-
-    @timed
-    def _prune(self) -> None:
-        if self.cache is not None:
+        # A spec that failed to load keeps its entries for when it is mended.
+        if self.cache is not None and not self.problems:
             self.cache.prune()
+        log.info(self.report())
 
     def report(self) -> str:
         """What the generator did in this build, and in how long (a line for the build's log)."""
-        line = f"Architectures: {self.specs} specs, {self.seconds:.2f} s in the generator"
+        line = f"Architectures: {len(self.parents)} specs, {self.seconds:.2f} s in the generator"
         if self.cache is None:
             return line
-        kept, converted = self.cache.hits[rendered.KIND], self.cache.misses[rendered.KIND]
-        total = kept + converted
-        return f"{line}; of {total} pages, {converted} converted to HTML and {kept} kept from the last build"
+        return f"{line}; {self.cache.hits} kept from the cache, {self.cache.misses} made"
+
+
+def reads(arch: Architecture, model: SiteModel) -> tuple[str, ...]:
+    """The specs whose texts an architecture's files are made from: its own, and where its
+    sources state differences against other networks, those networks' and every member of the
+    two families (a comparison may be read against any of them)."""
+    names = [arch.name]
+    for comparison in arch.comparisons:
+        names.append(comparison.claim.to)
+        for lineage in model.families:
+            if {arch.name, comparison.claim.to} & set(lineage.family.names):
+                names.extend(lineage.family.names)
+    return tuple(dict.fromkeys(names))
 
 
 def only_index(index: str, children: int) -> bool:
@@ -379,9 +332,7 @@ def without_plugin(
     its template overrides as the theme's ``custom_dir``, its scripts and stylesheets as
     ``extra_javascript``/``extra_css``, and its sidebar as ``nav`` and ``not_in_nav``
     (:func:`plain_nav`), unless the project lays out its own."""
-    lines = [line for line in config_text.splitlines() if line.strip() != "- architectures"]
-    if len(lines) == len(config_text.splitlines()):
-        raise ValueError("mkdocs.yml has no '- architectures' plugin line to remove")
+    lines = _without_block(config_text.splitlines(), ("- architectures", "- architectures:"))
     if any(line.strip().startswith("custom_dir:") for line in lines):
         raise ValueError("mkdocs.yml has a custom_dir: merge the plugin's overrides by hand")
     lines.insert(lines.index("theme:") + 1, f"  custom_dir: {custom_dir}")
@@ -396,6 +347,23 @@ def without_plugin(
             layout["not_in_nav"] = "\n".join(omitted) + "\n"
         text += yaml.safe_dump(layout, allow_unicode=True, sort_keys=False)
     return text
+
+
+def _without_block(lines: list[str], starts: tuple[str, ...]) -> list[str]:
+    """``lines`` without the plugin's list item: its line, and the lines indented under it (its
+    options and their comments)."""
+    found = next((i for i, line in enumerate(lines) if line.strip() in starts), None)
+    if found is None:
+        raise ValueError("mkdocs.yml has no '- architectures' plugin entry to remove")
+    indent = len(lines[found]) - len(lines[found].lstrip())
+    end = found + 1
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
+        end += 1
+    while not lines[end - 1].strip():
+        end -= 1
+    return lines[:found] + lines[end:]
 
 
 def write_pages(project: Path, out: Path, specs: str = "architectures") -> int:

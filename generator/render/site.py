@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from functools import partial
 from typing import Any
 
 from generator.analysis.model import Architecture, SiteModel
-from generator.core.memo import Key, Memo, compute
 from generator.render import (
     architecture,
     arithmetic,
@@ -32,42 +30,26 @@ def _json(data: Any) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def site_files(model: SiteModel, memo: Memo = compute) -> dict[str, str]:
-    """Markdown pages and data files, keyed by their path in the docs tree.
-
-    ``memo`` may keep results between builds (:mod:`generator.core.memo`): the MkDocs plugin
-    passes its build cache (:mod:`generator.edges.cache`).
-    """
-    return dict(iter_site_files(model, memo))
-
-
-def iter_site_files(model: SiteModel, memo: Memo = compute) -> Iterator[tuple[str, str]]:
-    """:func:`site_files` one file at a time, so that a caller writing them out holds only the
-    pages: at 1,000 specs the data files are a hundred million characters."""
-    yield from pages.site_pages(model).items()
-
+def site_files(model: SiteModel) -> dict[str, str]:
+    """Markdown pages and data files, keyed by their path in the docs tree."""
+    files = dict(shared_files(model))
     for arch in model.architectures:
-        # Its files depend on its spec, and on the differences its sources state against other
-        # networks as checked here: small frozen values, whose repr shows every field (a pickle
-        # would not do: pydantic pickles a set, whose order changes between processes).
-        key = Key("architecture", arch.name, text=repr(arch.comparisons))
-        yield from memo(key, partial(_listed, arch, memo))
+        files.update(architecture_files(arch))
+    return files
 
+
+def shared_files(model: SiteModel) -> Iterator[tuple[str, str]]:
+    """The files that read several architectures, or none: the site-wide pages, the comparison
+    chart, the arithmetic and contributing pages, the spec schema."""
+    yield from pages.site_pages(model).items()
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(pages.alexnets(model)))
     yield arithmetic.PAGE, arithmetic.arithmetic_page(model)
-    yield schema.SCHEMA_PATH, memo(Key("schema"), schema.schema_text)
-    yield (
-        contributing.CONTRIBUTING_PAGE,
-        memo(Key("contributing"), partial(contributing.contributing_page, model.examples)),
-    )
+    yield schema.SCHEMA_PATH, schema.schema_text()
+    yield contributing.CONTRIBUTING_PAGE, contributing.contributing_page(model.examples)
 
 
-def _listed(arch: Architecture, memo: Memo) -> list[tuple[str, str]]:
-    return list(architecture_files(arch, memo))
-
-
-def architecture_files(arch: Architecture, memo: Memo = compute) -> Iterator[tuple[str, str]]:
+def architecture_files(arch: Architecture) -> Iterator[tuple[str, str]]:
     """One architecture's page, figure data, exports and PyTorch script: what depends on its
     spec alone, and on the networks its sources compare it with."""
     analysis, name = arch.analysis, arch.name
@@ -79,10 +61,7 @@ def architecture_files(arch: Architecture, memo: Memo = compute) -> Iterator[tup
     yield data_path(name, f"{name}.json"), export.analysis_json(arch)
     yield data_path(name, f"{name}.csv"), export.analysis_csv(arch)
     yield data_path(name, f"{name}.py"), script
-    yield (
-        script_path(name),
-        memo(Key("highlight", text=script), lambda: highlight.python_html(script)),
-    )
+    yield script_path(name), highlight.python_html(script)
     layers = architecture.layers_file(analysis, table)
     if layers is not None:
         yield architecture.layers_path(name), layers
