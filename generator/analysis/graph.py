@@ -5,13 +5,18 @@ These are what a source may leave out of a count without saying so (the fully co
 ResNet's projection shortcuts, GoogLeNet's training-only classifiers, the 1×1 reductions of an
 inception module) and what lines up networks of different depths (the stride at which a layer
 works: 2, 4, 8, 16, 32 in every ImageNet network here). Read off an analysis; pure.
+
+The last part (:func:`structure`) takes any graph of parts in a topological order, such as the
+boxes a 3D view draws, and finds its main line, the modules where it splits and meets again, their
+branches, and the parts that lead to no output: what the figures lay out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import pairwise
 
 from generator.core import engine
 from generator.core.kinds import kind_of
@@ -47,16 +52,11 @@ def readers(analysis: Analysis) -> dict[str, tuple[str, ...]]:
 
 def main_path(analysis: Analysis) -> frozenset[str]:
     """The layers the last layer depends on, itself included: the network that classifies."""
-    by_name = {r.name: r for r in analysis.layers}
-    seen: set[str] = set()
-    stack = [analysis.layers[-1].name]
-    while stack:
-        name = stack.pop()
-        if name in seen or name == engine.INPUT:
-            continue
-        seen.add(name)
-        stack.extend(by_name[name].inputs)
-    return frozenset(seen)
+    number = {engine.INPUT: 0} | {r.name: r.index + 1 for r in analysis.layers}
+    preds = [(), *(tuple(number[n] for n in r.inputs) for r in analysis.layers)]
+    last = len(analysis.layers)
+    found = _reach(preds, last, range(1, last + 1)) | {last}
+    return frozenset(analysis.layers[n - 1].name for n in found)
 
 
 def auxiliary(analysis: Analysis) -> tuple[LayerResult, ...]:
@@ -249,3 +249,182 @@ def stage_sums(analysis: Analysis) -> tuple[StageSum, ...]:
         found[1] += result.macs
     order = sorted(sums, key=lambda k: (k[0], k[1] is None, k[1] or 0))
     return tuple(StageSum(k[1], k[0], *sums[k]) for k in order)
+
+
+# --- The structure of a graph of parts: its main line, modules and branches ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A stretch of a graph from ``source`` to ``sink`` (neither of them its own): the parts every
+    path between them passes, and between two of those, where it splits and meets again."""
+
+    source: int
+    sink: int
+    nodes: frozenset[int]
+    """Every part of the stretch: those of its spine, its modules and its knot."""
+    spine: tuple[int, ...]
+    """The parts every path from ``source`` to ``sink`` passes, in order."""
+    modules: tuple[Module, ...]
+    """In order along the line: one between any two neighbours of ``source``, the spine and
+    ``sink`` that more than one path joins."""
+    knot: frozenset[int] = frozenset()
+    """Parts whose paths cross so that neither a spine nor separate branches can be found; empty
+    (and ``nodes`` is its spine and modules) but for such a knot, which has neither."""
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    """Where a line splits after ``source`` and meets again at ``sink``: an inception module, a
+    residual block, a fire module."""
+
+    source: int
+    sink: int
+    inner: frozenset[int]
+    """Its parts, between ``source`` and ``sink``."""
+    branches: tuple[Line, ...]
+    """Its branches that have parts of their own, in order of their first part."""
+    shortcut: bool
+    """``sink`` also reads ``source`` itself: one more branch, with no part (an identity
+    shortcut)."""
+
+    @property
+    def ways(self) -> int:
+        """How many branches it has, the shortcut included."""
+        return len(self.branches) + self.shortcut
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """A graph's main line from its input (part 0) to its output, and the parts aside from it."""
+
+    main: Line
+    """From part 0 to the output (the part whose output is the network's)."""
+    aside: tuple[frozenset[int], ...]
+    """The parts that lead to no output (GoogLeNet's auxiliary classifiers), in groups of
+    connected parts, in order of their first part."""
+    steps: tuple[int, ...]
+    """Each part's longest path from part 0, in parts: where a figure puts it along the network."""
+
+    @property
+    def spine(self) -> tuple[int, ...]:
+        """The input, the parts on the main line and the output, in order."""
+        if self.main.sink == 0:
+            return (0,)
+        return (0, *self.main.spine, self.main.sink)
+
+    @property
+    def side(self) -> frozenset[int]:
+        """Every part :attr:`aside`."""
+        return frozenset().union(*self.aside)
+
+
+def structure(preds: Sequence[Sequence[int]], sink: int) -> Structure:
+    """The structure of a graph of parts given by what each part reads (``preds``), in a
+    topological order from the input (part 0), and the part whose output is the network's.
+
+    The parts every path from the input to ``sink`` passes are the main line; between two of
+    them, each group of connected parts is a branch, found the same way in turn; a branch with no
+    part of its own is a shortcut. Parts that ``sink`` does not depend on are aside.
+    """
+    succs = _succs(preds)
+    main = _reach(preds, sink, range(len(preds))) | {sink}
+    if sink == 0:
+        line = Line(0, 0, frozenset(), (), ())
+    else:
+        line = _line(preds, succs, 0, sink, frozenset(main - {0, sink}))
+    aside = _components(preds, set(range(len(preds))) - main)
+    return Structure(line, tuple(aside), _steps(preds))
+
+
+def _line(
+    preds: Sequence[Sequence[int]],
+    succs: Sequence[Sequence[int]],
+    source: int,
+    sink: int,
+    members: frozenset[int],
+) -> Line:
+    """The line through ``members``, the parts between ``source`` and ``sink``."""
+    # Paths through the stretch only: a shortcut from source to sink passes no part.
+    spine = tuple(
+        m
+        for m in sorted(members)
+        if not any(
+            sink in _reach(succs, first, members - {m}, sink)
+            for first in succs[source]
+            if first in members - {m}
+        )
+    )
+    free = members - set(spine)
+    modules = []
+    for a, b in pairwise([source, *spine, sink]):
+        inner = _reach(succs, a, free) & _reach(preds, b, free)
+        if not inner:
+            continue
+        parts = _components(preds, inner)
+        branches: tuple[Line, ...]
+        if parts == [members] and (a, b) == (source, sink):
+            # No spine and no separate branches: nothing more to find here.
+            branches = (Line(a, b, members, (), (), members),)
+        else:
+            branches = tuple(_line(preds, succs, a, b, part) for part in parts)
+        modules.append(Module(a, b, frozenset(inner), branches, a in preds[b]))
+    return Line(source, sink, members, spine, tuple(modules))
+
+
+def _succs(preds: Sequence[Sequence[int]]) -> tuple[tuple[int, ...], ...]:
+    found: list[list[int]] = [[] for _ in preds]
+    for node, before in enumerate(preds):
+        for pred in before:
+            found[pred].append(node)
+    return tuple(tuple(nodes) for nodes in found)
+
+
+def _reach(
+    neighbours: Sequence[Sequence[int]], start: int, allowed: Iterable[int], goal: int | None = None
+) -> set[int]:
+    """Parts reached from ``start`` through ``allowed`` ones (and ``goal``, not passed through)."""
+    allowed = set(allowed)
+    seen: set[int] = set()
+    stack = [start]
+    while stack:
+        for nxt in neighbours[stack.pop()]:
+            if nxt in seen:
+                continue
+            if nxt == goal:
+                seen.add(nxt)
+            elif nxt in allowed:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen
+
+
+def _components(preds: Sequence[Sequence[int]], members: set[int]) -> list[frozenset[int]]:
+    """``members`` in groups connected among themselves, in order of their first part."""
+    links: dict[int, set[int]] = {m: set() for m in members}
+    for node in members:
+        for pred in preds[node]:
+            if pred in members:
+                links[node].add(pred)
+                links[pred].add(node)
+    found: list[frozenset[int]] = []
+    left = set(members)
+    while left:
+        start = min(left)
+        part = {start}
+        stack = [start]
+        while stack:
+            for nxt in links[stack.pop()]:
+                if nxt not in part:
+                    part.add(nxt)
+                    stack.append(nxt)
+        left -= part
+        found.append(frozenset(part))
+    return sorted(found, key=min)
+
+
+def _steps(preds: Sequence[Sequence[int]]) -> tuple[int, ...]:
+    found: list[int] = []
+    for before in preds:
+        found.append(max((found[p] for p in before), default=-1) + 1)
+    return tuple(found)
