@@ -1,4 +1,5 @@
-"""The 3D view's layout, read off the figure data (``generator/render/figures.py``).
+"""The 3D view's layout (``generator/render/layout3d.py``) and the figure data made of it
+(``generator/render/figures.py``, ``generator/render/plotly_json.py``).
 
 Branches are drawn side by side and shortcuts as arcs; no two boxes of a view overlap at either
 channel scale; every view runs from the input to the network's output; a 150-layer network (a
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 
 from generator.core.results import Analysis
 from generator.render import figures
+from generator.render.layout3d import Box
 from tests.helpers import SHIPPED, load_spec, spec_data
 from tests.requirements import require
 
@@ -105,25 +107,25 @@ def view(analysis: Analysis, label: str) -> figures.View:
     return next(v for v in figures.views(analysis) if v.label == label)
 
 
-def boxes_of(found: figures.View, name: str) -> list[figures.Placed]:
+def boxes_of(found: figures.View, name: str) -> tuple[Box, ...]:
     index = next(i for i, n in enumerate(found.graph.nodes) if n.name == name)
-    return found.compressed.boxes[index]
+    return found.scene.compressed.boxes[index]
 
 
 def assert_apart(found: figures.View, name: str) -> None:
     """No two boxes of a view share any volume, at either channel scale."""
-    for placed in (found.compressed, found.proportional):
-        boxes = [p for row in placed.boxes for p in row]
-        for a, b in itertools.combinations(boxes, 2):
+    for placed in (found.scene.compressed, found.scene.proportional):
+        boxes = [(node, box) for node, row in enumerate(placed.boxes) for box in row]
+        for (m, a), (n, b) in itertools.combinations(boxes, 2):
             apart = (
-                a.x + a.dx <= b.x
-                or b.x + b.dx <= a.x
-                or a.z + a.dz <= b.z
-                or b.z + b.dz <= a.z
-                or a.y + a.dy <= b.y
-                or b.y + b.dy <= a.y
+                a.x1 <= b.x0
+                or b.x1 <= a.x0
+                or a.z1 <= b.z0
+                or b.z1 <= a.z0
+                or a.y1 <= b.y0
+                or b.y1 <= a.y0
             )
-            names = (found.graph.nodes[a.node].name, found.graph.nodes[b.node].name)
+            names = (found.graph.nodes[m].name, found.graph.nodes[n].name)
             assert apart, f"{name}, {found.label}: {names} overlap"
 
 
@@ -144,10 +146,10 @@ def test_every_view_runs_from_the_input_to_the_output(
         graph = found.graph
         assert graph.nodes[0].name == "input"
         # The output's box is the last one along the network.
-        ends = [row[0].end for row in found.compressed.boxes]
+        ends = [row[0].x1 for row in found.scene.compressed.boxes]
         assert ends[graph.sink] == max(ends)
         assert analysis.layers[-1] in graph.nodes[graph.sink].layers
-        starts = [row[0].x for row in found.compressed.boxes]
+        starts = [row[0].x0 for row in found.scene.compressed.boxes]
         assert starts[0] == min(starts)
     # Every layer is named in the view of every layer, in a box's hover text.
     hovers = " ".join(n.hover for n in found_views[0].graph.nodes)
@@ -162,32 +164,34 @@ def test_an_inception_module_is_four_branches_side_by_side(analyses: dict[str, A
     # One column (the same distance from the input), one above the other in declared order.
     assert len({round(h.centre[0]) for h in heads}) == 1
     for upper, lower in itertools.pairwise(heads):
-        assert upper.z > lower.z + lower.dz
+        assert upper.z0 > lower.z1
     # Each branch's second layer is in line with its first; the concat follows them all.
     assert boxes_of(found, "inception_3a.3x3")[0].centre[2] == heads[1].centre[2]
     joined = boxes_of(found, "inception_3a.output")[0]
-    assert joined.x > max(boxes_of(found, "inception_3a.3x3")[0].end, heads[0].end)
+    assert joined.x0 > max(boxes_of(found, "inception_3a.3x3")[0].x1, heads[0].x1)
     module = next(
-        m for m in found.found.modules if found.graph.nodes[m.sink].name.startswith("inception_3a")
+        m
+        for m in found.scene.structure.main.modules
+        if found.graph.nodes[m.sink].name.startswith("inception_3a")
     )
-    assert (module.branches, module.shortcut) == (4, False)
+    assert (module.ways, module.shortcut) == (4, False)
 
 
 def test_a_residual_shortcut_is_an_arc_over_its_block(analyses: dict[str, Analysis]) -> None:
     found = view(analyses["resnet-18"], "Every layer")
     names = {
         (found.graph.nodes[a].name, found.graph.nodes[b].name): apex
-        for a, b, apex in found.found.arcs
+        for a, b, apex in found.scene.arcs
     }
     # Identity shortcuts (five of the eight blocks) are arcs; projections are branches.
     assert len(names) == 5
     apex = names["pool1", "res2a"]
     for layer in ("res2a_branch2a", "res2a_branch2b"):
         box = boxes_of(found, layer)[0]
-        assert apex > box.z + box.dz
+        assert apex > box.z1
     projection, main = boxes_of(found, "res3a_branch1")[0], boxes_of(found, "res3a_branch2a")[0]
     assert round(projection.centre[0]) == round(main.centre[0])
-    assert projection.z > main.z + main.dz
+    assert projection.z0 > main.z1
     data = figures.plotly_figure(figures.network_files(analyses["resnet-18"]), 0)["data"]
     assert any(t["name"] == "shortcuts" for t in data)
 
@@ -214,8 +218,8 @@ def test_a_150_layer_network_collapses_into_blocks_and_stages(resnet50: Analysis
 def test_towers_are_stacked_one_above_the_other(analyses: dict[str, Analysis]) -> None:
     found = view(analyses["alexnet-2012"], "Every layer")
     top, bottom = boxes_of(found, "conv1")
-    assert (top.x, top.dx) == (bottom.x, bottom.dx)
-    assert top.z > bottom.z + bottom.dz
+    assert (top.x0, top.x1) == (bottom.x0, bottom.x1)
+    assert top.z0 > bottom.z1
 
 
 @pytest.mark.parametrize("name", sorted(MAX_BYTES))
@@ -225,11 +229,12 @@ def test_figure_files_stay_small(networks: dict[str, Analysis], name: str) -> No
 
 
 @pytest.mark.parametrize("name", [*SHIPPED, "resnet-50"])
-def test_packed_views_unpack_into_the_traces_of_each_view(
+def test_packed_views_unpack_into_the_boxes_of_each_view(
     networks: dict[str, Analysis], name: str
 ) -> None:
-    """Every view, in ``figure.json`` or a file of its own, unpacks into the traces built for it
-    (boxes, wire, connections, kernels, labels last), which the site script draws."""
+    """Every view, in ``figure.json`` or a file of its own, unpacks into the traces the site
+    script draws: a mesh3d per box and tower, whose corners span the box as laid out, then the
+    wire, the connections and shortcuts, kernels, and the labels last, one per box."""
     found = figures.views(networks[name])
     files = figures.network_files(networks[name])
     meta = files["figure.json"]["layout"]["meta"]
@@ -238,9 +243,30 @@ def test_packed_views_unpack_into_the_traces_of_each_view(
     assert [("src" in v) for v in meta["views"]] == [i != meta["view"] for i in range(len(found))]
     assert set(files) == {"figure.json", *(v["src"] for v in meta["views"] if "src" in v)}
     for index, view in enumerate(found):
-        traces = figures.view_traces(view)
-        assert figures.plotly_figure(files, index)["data"] == traces
+        traces = figures.plotly_figure(files, index)["data"]
+        placed = [
+            (view.graph.nodes[node], box)
+            for node, row in enumerate(view.scene.compressed.boxes)
+            for box in row
+        ]
+        meshes = [t for t in traces if t["type"] == "mesh3d"]
+        assert traces[: len(meshes)] == meshes
+        assert len(meshes) == len(placed)
+        for mesh, (node, box) in zip(meshes, placed, strict=True):
+            assert (mesh["name"], mesh["color"], mesh["hovertext"]) == (
+                node.name,
+                node.colour,
+                node.hover,
+            )
+            assert len(mesh["x"]) == len(mesh["y"]) == len(mesh["z"]) == 8
+            spans = [(min(mesh[a]), max(mesh[a])) for a in "xyz"]
+            expected = [(box.x0, box.x1), (box.y0, box.y1), (box.z0, box.z1)]
+            assert spans == [(round(lo), round(hi)) for lo, hi in expected]
+            # Every corner of the box, once.
+            assert len(set(zip(mesh["x"], mesh["y"], mesh["z"], strict=True))) == 8
+        assert traces[len(meshes)]["meta"] == "wire"
         assert traces[-1]["name"] == "labels"
+        assert len(traces[-1]["text"]) == len(view.graph.nodes)
         entry = meta["views"][index]
         packed = files[entry["src"]] if "src" in entry else files["figure.json"]["view"]
         assert len(packed["labels"]) == len(traces[-1]["text"])
@@ -309,11 +335,11 @@ def test_any_branching_network_is_laid_out_without_overlaps(data: dict[str, Any]
     files = figures.network_files(analysis)
     for index, found in enumerate(figures.views(analysis)):
         data = figures.plotly_figure(files, index)["data"]
-        assert sum(t["type"] == "mesh3d" for t in data) == sum(map(len, found.compressed.boxes))
+        placed = found.scene.compressed.boxes
+        assert sum(t["type"] == "mesh3d" for t in data) == sum(map(len, placed))
         assert_apart(found, "random")
         # The output ends the network (a dead end, drawn below it, may reach as far).
-        ends = [
-            row[0].end for i, row in enumerate(found.compressed.boxes) if i not in found.found.side
-        ]
-        assert found.compressed.boxes[found.graph.sink][0].end == max(ends)
-        assert all(row for row in found.compressed.boxes)
+        side = found.scene.structure.side
+        ends = [row[0].x1 for i, row in enumerate(placed) if i not in side]
+        assert placed[found.graph.sink][0].x1 == max(ends)
+        assert all(row for row in placed)
