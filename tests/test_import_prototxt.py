@@ -347,7 +347,7 @@ def test_training_only_layers_are_left_out(tmp_path: Path) -> None:
         (
             'layer { name: "d" type: "Data" top: "data2" }',
             4,
-            "layer 'd': a Data layer reads its data from a file or database",
+            "a second input, 'data2' (the first is at line 2): the spec format has one input image",
         ),
         (
             'layer { name: "c" type: "Concat" bottom: "data" bottom: "data" top: "c" concat_param { axis: 2 } }',

@@ -86,6 +86,14 @@ class Field:
     name: str
     value: Scalar | Message
     line: int
+    written: str = ""
+    """The name as the file writes it, where a reader of an older format renamed the field (a
+    V0 ``kernelsize`` read as ``kernel_size``); empty when it is ``name``."""
+
+    @property
+    def shown(self) -> str:
+        """The name for messages: as the file writes it."""
+        return self.written or self.name
 
 
 @dataclass(frozen=True, slots=True)

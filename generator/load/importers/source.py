@@ -79,7 +79,7 @@ def read_source(source: str, *, input_shape: tuple[int, int, int] | None = None)
             raise ModelError(
                 [f"{source}:{line}: not text: byte {data[error.start]:#04x} is not UTF-8"]
             ) from None
-        return caffe.to_draft(text, path, shown=source)
+        return caffe.to_draft(text, path, shown=source, input_shape=input_shape)
     if suffix in ONNX:
         data = _bytes(path, source)
         _require_onnx()
