@@ -6,10 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from generator.load import loader
 from generator.spec.errors import SpecError
-from tests.helpers import MINIMAL, problems
+from generator.spec.models import NAME, SPEC_NAME, Spec
+from tests.helpers import MINIMAL, problems, spec_data
+
+#: One layer, to follow :data:`MINIMAL` in a spec whose layers are not the point.
+LAYER = "  - {name: fc, kind: fc, out_features: 10}\n"
 
 
 def test_a_negative_stride_names_file_line_layer_and_field(write_spec: Callable[..., Path]) -> None:
@@ -144,3 +149,155 @@ def test_a_stated_value_of_the_wrong_type_names_the_field_not_pydantics_union(
     )
     found = problems(path)
     assert found and all(f"{path}:9: field 'stated[1].value': expected" in p for p in found), found
+
+
+# --- each rule words its own message ---------------------------------------------------------
+
+#: The spec-name rule as every message about it says it, written out once here to be read.
+SPEC_NAME_RULE = (
+    "expected a spec name of lower-case letters, digits, '-', '_' or '.' starting with a letter "
+    "or a digit (at most 64)"
+)
+COMPARED = "compared:\n  - {{quantity: params, to: {to}, percent: 5, source: src}}\n"
+
+
+def test_the_spec_name_rule_is_worded_once() -> None:
+    assert SPEC_NAME.message("Alex Net") == f"{SPEC_NAME_RULE}, got the text 'Alex Net'"
+
+
+def test_a_bad_compared_to_is_told_the_spec_name_rule_not_the_layer_name_rule(
+    write_spec: Callable[..., Path],
+) -> None:
+    # A spec name may start with a digit and run to 64 characters; a layer name may not.
+    path = write_spec(text=COMPARED.format(to="Alex Net") + MINIMAL + LAYER)
+    assert problems(path) == [
+        f"{path}:2: field 'compared[1].to': {SPEC_NAME_RULE}, got the text 'Alex Net'"
+    ]
+    assert "starting with a letter (at most 40)" not in problems(path)[0]
+
+
+@pytest.mark.parametrize("to", ["1cycle-net", "a" * 64])
+def test_a_compared_to_that_follows_the_spec_name_rule_is_looked_up(
+    write_spec: Callable[..., Path], to: str
+) -> None:
+    path = write_spec(text=COMPARED.format(to=to) + MINIMAL + LAYER)
+    (message,) = problems(path)
+    assert f"field 'compared[1].to': {to!r} is no spec of this folder" in message
+
+
+def test_extends_and_file_names_are_told_the_same_rule(write_spec: Callable[..., Path]) -> None:
+    variant = write_spec(text="extends: BVLC AlexNet\n", name="variant")
+    assert problems(variant) == [
+        f"{variant}:1: field 'extends': {SPEC_NAME_RULE}, got the text 'BVLC AlexNet'"
+    ]
+    badly_named = write_spec(text=MINIMAL + LAYER, name="My Net")
+    assert problems(badly_named) == [
+        f"{badly_named}: the file name is the spec's name: {SPEC_NAME_RULE}, got the text 'My Net'"
+    ]
+
+
+def test_a_spec_name_with_a_trailing_newline_is_refused(write_spec: Callable[..., Path]) -> None:
+    """``$`` in a regular expression also matches before a last newline: the rule matches all."""
+    assert not SPEC_NAME.follows("alexnet-2012\n")
+    path = write_spec(text='extends: "alexnet-2012\\n"\n', name="variant")
+    assert problems(path) == [
+        f"{path}:1: field 'extends': {SPEC_NAME_RULE}, got the text 'alexnet-2012\\n'"
+    ]
+
+
+def test_the_models_raise_each_rules_own_error() -> None:
+    """The message comes with the rule: pydantic's error already carries it, typed by the rule."""
+    data = spec_data(
+        {"name": "1conv", "kind": "relu"},
+        compared=[{"quantity": "params", "to": "Alex Net", "percent": 5, "source": "src"}],
+    )
+    with pytest.raises(ValidationError) as caught:
+        Spec.model_validate(data)
+    found = {(e["type"], e["msg"]) for e in caught.value.errors()}
+    assert {
+        ("name", NAME.message("1conv")),
+        ("spec_name", SPEC_NAME.message("Alex Net")),
+    } <= found
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        # The bounds of a count and of a size say why they are there.
+        (
+            "{kind: conv, out_channels: 2000000, kernel: 3}",
+            "field 'out_channels': must be at most 1,000,000 (a larger count describes no real "
+            "network), got 2000000",
+        ),
+        (
+            "{kind: conv, out_channels: 8, kernel: 200000}",
+            "field 'kernel': must be at most 100,000 (a larger size is surely a typo), got 200000",
+        ),
+        # The number as the file writes it (1, not 1.0), the bound as a reader would (1, not 1.0).
+        ("{kind: dropout, p: 1}", "field 'p': must be less than 1, got 1"),
+        ("{kind: lrn, size: 5, k: -1.0}", "field 'k': must be at least 0, got -1.0"),
+        # A pair is counted, and true is spelt as YAML spells it.
+        (
+            "{kind: conv, out_channels: 8, kernel: [3, 3, 3]}",
+            "field 'kernel': expected a positive integer or a list [height, width], got a list "
+            "of 3 values",
+        ),
+        (
+            "{kind: conv, out_channels: 8, kernel: true}",
+            "field 'kernel': expected a positive integer or a list [height, width], got true",
+        ),
+        (
+            "{kind: conv, out_channels: 8, kernel: 3, padding: [1]}",
+            "field 'padding': a list must be [height, width], got 1 value",
+        ),
+        # Only the padding form that was written reports (not also "expected 'same' or 'valid'").
+        (
+            "{kind: conv, out_channels: 8, kernel: 3, padding: {top: -1}}",
+            "field 'padding': must be at least 0, got -1",
+        ),
+        # An unknown key nested in a field is named, and never suggested as itself.
+        (
+            "{kind: conv, out_channels: 8, kernel: 3, padding: {up: 1}}",
+            "field 'padding': unknown field 'up'",
+        ),
+    ],
+)
+def test_each_rule_says_what_it_expects_once(
+    write_spec: Callable[..., Path], fields: str, message: str
+) -> None:
+    path = write_spec("- {name: x, " + fields.removeprefix("{") + "\n")
+    assert problems(path) == [f"{path}:7: layer 'x': {message}"]
+
+
+@pytest.mark.parametrize(
+    ("top", "message"),
+    [
+        ("layer: []\n", "field 'layer': unknown field; did you mean 'layers'?"),
+        (
+            COMPARED.format(to="other").replace("percent: 5", "percent: 5000000"),
+            "field 'compared[1].percent': must be at most 1,000,000, got 5000000",
+        ),
+        (
+            COMPARED.format(to="other").replace("percent: 5", "percent: .nan"),
+            "field 'compared[1].percent': expected a finite number, got nan",
+        ),
+        (
+            COMPARED.format(to="other").replace("params", "shape"),
+            "field 'compared[1].quantity': expected 'neurons', 'params', 'macs' or "
+            "'activations', got the text 'shape'",
+        ),
+    ],
+)
+def test_top_level_fields_get_one_message_in_the_files_words(
+    write_spec: Callable[..., Path], top: str, message: str
+) -> None:
+    path = write_spec(text=top + MINIMAL + LAYER)
+    (line,) = problems(path)
+    assert line.split(": ", 1)[1] == message
+
+
+def test_an_input_of_no_values_is_one_problem(write_spec: Callable[..., Path]) -> None:
+    path = write_spec(text=MINIMAL.replace("[3, 32, 32]", "[]") + LAYER)
+    assert problems(path) == [
+        f"{path}:3: field 'input': expected [channels, height, width], got 0 values"
+    ]

@@ -30,9 +30,11 @@ DEFAULT_SPECS = Path("docs/architectures")
 
 
 def _resolve(name_or_path: str, specs: Path) -> Path:
+    """A spec file given by its path, or by its name in ``specs`` (a name must be a spec name)."""
     path = Path(name_or_path)
-    if path.suffix in (".yml", ".yaml") or path.exists():
+    if path.suffix in (".yml", ".yaml") or path.exists() or len(path.parts) > 1:
         return path
+    _check_name(name_or_path)
     return specs / f"{name_or_path}{loader.SUFFIX}"
 
 
@@ -382,15 +384,19 @@ def _check_new_name(name: str) -> None:
             raise click.ClickException(
                 f"give the name without {suffix}: python -m generator new {stem}"
             )
-    if not models.SPEC_NAME.match(name):
-        raise click.ClickException(
-            f"{name!r} cannot name a spec: it becomes the page address /architectures/NAME/, so "
-            "use lower-case letters, digits, '-', '_' or '.', starting with a letter or a digit "
-            "(at most 64 characters)"
-        )
+    _check_name(name)
     if name in RESERVED_NAMES:
         raise click.ClickException(
             f"{name!r} is taken by the list of architectures at /architectures/; choose another name"
+        )
+
+
+def _check_name(name: str) -> None:
+    """Refuse a name that breaks the spec-name rule, in the rule's own words (as the loader does)."""
+    if not models.SPEC_NAME.follows(name):
+        raise click.ClickException(
+            f"{name!r} cannot name a spec (the name of its file and of its page "
+            f"/architectures/NAME/): {models.SPEC_NAME.message(name)}"
         )
 
 
@@ -457,7 +463,7 @@ def _imported_name(source: str) -> str:
         else Path(source).stem
     )
     name = re.sub(r"[^a-z0-9._-]+", "-", stem.lower()).strip("-._")
-    if not models.SPEC_NAME.match(name):
+    if not models.SPEC_NAME.follows(name):
         raise click.ClickException(
             f"{source}: no spec name can be made from it; give one with --name"
         )

@@ -3,25 +3,29 @@ becomes a located Problem.
 
 Loading is three steps: parse YAML into a located tree, resolve ``extends`` by merging trees (so
 an inherited value keeps pointing at the file that wrote it), then validate the plain data against
-:mod:`generator.spec.models` and translate each validation error into ``path:line: layer: field: message``.
+:mod:`generator.spec.models` and place each validation error as ``path:line: layer: field: message``.
+The rules of the models word their own messages; this module words only pydantic's own errors
+(a missing or unknown field, a value of the wrong type), by their type.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import difflib
+import re
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from generator.core import engine
 from generator.core.kinds import kind_of
 from generator.core.results import Analysis
 from generator.load.yaml_nodes import Node, locate, parse, to_plain
-from generator.spec.errors import Location, Problem, SpecError
+from generator.spec.errors import Location, Problem, SpecError, describe, label, quote, suggest
 from generator.spec.models import (
     LAYER_MODELS,
     OVERRIDE_KEYS,
@@ -94,13 +98,12 @@ def load_text(path: Path, text: str, *, siblings: Mapping[str, str] | None = Non
 
 def _load(path: Path, texts: Texts) -> LoadedSpec:
     name = path.name.removesuffix(SUFFIX)
-    if not SPEC_NAME.match(name):
+    if not SPEC_NAME.follows(name):
         raise SpecError(
             [
                 Problem(
                     Location(str(path)),
-                    "a spec file name must be lower-case letters, digits, '-', '_' or '.', "
-                    f"ending in {SUFFIX} (it becomes the page URL)",
+                    f"the file name is the spec's name: {SPEC_NAME.message(name)}",
                 )
             ]
         )
@@ -333,16 +336,8 @@ def _resolve(path: Path, chain: tuple[Path, ...], texts: Texts) -> Node:
 
 def _parent_path(path: Path, node: Node, chain: tuple[Path, ...], texts: Texts) -> Path:
     name = node.value
-    if not isinstance(name, str) or not SPEC_NAME.match(name) or "/" in name:
-        raise SpecError(
-            [
-                Problem(
-                    node.location,
-                    f"expected the name of a spec in the same folder, got {_describe(name)}",
-                    field="extends",
-                )
-            ]
-        )
+    if not SPEC_NAME.follows(name):
+        raise SpecError([Problem(node.location, SPEC_NAME.message(name), field="extends")])
     parent = path.with_name(f"{name}{SUFFIX}")
     if not texts.exists(parent):
         others = texts.names(path.parent)
@@ -350,7 +345,7 @@ def _parent_path(path: Path, node: Node, chain: tuple[Path, ...], texts: Texts) 
             [
                 Problem(
                     node.location,
-                    f"no spec named {name!r} in {path.parent}{_suggest(name, others)}",
+                    f"no spec named {name!r} in {path.parent}{suggest(name, others)}",
                     field="extends",
                 )
             ]
@@ -403,8 +398,8 @@ def _change_layers(layers: Node, fields: dict[str, Node]) -> Node:
         problems.append(
             Problem(
                 name_node.location,
-                f"the parent has no layer named {_quote(name_node.value)}"
-                f"{_suggest(str(name_node.value), names)}",
+                f"the parent has no layer named {quote(name_node.value)}"
+                f"{suggest(str(name_node.value), names)}",
                 field=field,
             )
         )
@@ -432,7 +427,7 @@ def _change_layers(layers: Node, fields: dict[str, Node]) -> Node:
                 if not isinstance(patch.value, dict):
                     problems.append(
                         Problem(
-                            patch.location, "expected a mapping of fields", _label(name), "change"
+                            patch.location, "expected a mapping of fields", label(name), "change"
                         )
                     )
                     continue
@@ -498,10 +493,7 @@ def _validation_problems(error: ValidationError, data: Any, tree: Node) -> list[
         if any(other[: len(loc)] == loc and other != loc for other in locs):
             continue
         layer, field = _layer_and_field(loc, data, e["type"] == "missing")
-        message = _message(e, field)
-        if e["type"] == "missing" and loc and isinstance(loc[-1], int):
-            message = _short_list(field, loc[-1])
-        problem = Problem(locate(tree, loc), message, layer, field)
+        problem = Problem(locate(tree, loc), _message(e, field), layer, field)
         key = (problem.location, layer, field, problem.message)
         if key not in seen:
             seen.add(key)
@@ -537,112 +529,89 @@ def _layer_and_field(
     if len(steps) >= 2 and steps[0] == "layers" and isinstance(steps[1], int):
         item = data["layers"][steps[1]]
         name = item.get("name") if isinstance(item, dict) else None
-        layer = _label(name) if isinstance(name, str) and name else f"#{steps[1] + 1}"
-        fields = [_label(step) for step in steps[2:] if isinstance(step, str)]
+        layer = label(name) if isinstance(name, str) and name else f"#{steps[1] + 1}"
+        fields = [label(step) for step in steps[2:] if isinstance(step, str)]
         return layer, fields[0] if fields else "kind"
     parts: list[str] = []
     for step in steps:
         if isinstance(step, int):
             parts[-1:] = [f"{parts[-1] if parts else ''}[{step + 1}]"]
         else:
-            parts.append(_label(step))
+            parts.append(label(step))
     return None, ".".join(parts) or None
 
 
-def _label(name: str, limit: int = 60) -> str:
-    """A name or text from the file as a message quotes it: cut short when very long."""
-    return name if len(name) <= limit else name[:limit] + "…"
+# pydantic's own errors, by type: the only messages not worded by a rule of the models. Each is
+# filled in from the error's context, and only for an error that occurred.
+
+#: A value of the wrong type: what the field takes instead ("expected …, got …").
+_EXPECTED = {
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "int_parsing": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "decimal_type": "a number",
+    "decimal_parsing": "a number",
+    "finite_number": "a finite number",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "list_type": "a list",
+    "tuple_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "enum": "one of {expected}",
+    "literal_error": "{expected}",
+}
+#: A value that is missing, or has too few or too many characters or items.
+_SIZES = {
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long ({length} characters, at most {max_length})",
+    "too_short": "expected at least {min_length} item(s), got {actual_length}",
+    "too_long": "expected at most {max_length} items, got {actual_length}",
+}
+#: pydantic writes an enumeration's member in a ``Literal`` as ``<Quantity.PARAMS: 'params'>``.
+_MEMBER = re.compile(r"<\w+\.\w+: ('[^']*')>")
 
 
-def _short_list(field: str | None, missing_index: int) -> str:
-    if field == "input":
-        return f"expected [channels, height, width], got {missing_index} values"
-    return f"item {missing_index + 1} is missing"
+def _message(error: ErrorDetails, field: str | None) -> str:
+    """What went wrong, in the words of the rule the value broke, or for pydantic's own errors
+    (a missing or unknown field, a value of the wrong type) in words for the error's type."""
+    kind = error["type"]
+    context = error.get("ctx") or {}
+    found = error.get("input")
+    if kind in _EXPECTED:
+        expected = _MEMBER.sub(r"\1", _EXPECTED[kind].format(**context))
+        return f"expected {expected}, got {describe(found)}"
+    if kind in _SIZES:
+        length = len(found) if isinstance(found, str) else "?"
+        return _SIZES[kind].format(length=length, **context)
+    if kind == "missing":
+        step = error["loc"][-1] if error["loc"] else None
+        return f"item {step + 1} is missing" if isinstance(step, int) else "is required"
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1])
+        named = "" if key == (field or "").rsplit(".", 1)[-1] else f" {quote(key)}"
+        return f"unknown field{named}{suggest(key, _fields_near(error['loc']))}"
+    return error["msg"]  # a rule of the models, in its own words
 
 
-def _quote(value: Any) -> str:
-    """A name from the file as a message quotes it; what it is when it is not text."""
-    return repr(_label(value)) if isinstance(value, str) else _describe(value)
+def _fields_near(loc: Sequence[Any]) -> list[str]:
+    """The fields an unknown key at the end of ``loc`` was probably meant to be: those of the
+    models that can hold it (any layer kind's, for a key in a layer)."""
+    models: list[type[BaseModel]] = [Spec]
+    for step in loc[:-1]:
+        held = [m.model_fields[step].annotation for m in models if step in m.model_fields]
+        if held:  # otherwise an index, a mapping's key or a union's tag: the same models
+            models = [model for annotation in held for model in _models_in(annotation)]
+    return sorted({name for model in models for name in model.model_fields}) or KNOWN_FIELDS
 
 
-def _describe(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f"the text {_label(value)!r}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list | tuple):
-        return "a list"
-    if isinstance(value, int) and value.bit_length() > 64:
-        return f"a number of {len(str(value)):,} digits"
-    return _label(repr(value))
-
-
-def _message(e: Any, field: str | None) -> str:
-    kind: str = e["type"]
-    ctx = e.get("ctx") or {}
-    value = e.get("input")
-    got = _describe(value)
-    leaf = (field or "").rsplit(".", 1)[-1]
-    messages = {
-        "missing": "is required",
-        "extra_forbidden": f"unknown field{_suggest(leaf, KNOWN_FIELDS)}",
-        "int_type": f"expected a whole number, got {got}",
-        "int_from_float": f"expected a whole number, got {got}",
-        "float_type": f"expected a number, got {got}"
-        + (
-            f" (write {value.replace('e', '.0e', 1)}: YAML reads 1e-4 as text)"
-            if isinstance(value, str) and "e" in value and "." not in value
-            else ""
-        ),
-        "float_parsing": f"expected a number, got {got}",
-        "bool_type": f"expected true or false, got {got}",
-        "string_type": f"expected text, got {got}",
-        "string_too_short": "must not be empty",
-        "string_too_long": f"is too long ({len(value) if isinstance(value, str) else '?'} characters, at most {ctx.get('max_length')})",
-        "string_pattern_mismatch": (
-            f"expected an http:// or https:// address, got {got}"
-            if leaf == "url"
-            else f"expected a name of letters, digits, '-', '_' or '.' starting with a letter (at most 40), got {got}"
-        ),
-        "greater_than": f"must be greater than {ctx.get('gt')}, got {got}",
-        "greater_than_equal": f"must be at least {ctx.get('ge')}, got {got}",
-        "less_than": f"must be less than {ctx.get('lt')}, got {got}",
-        "less_than_equal": f"must be at most {ctx.get('le'):,}, got {got}: too large to be meaningful"
-        if isinstance(ctx.get("le"), int)
-        else f"must be at most {ctx.get('le')}, got {got}",
-        "enum": f"expected one of {ctx.get('expected')}, got {got}",
-        "literal_error": f"expected {ctx.get('expected')}, got {got}",
-        "union_tag_invalid": f"unknown layer kind {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
-        + _suggest(
-            str(ctx.get("tag")),
-            [t.strip("' ") for t in str(ctx.get("expected_tags", "")).split(",")],
-        ),
-        "union_tag_not_found": "every layer needs a 'kind' (conv, max_pool, fc, ...)",
-        "tuple_type": f"expected a list, got {got}",
-        "list_type": f"expected a list, got {got}",
-        "too_short": f"expected at least {ctx.get('min_length')} item(s), got {ctx.get('actual_length')}",
-        "too_long": f"expected at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}",
-        "dict_type": f"expected a mapping, got {got}",
-        "model_type": f"expected a mapping, got {got}",
-        "model_attributes_type": f"expected a mapping, got {got}",
-        "value_error": str(e.get("msg", "")).removeprefix("Value error, "),
-    }
-    if kind == "union_tag_invalid" and isinstance(value, dict):
-        tag = value.get("kind")
-        if not isinstance(tag, str):
-            return f"expected a layer kind (conv, max_pool, fc, ...), got {_describe(tag)}"
-    if (kind == "too_short" and leaf == "input") or (kind == "too_long" and leaf == "input"):
-        return f"expected [channels, height, width], got {len(value) if isinstance(value, list) else got} values"
-    return messages.get(kind, str(e.get("msg")))
-
-
-def _suggest(word: str, candidates: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for argument in typing.get_args(annotation) for model in _models_in(argument)]
 
 
 def _group_problems(
@@ -652,7 +621,7 @@ def _group_problems(
     where = locate(loaded.tree, ["stated", index, "first"])
     field = f"stated[{index + 1}].first"
     if first not in position:
-        yield Problem(where, f"no layer named {first!r}{_suggest(first, position)}", field=field)
+        yield Problem(where, f"no layer named {first!r}{suggest(first, position)}", field=field)
     elif last is None or last not in position:
         yield Problem(where, "a group of layers also needs its last one in 'layer'", field=field)
     elif position[first] > position[last]:
@@ -674,7 +643,7 @@ def _graph_checks(loaded: LoadedSpec) -> Iterable[Problem]:
             yield Problem(
                 locate(loaded.tree, place),
                 f"it reads {name!r}, which {where}: a layer reads 'input' or layers written "
-                f"before it{_suggest(name, list(position)[:index]) if name not in position else ''}",
+                f"before it{suggest(name, list(position)[:index]) if name not in position else ''}",
                 layer.name,
                 "inputs",
             )
@@ -698,7 +667,7 @@ def _graph_checks(loaded: LoadedSpec) -> Iterable[Problem]:
         if name not in position:
             yield Problem(
                 locate(loaded.tree, ["outputs", index]),
-                f"no layer named {name!r}{_suggest(name, position)}",
+                f"no layer named {name!r}{suggest(name, position)}",
                 field="outputs",
             )
 
@@ -727,7 +696,7 @@ def _compared_checks(loaded: LoadedSpec, texts: Texts) -> Iterable[Problem]:
         if claim.source not in spec.sources:
             yield Problem(
                 locate(loaded.tree, [*place, "source"]),
-                f"no source named {claim.source!r} in 'sources'{_suggest(claim.source, spec.sources)}",
+                f"no source named {claim.source!r} in 'sources'{suggest(claim.source, spec.sources)}",
                 field=f"compared[{index + 1}].source",
             )
         if claim.to == loaded.name or claim.to not in others:
@@ -735,7 +704,7 @@ def _compared_checks(loaded: LoadedSpec, texts: Texts) -> Iterable[Problem]:
             yield Problem(
                 locate(loaded.tree, [*place, "to"]),
                 f"{claim.to!r} is {what}: a difference is stated against another spec of the "
-                f"folder{_suggest(claim.to, [o for o in others if o != loaded.name])}",
+                f"folder{suggest(claim.to, [o for o in others if o != loaded.name])}",
                 field=f"compared[{index + 1}].to",
             )
 
@@ -762,13 +731,13 @@ def _cross_checks(loaded: LoadedSpec) -> Iterable[Problem]:
         if claim.source not in spec.sources:
             yield Problem(
                 locate(loaded.tree, [*place, "source"]),
-                f"no source named {claim.source!r} in 'sources'{_suggest(claim.source, spec.sources)}",
+                f"no source named {claim.source!r} in 'sources'{suggest(claim.source, spec.sources)}",
                 field=f"stated[{index + 1}].source",
             )
         if claim.layer is not None and claim.layer != "input" and claim.layer not in first_use:
             yield Problem(
                 locate(loaded.tree, [*place, "layer"]),
-                f"no layer named {claim.layer!r}{_suggest(claim.layer, first_use)}",
+                f"no layer named {claim.layer!r}{suggest(claim.layer, first_use)}",
                 field=f"stated[{index + 1}].layer",
             )
         if claim.first is not None:

@@ -1,9 +1,17 @@
-"""The one error type for mistakes in spec files, and the place each mistake was made."""
+"""The one error type for mistakes in spec files, the place each mistake was made, and how a
+message says what it found.
+
+Every message reads "what was expected, what was found". The rules of the format
+(:mod:`generator.spec.models`) say what they expect; :func:`describe` says what was found, the same
+way for every rule, and :func:`suggest` offers the nearest known name.
+"""
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +55,38 @@ class SpecError(Exception):
         """All problems, one per line, in file and line order."""
         ordered = sorted(self.problems, key=lambda p: (p.location.path, p.location.line))
         return "\n".join(str(p) for p in ordered)
+
+
+def label(text: str, limit: int = 60) -> str:
+    """A name or text from a file as a message quotes it: cut short when very long."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def describe(value: Any) -> str:
+    """What a file holds where a message says "got …": in YAML's words, and short."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {label(value)!r}"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if isinstance(value, int) and value.bit_length() > 64:
+        return f"a number of {len(str(value)):,} digits"
+    return label(repr(value))
+
+
+def quote(value: Any) -> str:
+    """A name from a file as a message quotes it; what it is when it is not text."""
+    return repr(label(value)) if isinstance(value, str) else describe(value)
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """``"; did you mean 'x'?"`` for the candidate nearest ``word`` (never ``word`` itself), or
+    nothing when none is near."""
+    others = [candidate for candidate in candidates if candidate != word]
+    close = difflib.get_close_matches(word, others, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""

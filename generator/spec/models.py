@@ -3,11 +3,19 @@
 These models are the single definition of the spec format. The loader validates files against
 them and the JSON Schema published with the site is generated from them, so the two cannot drift.
 Nothing here computes a shape: that is :mod:`generator.core.engine`'s job.
+
+Each rule of the format carries its own words. A name, an address, a range or a check across
+fields raises an error whose message is the rule's ("expected a name of letters, …, got the text
+'1conv'"), built only when the rule is broken; the loader adds where it was written. Only
+pydantic's own errors (a missing or unknown field, a value of the wrong type) are worded by the
+loader, from their type.
 """
 
 from __future__ import annotations
 
 import re
+import typing
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any, Literal
@@ -16,24 +24,27 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     Strict,
     StrictBool,
+    Tag,
     ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import SkipJsonSchema
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import PydanticCustomError, core_schema
+
+from generator.spec.errors import describe, quote, suggest
 
 #: Sizes beyond this describe no real network; refusing them keeps arithmetic and pages sane.
 MAX_SIZE = 1_000_000
 #: Spatial sizes, kernels, strides and paddings beyond this are surely a typo.
 MAX_SPATIAL = 100_000
-
-NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$"
-#: A spec's name: its file name without ``.yml``, and its page's URL.
-SPEC_NAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
 class Model(BaseModel):
@@ -47,6 +58,155 @@ class Model(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- rules, each with its own words ----------------------------------------------------------
+
+
+def _refuse(rule: str, message: str, **context: Any) -> PydanticCustomError:
+    """The error of a broken ``rule``: ``message`` with ``{name}`` filled from ``context``.
+
+    Text from the file goes last in ``context``: pydantic fills the names in order, so braces in
+    that text are never read as a name.
+    """
+    return PydanticCustomError(rule, message, context)
+
+
+_EXPECTED_GOT = "expected {expected}, got {got}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """Text that must match a regular expression, with what the expression allows in words.
+
+    Written as ``Annotated[str, NAME]``: pydantic checks that the value is text, this rule checks
+    the text, and the JSON Schema states ``pattern``.
+    """
+
+    rule: str
+    """The error type the rule raises (``ValidationError.errors()[i]["type"]``)."""
+    pattern: str
+    """The regular expression, anchored, as the JSON Schema states it; the whole text must match."""
+    expected: str
+    """What the text must be, as every message about this rule says it after "expected"."""
+    _regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_regex", re.compile(self.pattern))
+
+    def follows(self, value: object) -> bool:
+        """Whether ``value`` is text the rule allows (all of it: a trailing newline is refused)."""
+        return isinstance(value, str) and self._regex.fullmatch(value) is not None
+
+    def message(self, value: object) -> str:
+        """What the rule says of a ``value`` that breaks it."""
+        return _EXPECTED_GOT.format(expected=self.expected, got=describe(value))
+
+    def _check(self, value: str) -> str:
+        if self._regex.fullmatch(value) is None:
+            raise _refuse(self.rule, _EXPECTED_GOT, expected=self.expected, got=describe(value))
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {**handler(schema), "pattern": self.pattern}
+
+
+#: Layer names and source keys: also HTML ids and table cells, so plain and short.
+NAME = Pattern(
+    "name",
+    r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$",
+    "a name of letters, digits, '-', '_' or '.' starting with a letter (at most 40)",
+)
+#: A spec's name: its file name without ``.yml``, and its page's address. The loader checks file
+#: names, ``extends`` and ``compared[].to`` by it, and ``python -m generator new``, ``show`` and
+#: ``import`` the names they are given: all in these words.
+SPEC_NAME = Pattern(
+    "spec_name",
+    r"^[a-z0-9][a-z0-9._-]{0,63}$",
+    "a spec name of lower-case letters, digits, '-', '_' or '.' starting with a letter or a digit "
+    "(at most 64)",
+)
+#: Where a reader can check a source.
+WEB_ADDRESS = Pattern("web_address", r"^https?://\S+$", "an http:// or https:// address")
+NAME_PATTERN = NAME.pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The range a number must keep to, each end worded as its message says it.
+
+    ``gt``, ``ge``, ``lt`` and ``le`` mean what they mean in pydantic's ``Field``, and become the
+    JSON Schema's ``exclusiveMinimum``, ``minimum``, ``exclusiveMaximum`` and ``maximum``.
+    """
+
+    gt: int | None = None
+    ge: int | None = None
+    lt: int | None = None
+    le: int | None = None
+    beyond: str = ""
+    """Why a number above ``le`` is refused, said after the limit."""
+
+    def _broken(self, value: Any) -> str | None:
+        """The end of the range ``value`` is beyond, in words; None within it (NaN is beyond)."""
+        if self.gt is not None and not value > self.gt:
+            return f"must be greater than {self.gt:,}"
+        if self.ge is not None and not value >= self.ge:
+            return f"must be at least {self.ge:,}"
+        if self.lt is not None and not value < self.lt:
+            return f"must be less than {self.lt:,}"
+        if self.le is not None and not value <= self.le:
+            return f"must be at most {self.le:,}" + (f" ({self.beyond})" if self.beyond else "")
+        return None
+
+    def _check(self, written: Any, validate: core_schema.ValidatorFunctionWrapHandler) -> Any:
+        value = validate(written)
+        end = self._broken(value)
+        if end is not None:  # the number as the file writes it: 1, not 1.0; 5, not Decimal('5')
+            raise _refuse("out_of_range", "{end}, got {got}", end=end, got=describe(written))
+        return value
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_wrap_validator_function(self._check, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        words = {"exclusiveMinimum": self.gt, "minimum": self.ge}
+        words |= {"exclusiveMaximum": self.lt, "maximum": self.le}
+        return {**handler(schema), **{k: v for k, v in words.items() if v is not None}}
+
+
+_NULL = {"type": "null"}
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A field that may be left out but is never written ``null``.
+
+    The field's type is ``X | None`` (a wrong value gets one error, where a union with ``None``
+    would add "or null"), and its JSON Schema is ``X``'s alone.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return handler(source)
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        written = handler(schema)  # {"anyOf": [X's schema, {"type": "null"}]}
+        options = [option for option in written.get("anyOf", [written]) if option != _NULL]
+        return options[0] if len(options) == 1 else {"anyOf": options}
 
 
 class Rounding(str, Enum):
@@ -76,27 +236,52 @@ class Quantity(str, Enum):
     """A layer's output shape, ``[C, H, W]`` or ``[N]``."""
 
 
+def _values(count: int) -> str:
+    return f"{count} value{'' if count == 1 else 's'}"
+
+
 def _pair(value: Any) -> Any:
     """``11`` means ``(11, 11)``; ``[h, w]`` gives the two axes separately."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected a positive integer or a list [height, width], got {value!r}")
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return (value, value)
     if isinstance(value, list | tuple) and len(value) == 2:
         return tuple(value)
-    raise ValueError(f"expected a positive integer or a list [height, width], got {value!r}")
+    got = f"a list of {_values(len(value))}" if isinstance(value, list | tuple) else describe(value)
+    raise _refuse(
+        "pair", "expected a positive integer or a list [height, width], got {got}", got=got
+    )
 
 
-PositiveInt = Annotated[int, Strict(), Field(gt=0, le=MAX_SIZE)]
-Spatial = Annotated[int, Strict(), Field(gt=0, le=MAX_SPATIAL)]
-Offset = Annotated[int, Strict(), Field(ge=0, le=MAX_SPATIAL)]
+def _image(value: Any) -> Any:
+    """An image is ``[channels, height, width]``: three values, counted before each is checked."""
+    if isinstance(value, list | tuple) and len(value) != 3:
+        raise _refuse(
+            "image_shape", "expected [channels, height, width], got {got}", got=_values(len(value))
+        )
+    return value
+
+
+PositiveInt = Annotated[
+    int, Strict(), Bounds(gt=0, le=MAX_SIZE, beyond="a larger count describes no real network")
+]
+Spatial = Annotated[
+    int, Strict(), Bounds(gt=0, le=MAX_SPATIAL, beyond="a larger size is surely a typo")
+]
+Offset = Annotated[
+    int, Strict(), Bounds(ge=0, le=MAX_SPATIAL, beyond="a larger size is surely a typo")
+]
+#: A whole number a source states: a count, or one size of a shape.
+Count = Annotated[int, Strict(), Bounds(ge=0)]
 # The JSON Schema describes what a file may say (``11`` or ``[11, 11]``), not the normalised pair.
 Pair = Annotated[
     tuple[Spatial, Spatial],
     BeforeValidator(_pair, json_schema_input_type=Spatial | tuple[Spatial, Spatial]),
 ]
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-LayerName = Annotated[str, Field(pattern=NAME_PATTERN)]
+#: A layer's name, a source's key, or a layer named by one: all follow :data:`NAME`.
+Name = Annotated[str, NAME]
+LayerName = Name
+SpecName = Annotated[str, SPEC_NAME]
 
 
 class Sides(Model):
@@ -120,26 +305,37 @@ PADDING_FORMS = (
 
 def _padding(value: Any) -> Any:
     """Accept the padding forms frameworks use and normalise them to :class:`Sides` or a mode."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected {PADDING_FORMS}, got {value!r}")
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         if value < 0:
-            raise ValueError(f"must not be negative, got {value}")
+            raise _refuse("padding", "must not be negative, got {got}", got=describe(value))
         return {"top": value, "bottom": value, "left": value, "right": value}
     if isinstance(value, list | tuple):
-        if len(value) != 2 or not all(
-            isinstance(v, int) and not isinstance(v, bool) for v in value
-        ):
-            raise ValueError(f"a list must be [height, width] integers, got {value!r}")
+        if len(value) != 2:
+            got = _values(len(value))
+            raise _refuse("padding", "a list must be [height, width], got {got}", got=got)
+        for side in value:
+            if not isinstance(side, int) or isinstance(side, bool):
+                got = describe(side)
+                raise _refuse(
+                    "padding", "a list must be [height, width] integers, got {got}", got=got
+                )
         height, width = value
         return {"top": height, "bottom": height, "left": width, "right": width}
     if isinstance(value, dict | Sides) or value in ("same", "valid"):
         return value
-    raise ValueError(f"expected {PADDING_FORMS}, got {value!r}")
+    raise _refuse(
+        "padding", "expected {forms}, got {got}", forms=PADDING_FORMS, got=describe(value)
+    )
+
+
+def _padding_form(value: Any) -> str:
+    """Which form of padding a normalised value is, so that only that form reports errors."""
+    return "mode" if isinstance(value, str) else "sides"
 
 
 Padding = Annotated[
-    Sides | Literal["same", "valid"],
+    Annotated[Sides, Tag("sides")] | Annotated[Literal["same", "valid"], Tag("mode")],
+    Discriminator(_padding_form),
     BeforeValidator(
         _padding,
         json_schema_input_type=Offset | tuple[Offset, Offset] | Sides | Literal["same", "valid"],
@@ -225,11 +421,11 @@ class LRN(LayerBase):
     """The layer kind."""
     size: PositiveInt = Field(examples=[5])
     """How many neighbouring channels each value is normalised over (the paper's ``n``)."""
-    alpha: Annotated[float, Field(ge=0)] = Field(default=1.0e-4, examples=[1.0e-4])
+    alpha: Annotated[float, Bounds(ge=0)] = Field(default=1.0e-4, examples=[1.0e-4])
     """The scale of the sum of squares (the paper's α); write ``1.0e-4``, not ``1e-4``."""
-    beta: Annotated[float, Field(ge=0)] = Field(default=0.75, examples=[0.75])
+    beta: Annotated[float, Bounds(ge=0)] = Field(default=0.75, examples=[0.75])
     """The exponent of the normaliser (the paper's β)."""
-    k: Annotated[float, Field(ge=0)] = Field(default=1.0, examples=[2.0])
+    k: Annotated[float, Bounds(ge=0)] = Field(default=1.0, examples=[2.0])
     """The constant added to the sum (the paper's ``k``, which is 2)."""
 
 
@@ -271,7 +467,7 @@ class Dropout(LayerBase):
 
     kind: Literal["dropout"]
     """The layer kind."""
-    p: Annotated[float, Field(ge=0, lt=1)] = Field(default=0.5, examples=[0.5])
+    p: Annotated[float, Bounds(ge=0, lt=1)] = Field(default=0.5, examples=[0.5])
     """The probability of zeroing a value, from 0 up to (not including) 1."""
 
 
@@ -302,22 +498,6 @@ class Softmax(LayerBase):
     """The layer kind."""
 
 
-Layer = Annotated[
-    Conv
-    | Pool
-    | AdaptivePool
-    | LRN
-    | BatchNorm
-    | Add
-    | Concat
-    | Activation
-    | Dropout
-    | Flatten
-    | FullyConnected
-    | Softmax,
-    Field(discriminator="kind"),
-]
-
 LAYER_MODELS: tuple[type[LayerBase], ...] = (
     Conv,
     Pool,
@@ -332,6 +512,54 @@ LAYER_MODELS: tuple[type[LayerBase], ...] = (
     FullyConnected,
     Softmax,
 )
+#: Every layer kind, in the order of :data:`LAYER_MODELS`.
+LAYER_KINDS: tuple[str, ...] = tuple(
+    kind
+    for model in LAYER_MODELS
+    for kind in typing.get_args(model.model_fields["kind"].annotation)
+)
+
+
+def _layer_kind(value: Any) -> Any:
+    """A layer is chosen by its ``kind``, one of :data:`LAYER_KINDS`; then its model checks it."""
+    if not isinstance(value, dict):
+        return value  # a layer model, or no mapping: the union says so
+    if "kind" not in value:
+        raise _refuse("layer_kind", "every layer needs a 'kind' (conv, max_pool, fc, ...)")
+    kind = value["kind"]
+    if not isinstance(kind, str):
+        raise _refuse(
+            "layer_kind",
+            "expected a layer kind (conv, max_pool, fc, ...), got {got}",
+            got=describe(kind),
+        )
+    if kind not in LAYER_KINDS:
+        raise _refuse(
+            "layer_kind",
+            "unknown layer kind {kind}; expected one of {kinds}{suggestion}",
+            kinds=", ".join(map(repr, LAYER_KINDS)),
+            suggestion=suggest(kind, LAYER_KINDS),
+            kind=quote(kind),
+        )
+    return value
+
+
+Layer = Annotated[
+    Conv
+    | Pool
+    | AdaptivePool
+    | LRN
+    | BatchNorm
+    | Add
+    | Concat
+    | Activation
+    | Dropout
+    | Flatten
+    | FullyConnected
+    | Softmax,
+    Field(discriminator="kind"),
+    BeforeValidator(_layer_kind),
+]
 
 
 class Source(Model):
@@ -344,7 +572,7 @@ class Source(Model):
         ]
     )
     """Authors, title, venue and year, as a reader would cite it."""
-    url: Annotated[str, Field(pattern=r"^https?://\S+$", max_length=2_000)] = Field(
+    url: Annotated[str, Field(max_length=2_000), WEB_ADDRESS] = Field(
         examples=["https://arxiv.org/abs/1404.5997"]
     )
     """Where a reader can check the source: an ``http://`` or ``https://`` address."""
@@ -367,12 +595,10 @@ class Stated(Model):
 
     quantity: Quantity = Field(examples=["neurons"])
     """What the number counts."""
-    value: Annotated[int, Strict(), Field(ge=0)] | list[Annotated[int, Strict(), Field(ge=0)]] = (
-        Field(examples=[253440, [96, 55, 55]])
-    )
+    value: Count | list[Count] = Field(examples=[253440, [96, 55, 55]])
     """The number as the source gives it: a whole number, or a list ``[C, H, W]`` or ``[N]`` for a
     shape."""
-    source: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(examples=["paper"])
+    source: Name = Field(examples=["paper"])
     """A key of the spec's ``sources``."""
     layer: LayerName | None = Field(default=None, examples=["conv1"])
     """The layer the number is about (``input`` for the input); absent for a network total."""
@@ -386,7 +612,7 @@ class Stated(Model):
     """The source's own words, quoted briefly."""
     approximate: StrictBool = Field(default=False, examples=[True])
     """A rounded figure ("60 million"): it matches when the computed value rounds to it."""
-    rounded_to: Annotated[int, Strict(), Field(gt=0)] | None = Field(default=None, examples=[1000])
+    rounded_to: Annotated[int, Strict(), Bounds(gt=0)] | None = Field(default=None, examples=[1000])
     """For a rounded figure whose trailing zeros do not say where it was rounded: the place it
     was, a power of ten (``1000`` for "380K" in a table of thousands, which would otherwise read
     as rounded to ten thousands)."""
@@ -397,11 +623,22 @@ class Stated(Model):
         if place is None:
             return self
         if not self.approximate:
-            raise ValueError("'rounded_to' is for a rounded figure: add 'approximate: true'")
+            raise _refuse(
+                "rounded_to", "'rounded_to' is for a rounded figure: add 'approximate: true'"
+            )
         if place != 10 ** (len(str(place)) - 1):
-            raise ValueError(f"'rounded_to' must be a power of ten (1, 10, 100, …), got {place}")
+            raise _refuse(
+                "rounded_to",
+                "'rounded_to' must be a power of ten (1, 10, 100, …), got {place}",
+                place=place,
+            )
         if isinstance(self.value, int) and self.value % place:
-            raise ValueError(f"{self.value} is not a multiple of 'rounded_to' ({place})")
+            raise _refuse(
+                "rounded_to",
+                "{value} is not a multiple of 'rounded_to' ({place})",
+                value=self.value,
+                place=place,
+            )
         return self
 
 
@@ -409,8 +646,9 @@ class Stated(Model):
 #: a ``Decimal`` its schema would depend on pydantic's version).
 Figure = Annotated[
     Decimal,
-    Field(allow_inf_nan=False, ge=-1_000_000, le=1_000_000),
-    WithJsonSchema({"type": "number", "minimum": -1_000_000, "maximum": 1_000_000}),
+    Field(allow_inf_nan=False),
+    WithJsonSchema({"type": "number"}),
+    Bounds(ge=-1_000_000, le=1_000_000),
 ]
 
 #: The ways a source compares two counts, each a field of :class:`Compared`.
@@ -428,17 +666,17 @@ class Compared(Model):
         Field(examples=["params"])
     )
     """What the two networks' totals count."""
-    to: Annotated[str, Field(pattern=SPEC_NAME.pattern)] = Field(examples=["alexnet-2012"])
+    to: SpecName = Field(examples=["alexnet-2012"])
     """The other network: the name of a spec in the same folder."""
-    percent: Figure | SkipJsonSchema[None] = Field(default=None, examples=[0.2, -2.4])
+    percent: Annotated[Figure | None, LeftOut()] = Field(default=None, examples=[0.2, -2.4])
     """"0.2% more": how much more this network has, in percent (negative: fewer)."""
-    percent_of: Figure | SkipJsonSchema[None] = Field(default=None, examples=[18])
+    percent_of: Annotated[Figure | None, LeftOut()] = Field(default=None, examples=[18])
     """"18% of": this network's count as a percentage of the other's."""
-    times_more: Figure | SkipJsonSchema[None] = Field(default=None, examples=[3])
+    times_more: Annotated[Figure | None, LeftOut()] = Field(default=None, examples=[3])
     """"3x more": this network's count divided by the other's."""
-    times_fewer: Figure | SkipJsonSchema[None] = Field(default=None, examples=[12, 50])
+    times_fewer: Annotated[Figure | None, LeftOut()] = Field(default=None, examples=[12, 50])
     """"12 times fewer": the other network's count divided by this one's."""
-    source: Annotated[str, Field(pattern=NAME_PATTERN)] = Field(examples=["paper"])
+    source: Name = Field(examples=["paper"])
     """A key of the spec's ``sources``."""
     quote: Text | None = Field(
         default=None, examples=["This model has 0.2% more parameters than the two-tower model."]
@@ -449,9 +687,11 @@ class Compared(Model):
     def _one_form(self) -> Compared:
         given = [form for form in COMPARISON_FORMS if getattr(self, form) is not None]
         if len(given) != 1:
-            raise ValueError(
-                f"give exactly one of {', '.join(COMPARISON_FORMS)}, got "
-                + (", ".join(given) if given else "none")
+            raise _refuse(
+                "comparison_form",
+                "give exactly one of {forms}, got {given}",
+                forms=", ".join(COMPARISON_FORMS),
+                given=", ".join(given) or "none",
             )
         return self
 
@@ -474,11 +714,13 @@ class Spec(Model):
     """The page title: the network's name and where it comes from."""
     summary: Text = Field(examples=["The AlexNet of the Caffe model zoo, a one-GPU replication."])
     """One paragraph: what this network is and why it is on the site (Markdown, no HTML)."""
-    input: tuple[PositiveInt, PositiveInt, PositiveInt] = Field(examples=[[3, 224, 224]])
+    input: Annotated[tuple[PositiveInt, PositiveInt, PositiveInt], BeforeValidator(_image)] = Field(
+        examples=[[3, 224, 224]]
+    )
     """Channels, height and width of one input image."""
     towers: PositiveInt = Field(default=1, examples=[2])
     """How many GPUs ("towers") the network is split across, as in the paper's Figure 2."""
-    sources: dict[Annotated[str, Field(pattern=NAME_PATTERN)], Source] = Field(
+    sources: dict[Name, Source] = Field(
         min_length=1,
         examples=[
             {
@@ -492,9 +734,7 @@ class Spec(Model):
     )
     """The publications and code the spec is based on, by a short key (``paper``) that stated
     numbers cite."""
-    imported_from: Annotated[str, Field(pattern=NAME_PATTERN)] | None = Field(
-        default=None, examples=["caffe-deploy"]
-    )
+    imported_from: Name | None = Field(default=None, examples=["caffe-deploy"])
     """The key of the source whose model file the layers were imported from, by ``python -m
     generator import`` (which writes it); the page then says the layers are that file's."""
     stated: tuple[Stated, ...] = Field(
@@ -537,13 +777,16 @@ class Spec(Model):
         # missing from ``info.data`` only when it is itself invalid, and reported as such).
         sources = info.data.get("sources")
         if key is not None and sources is not None and key not in sources:
-            raise ValueError(f"must be a key of 'sources' ({', '.join(sources)}), got {key!r}")
+            raise _refuse(
+                "imported_source",
+                "must be a key of 'sources' ({keys}), got {key}",
+                keys=", ".join(sources),
+                key=quote(key),
+            )
         return key
 
 
 # --- variants: what a spec that ``extends`` another may say -----------------------------------
-
-SpecName = Annotated[str, Field(pattern=SPEC_NAME.pattern)]
 
 
 class Insert(Model):
@@ -553,9 +796,9 @@ class Insert(Model):
         json_schema_extra={"oneOf": [{"required": ["after"]}, {"required": ["before"]}]}
     )
 
-    after: LayerName | SkipJsonSchema[None] = Field(default=None, examples=["pool1"])
+    after: Annotated[LayerName | None, LeftOut()] = Field(default=None, examples=["pool1"])
     """The parent's layer the new layers follow."""
-    before: LayerName | SkipJsonSchema[None] = Field(default=None, examples=["conv2"])
+    before: Annotated[LayerName | None, LeftOut()] = Field(default=None, examples=["conv2"])
     """The parent's layer the new layers precede."""
     layers: tuple[Layer, ...] = Field(
         examples=[[{"name": "norm1", "kind": "lrn", "size": 5, "k": 2.0}]]
@@ -571,18 +814,18 @@ class Overrides(Model):
     field left out is the parent's, except ``stated`` and ``compared``, which are never
     inherited; ``sources`` are merged, and ``layers``, if given, replace the parent's. Then
     ``remove``, ``change`` and ``insert`` apply, in that order."""
-    change: dict[LayerName, dict[str, Any]] | SkipJsonSchema[None] = Field(
+    change: Annotated[dict[LayerName, dict[str, Any]] | None, LeftOut()] = Field(
         default=None, examples=[{"conv1": {"stride": 2, "padding": 1}}]
     )
     """Fields to change in layers, by layer name; the fields not named keep their values. To
     rewire a branch, change a layer's ``inputs``."""
-    remove: tuple[LayerName, ...] | SkipJsonSchema[None] = Field(
+    remove: Annotated[tuple[LayerName, ...] | None, LeftOut()] = Field(
         default=None, examples=[["norm1", "norm2"]]
     )
     """Layers to drop, by name. A layer that named a dropped layer in its ``inputs`` is an error
     until ``change`` gives it other ones; a layer without ``inputs`` reads whatever now comes
     before it."""
-    insert: tuple[Insert, ...] | SkipJsonSchema[None] = Field(
+    insert: Annotated[tuple[Insert, ...] | None, LeftOut()] = Field(
         default=None,
         examples=[[{"after": "pool1", "layers": [{"name": "norm1", "kind": "lrn", "size": 5}]}]],
     )
