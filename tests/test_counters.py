@@ -6,6 +6,7 @@ are pure. The hand-checked numbers are the ones the counters print for the netwo
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from generator.analysis.counters import (
     predict_all,
     predict_layers,
 )
-from generator.core.counters import SITE, TOOLS, Op, Unit, tool
+from generator.core.counters import SITE, THOP, TOOLS, Op, Quantity, Rule, Unit, tool
 from generator.core.kinds import kind_of
 from generator.core.kinds.base import TorchCode
 from generator.core.results import Analysis
@@ -215,6 +216,21 @@ def test_no_counter_counts_the_site_s_parameters_differently(
         assert prediction.params in (None, 11_689_512)
 
 
+def test_a_counter_that_skips_some_of_the_site_s_count_shows_it_as_a_term(
+    analyses: dict[str, Analysis],
+) -> None:
+    """torchvision AlexNet's fc layers: 9216·4096 + 4096·4096 + 4096·1000 = 58,621,952 MACs."""
+    skipping = dataclasses.replace(
+        THOP, rules={**THOP.rules, Op.LINEAR: Rule((), "thop/nowhere.py", "Nothing.")}
+    )
+    prediction = predict(analyses["torchvision-alexnet"], skipping)
+    assert prediction.terms == (
+        ("the site's count it leaves out", -58_621_952),
+        ("adaptive pooling", 18_432),
+    )
+    assert prediction.total == 714_206_912 - 58_621_952
+
+
 def test_as_json() -> None:
     prediction = Prediction("ptflops-aten", Unit.MACS, 12, 3, 10, (Term("biases", 2),))
     assert json_entry(prediction) == {"macs": 12, "params": 3, "terms": [["biases", 2]]}
@@ -249,6 +265,11 @@ def test_every_counter_has_a_rule_with_a_source_for_every_module() -> None:
         for op, rule in counter.rules.items():
             assert re.search(r"\w+/[\w/]+\.py", rule.source), (counter.name, op)
             assert rule.note.endswith("."), (counter.name, op)
+
+
+def test_every_quantity_is_counted_by_some_rule() -> None:
+    used = {c.quantity for t in TOOLS for rule in t.rules.values() for c in rule.counts}
+    assert used == set(Quantity)
 
 
 def test_the_rules_cite_the_versions_the_test_extra_pins() -> None:

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import NamedTuple
 
 from generator.core import rules
@@ -174,9 +175,50 @@ def module_calls(result: LayerResult) -> tuple[ModuleCall, ...]:
 
 # --- what a rule multiplies -----------------------------------------------------------------------
 
+#: The modules that hold a layer's weights (conv, fc) or its scales and shifts (batch norm).
+_WEIGHTED = frozenset({Op.CONV2D, Op.LINEAR})
+_NORMALISING = frozenset({Op.BATCH_NORM_1D, Op.BATCH_NORM_2D})
+
 
 def _values(shape: Shape) -> int:
     return math.prod(shape)
+
+
+def _weight_macs(call: ModuleCall, result: LayerResult) -> int:
+    """The engine's multiply-accumulates for the conv or fc module of a layer; for the script's
+    ``DilatedAvgPool2d``, its fixed depthwise convolution: ``output values × k_h × k_w``."""
+    if call.op in _WEIGHTED:
+        return result.macs
+    if call.op is Op.DILATED_AVG_POOL:
+        return _values(call.output) * math.prod(_ints(call.arg(1, "kernel_size")))
+    return 0
+
+
+def _biased_outputs(call: ModuleCall, result: LayerResult) -> int:
+    """A conv or fc module's output values when the layer has biases: one addition each."""
+    return _values(call.output) if call.op in _WEIGHTED and result.biases else 0
+
+
+def _inputs(call: ModuleCall, result: LayerResult) -> int:
+    """The values the module receives, from all its inputs."""
+    return sum(_values(shape) for shape in call.inputs)
+
+
+def _affine_inputs(call: ModuleCall, result: LayerResult) -> int:
+    """A batch norm's input values when it learns a scale and shift (it then has parameters)."""
+    return _values(call.inputs[0]) if call.op in _NORMALISING and result.params else 0
+
+
+def _outputs(call: ModuleCall, result: LayerResult) -> int:
+    return _values(call.output)
+
+
+def _window_inputs(call: ModuleCall, result: LayerResult) -> int:
+    """The values every pooling window reads, summed over the windows (see
+    :attr:`~generator.core.counters.Quantity.WINDOW_INPUTS`)."""
+    if call.op is Op.AVG_POOL:
+        return _avg_pool_window_inputs(call)
+    return _adaptive_window_inputs(call)
 
 
 def _avg_pool_window_inputs(call: ModuleCall) -> int:
@@ -200,13 +242,12 @@ def _adaptive_window_inputs(call: ModuleCall) -> int:
     channels, *sizes = call.inputs[0]
     total = channels
     for size, out in zip(sizes, call.output[1:], strict=True):
-        total *= sum(
-            end - start for start, end in (rules.adaptive_window(size, out, j) for j in range(out))
-        )
+        windows = (rules.adaptive_window(size, out, j) for j in range(out))
+        total *= sum(end - start for start, end in windows)
     return total
 
 
-def _lrn_squares(call: ModuleCall) -> int:
+def _lrn_squares(call: ModuleCall, result: LayerResult) -> int:
     """``(C + size − 1) × H × W``: the squares ``F.local_response_norm`` averages, zero-padded by
     ``size − 1`` channels (``size // 2`` before, ``(size − 1) // 2`` after)."""
     size = call.arg(0, "size")
@@ -215,40 +256,30 @@ def _lrn_squares(call: ModuleCall) -> int:
     return (channels + size - 1) * math.prod(rest)
 
 
-def _weight_macs(call: ModuleCall, result: LayerResult) -> int:
-    """The engine's multiply-accumulates for the conv or fc module of a layer; for the script's
-    ``DilatedAvgPool2d``, its fixed depthwise convolution: ``output values × k_h × k_w``."""
-    if call.op in (Op.CONV2D, Op.LINEAR):
-        return result.macs
-    if call.op is Op.DILATED_AVG_POOL:
-        return _values(call.output) * math.prod(_ints(call.arg(1, "kernel_size")))
-    return 0
+def _rows(call: ModuleCall, result: LayerResult) -> int:
+    """The vectors a softmax over channels normalises: one per position (1 for a vector)."""
+    return _values(call.output) // call.output[0]
 
 
-def _quantity(quantity: Quantity, call: ModuleCall, result: LayerResult) -> int:
-    """One count of one module call, from the engine's numbers and the shapes it sees."""
-    weighted = call.op in (Op.CONV2D, Op.LINEAR)
-    normalising = call.op in (Op.BATCH_NORM_1D, Op.BATCH_NORM_2D)
-    if quantity is Quantity.WEIGHT_MACS:
-        return _weight_macs(call, result)
-    if quantity is Quantity.BIASED_OUTPUTS:
-        return _values(call.output) if weighted and result.biases else 0
-    if quantity is Quantity.INPUTS:
-        return sum(_values(shape) for shape in call.inputs)
-    if quantity is Quantity.AFFINE_INPUTS:
-        return _values(call.inputs[0]) if normalising and result.params else 0
-    if quantity is Quantity.OUTPUTS:
-        return _values(call.output)
-    if quantity is Quantity.WINDOW_INPUTS:
-        if call.op is Op.AVG_POOL:
-            return _avg_pool_window_inputs(call)
-        return _adaptive_window_inputs(call)
-    if quantity is Quantity.LRN_SQUARES:
-        return _lrn_squares(call)
-    if quantity is Quantity.ROWS:
-        return _values(call.output) // call.output[0]
-    assert quantity is Quantity.PARAMS
-    return result.params if weighted or normalising else 0
+def _params(call: ModuleCall, result: LayerResult) -> int:
+    """The layer's parameters, held by its conv, fc or batch-norm module."""
+    return result.params if call.op in _WEIGHTED | _NORMALISING else 0
+
+
+#: How each quantity is worked out for one module call of a layer.
+_QUANTITIES: Mapping[Quantity, Callable[[ModuleCall, LayerResult], int]] = MappingProxyType(
+    {
+        Quantity.WEIGHT_MACS: _weight_macs,
+        Quantity.BIASED_OUTPUTS: _biased_outputs,
+        Quantity.INPUTS: _inputs,
+        Quantity.AFFINE_INPUTS: _affine_inputs,
+        Quantity.OUTPUTS: _outputs,
+        Quantity.WINDOW_INPUTS: _window_inputs,
+        Quantity.LRN_SQUARES: _lrn_squares,
+        Quantity.ROWS: _rows,
+        Quantity.PARAMS: _params,
+    }
+)
 
 
 # --- predictions ----------------------------------------------------------------------------------
@@ -263,7 +294,7 @@ def _counted(tool: Tool, calls: Calls) -> Iterator[tuple[LayerResult, str, int]]
     for result, modules in calls:
         for call in modules:
             for count in tool.rules[call.op].counts:
-                value = count.per * _quantity(count.quantity, call, result)
+                value = count.per * _QUANTITIES[count.quantity](call, result)
                 if value:
                     yield result, count.term, value
 

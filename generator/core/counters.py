@@ -116,7 +116,7 @@ class Count:
     """``per × quantity``, added to the counter's number for each call of the module."""
 
     quantity: Quantity
-    per: int
+    per: int = 1
     term: str = SITE
     """Which named term of the difference from the site's count it belongs to; :data:`SITE` when
     it is the site's count itself."""
@@ -164,10 +164,6 @@ def _rules(
     return MappingProxyType({op: chosen.get(op, nothing) for op in Op})
 
 
-def _count(quantity: Quantity, per: int = 1, term: str = SITE) -> Count:
-    return Count(quantity, per, term)
-
-
 BIASES = "biases"
 DOUBLED = "× 2 (FLOPs)"
 ACTIVATION_FUNCTIONS = "activation functions"
@@ -202,39 +198,39 @@ FVCORE = Tool(
         ),
         {
             Op.CONV2D: Rule(
-                (_count(Quantity.WEIGHT_MACS),),
+                (Count(Quantity.WEIGHT_MACS),),
                 "fvcore/nn/jit_handles.py: conv_flop_jit, conv_flop_count",
                 "aten::_convolution: batch × prod(weight shape) × output positions, one per "
                 "multiply-accumulate ('We count one fused multiply-add as one flop'); the bias is "
                 "ignored.",
             ),
             Op.LINEAR: Rule(
-                (_count(Quantity.WEIGHT_MACS),),
+                (Count(Quantity.WEIGHT_MACS),),
                 "fvcore/nn/jit_handles.py: linear_flop_jit",
                 "aten::linear: prod(input shape) × output features; the bias is ignored.",
             ),
             Op.DILATED_AVG_POOL: Rule(
-                (_count(Quantity.WEIGHT_MACS, 1, DILATED_AVERAGE),),
+                (Count(Quantity.WEIGHT_MACS, 1, DILATED_AVERAGE),),
                 "fvcore/nn/jit_handles.py: conv_flop_jit",
                 "The script's F.conv2d is an aten::_convolution: k_h × k_w per output value.",
             ),
             Op.ADAPTIVE_AVG_POOL: Rule(
-                (_count(Quantity.INPUTS, 1, ADAPTIVE_POOLING),),
+                (Count(Quantity.INPUTS, 1, ADAPTIVE_POOLING),),
                 f"{_FVCORE_TABLE}: aten::adaptive_avg_pool2d, elementwise_flop_counter(1, 0)",
                 "One per input value (input_scale 1, output_scale 0).",
             ),
             Op.BATCH_NORM_2D: Rule(
                 (
-                    _count(Quantity.INPUTS, 1, BATCH_NORM),
-                    _count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
+                    Count(Quantity.INPUTS, 1, BATCH_NORM),
+                    Count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
                 ),
                 "fvcore/nn/jit_handles.py: batchnorm_flop_jit",
                 "aten::batch_norm in eval mode: one per input value, two with a scale and shift.",
             ),
             Op.BATCH_NORM_1D: Rule(
                 (
-                    _count(Quantity.INPUTS, 1, BATCH_NORM),
-                    _count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
+                    Count(Quantity.INPUTS, 1, BATCH_NORM),
+                    Count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
                 ),
                 "fvcore/nn/jit_handles.py: batchnorm_flop_jit",
                 "aten::batch_norm in eval mode: one per input value, two with a scale and shift.",
@@ -262,17 +258,17 @@ FVCORE_ACTIVATIONS = Tool(
         ),
         {
             Op.CONV2D: Rule(
-                (_count(Quantity.OUTPUTS),),
+                (Count(Quantity.OUTPUTS),),
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit('conv') (jit_handles.py)",
                 "aten::_convolution: its output values.",
             ),
             Op.LINEAR: Rule(
-                (_count(Quantity.OUTPUTS),),
+                (Count(Quantity.OUTPUTS),),
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit() (jit_handles.py)",
                 "aten::linear: its output values.",
             ),
             Op.DILATED_AVG_POOL: Rule(
-                (_count(Quantity.OUTPUTS, 1, DILATED_AVERAGE),),
+                (Count(Quantity.OUTPUTS, 1, DILATED_AVERAGE),),
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit('conv') (jit_handles.py)",
                 "The script's F.conv2d is an aten::_convolution: its output values.",
             ),
@@ -301,18 +297,18 @@ TORCH_FLOP_COUNTER = Tool(
         ),
         {
             Op.CONV2D: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
                 f"{_TORCH_FLOPS}: conv_flop, conv_flop_count",
                 "aten.convolution: output positions × kernel × batch × C_out × C_in/groups × 2: "
                 "two per multiply-accumulate; 'Computation for bias are ignored'.",
             ),
             Op.LINEAR: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
                 f"{_TORCH_FLOPS}: addmm_flop, mm_flop",
                 "aten.addmm (aten.mm without a bias): m × n × 2 × k, the bias ignored.",
             ),
             Op.DILATED_AVG_POOL: Rule(
-                (_count(Quantity.WEIGHT_MACS, 2, DILATED_AVERAGE),),
+                (Count(Quantity.WEIGHT_MACS, 2, DILATED_AVERAGE),),
                 f"{_TORCH_FLOPS}: conv_flop, conv_flop_count",
                 "The script's F.conv2d is an aten.convolution: 2 × k_h × k_w per output value.",
             ),
@@ -341,18 +337,18 @@ PTFLOPS_ATEN = Tool(
         ),
         {
             Op.CONV2D: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_ATEN}: conv_flop, conv_flop_count",
                 "'Summation is ignored when applying conv kernel, but counted for bias': the "
                 "multiply-accumulates, plus one per output value when there is a bias.",
             ),
             Op.LINEAR: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_ATEN}: addmm_flop (matmul_flop without a bias)",
                 "'Bias is considered if exists': inputs × outputs, plus one per output.",
             ),
             Op.DILATED_AVG_POOL: Rule(
-                (_count(Quantity.WEIGHT_MACS, 1, DILATED_AVERAGE),),
+                (Count(Quantity.WEIGHT_MACS, 1, DILATED_AVERAGE),),
                 f"{_PTFLOPS_ATEN}: conv_flop",
                 "The script's F.conv2d is an aten.convolution without bias: k_h × k_w per output.",
             ),
@@ -363,26 +359,26 @@ PTFLOPS_ATEN = Tool(
 _PTFLOPS_OPS = "ptflops/pytorch_ops.py"
 _PATCHED = "ptflops/pytorch_engine.py: patch_functional"
 _POOL_HOOK = Rule(
-    (_count(Quantity.INPUTS, 2, POOLING),),
+    (Count(Quantity.INPUTS, 2, POOLING),),
     f"{_PTFLOPS_OPS}: MODULES_MAPPING, pool_flops_counter_hook; {_PATCHED}",
     "The module's hook counts its input values, and the module's forward calls the patched "
     "torch.nn.functional pooling, which counts them again: 2 per input value.",
 )
 _ADAPTIVE_HOOK = Rule(
-    (_count(Quantity.INPUTS, 2, ADAPTIVE_POOLING),),
+    (Count(Quantity.INPUTS, 2, ADAPTIVE_POOLING),),
     _POOL_HOOK.source,
     _POOL_HOOK.note,
 )
 _DOUBLE_ACTIVATION = Rule(
-    (_count(Quantity.OUTPUTS, 2, ACTIVATION_FUNCTIONS),),
+    (Count(Quantity.OUTPUTS, 2, ACTIVATION_FUNCTIONS),),
     f"{_PTFLOPS_OPS}: MODULES_MAPPING, relu_flops_counter_hook; {_PATCHED}",
     "The module's hook counts its output values, and its forward calls the patched "
     "functional (F.relu, F.elu, F.gelu), which counts its input values: 2 per value.",
 )
 _BN_HOOK = Rule(
     (
-        _count(Quantity.INPUTS, 1, BATCH_NORM),
-        _count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
+        Count(Quantity.INPUTS, 1, BATCH_NORM),
+        Count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
     ),
     f"{_PTFLOPS_OPS}: MODULES_MAPPING, bn_flops_counter_hook",
     "One per input value, two with a scale and shift (affine).",
@@ -406,13 +402,13 @@ PTFLOPS_PYTORCH = Tool(
         ),
         {
             Op.CONV2D: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_OPS}: conv_flops_counter_hook",
                 "kernel × C_in × C_out/groups per output position, plus one per output value "
                 "when there is a bias.",
             ),
             Op.LINEAR: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_OPS}: linear_flops_counter_hook",
                 "(inputs × outputs + outputs when there is a bias) per row; F.linear is not "
                 "patched (commented out in patch_functional), so it is counted once.",
@@ -421,7 +417,7 @@ PTFLOPS_PYTORCH = Tool(
             Op.ELU: _DOUBLE_ACTIVATION,
             Op.GELU: _DOUBLE_ACTIVATION,
             Op.LEAKY_RELU: Rule(
-                (_count(Quantity.OUTPUTS, 1, ACTIVATION_FUNCTIONS),),
+                (Count(Quantity.OUTPUTS, 1, ACTIVATION_FUNCTIONS),),
                 f"{_PTFLOPS_OPS}: MODULES_MAPPING, relu_flops_counter_hook",
                 "The module's hook counts its output values; F.leaky_relu is not patched.",
             ),
@@ -432,7 +428,7 @@ PTFLOPS_PYTORCH = Tool(
             Op.BATCH_NORM_2D: _BN_HOOK,
             Op.BATCH_NORM_1D: _BN_HOOK,
             Op.LRN: Rule(
-                (_count(Quantity.INPUTS, 3, LRN), _count(Quantity.LRN_SQUARES, 1, LRN)),
+                (Count(Quantity.INPUTS, 3, LRN), Count(Quantity.LRN_SQUARES, 1, LRN)),
                 f"{_PTFLOPS_OPS}: TENSOR_OPS_MAPPING, FUNCTIONAL_MAPPING; "
                 "ptflops/pytorch_engine.py: patch_tensor_ops, patch_functional",
                 "No module hook, but F.local_response_norm calls patched functions: "
@@ -441,7 +437,7 @@ PTFLOPS_PYTORCH = Tool(
                 "padded square (pow and the division are not patched).",
             ),
             Op.SOFTMAX: Rule(
-                (_count(Quantity.INPUTS, 1, SOFTMAX),),
+                (Count(Quantity.INPUTS, 1, SOFTMAX),),
                 f"{_PTFLOPS_OPS}: FUNCTIONAL_MAPPING[F.softmax]; {_PATCHED}",
                 "No module hook; the patched F.softmax its forward calls counts its input values.",
             ),
@@ -455,8 +451,8 @@ _THOP_TABLE = "thop/profile.py: register_hooks"
 _THOP_HOOKS = "thop/vision/basic_hooks.py"
 _THOP_NORM = Rule(
     (
-        _count(Quantity.INPUTS, 2, BATCH_NORM),
-        _count(Quantity.AFFINE_INPUTS, 2, BATCH_NORM),
+        Count(Quantity.INPUTS, 2, BATCH_NORM),
+        Count(Quantity.AFFINE_INPUTS, 2, BATCH_NORM),
     ),
     f"{_THOP_TABLE}[_NormBase]; {_THOP_HOOKS}: count_normalization; "
     "thop/vision/calc_func.py: calculate_norm",
@@ -486,12 +482,12 @@ THOP = Tool(
         ),
         {
             Op.CONV2D: Rule(
-                (_count(Quantity.WEIGHT_MACS),),
+                (Count(Quantity.WEIGHT_MACS),),
                 f"{_THOP_HOOKS}: count_convNd; thop/vision/calc_func.py: calculate_conv2d_flops",
                 "Output values × C_in/groups × kernel; the bias is not counted.",
             ),
             Op.LINEAR: Rule(
-                (_count(Quantity.WEIGHT_MACS),),
+                (Count(Quantity.WEIGHT_MACS),),
                 f"{_THOP_HOOKS}: count_linear; thop/vision/calc_func.py: calculate_linear",
                 "in_features × output values; the bias is not counted.",
             ),
@@ -499,8 +495,8 @@ THOP = Tool(
             Op.BATCH_NORM_1D: _THOP_NORM,
             Op.AVG_POOL: Rule(
                 (
-                    _count(Quantity.WINDOW_INPUTS, 1, POOLING),
-                    _count(Quantity.OUTPUTS, 1, POOLING),
+                    Count(Quantity.WINDOW_INPUTS, 1, POOLING),
+                    Count(Quantity.OUTPUTS, 1, POOLING),
                 ),
                 f"{_THOP_HOOKS}: count_avgpool",
                 "'one add per input, one divide per output': each window's values, clipped to "
@@ -508,15 +504,15 @@ THOP = Tool(
             ),
             Op.ADAPTIVE_AVG_POOL: Rule(
                 (
-                    _count(Quantity.WINDOW_INPUTS, 1, ADAPTIVE_POOLING),
-                    _count(Quantity.OUTPUTS, 1, ADAPTIVE_POOLING),
+                    Count(Quantity.WINDOW_INPUTS, 1, ADAPTIVE_POOLING),
+                    Count(Quantity.OUTPUTS, 1, ADAPTIVE_POOLING),
                 ),
                 f"{_THOP_HOOKS}: count_adap_avgpool",
                 "'one add per pooled input, one divide per output': the values of each adaptive "
                 "window, and one per output value.",
             ),
             Op.SOFTMAX: Rule(
-                (_count(Quantity.OUTPUTS, 3, SOFTMAX), _count(Quantity.ROWS, -1, SOFTMAX)),
+                (Count(Quantity.OUTPUTS, 3, SOFTMAX), Count(Quantity.ROWS, -1, SOFTMAX)),
                 f"{_THOP_HOOKS}: count_softmax; thop/vision/calc_func.py: calculate_softmax",
                 "Per row of n values: n exponentials, n − 1 additions, n divisions: 3n − 1.",
             ),
@@ -558,24 +554,24 @@ TORCHINFO = Tool(
         ),
         {
             Op.CONV2D: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
                 _TORCHINFO,
                 "'Conv' in the class name: each of weight and bias × output positions, so one "
                 "per multiply-accumulate and one per output value for the bias.",
             ),
             Op.LINEAR: Rule(
-                (_count(Quantity.WEIGHT_MACS), _count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
                 _TORCHINFO,
                 "Batch size × parameters: inputs × outputs for the weight, one per output for "
                 "the bias.",
             ),
             Op.BATCH_NORM_2D: Rule(
-                (_count(Quantity.PARAMS, 1, BATCH_NORM),),
+                (Count(Quantity.PARAMS, 1, BATCH_NORM),),
                 _TORCHINFO,
                 "Batch size × parameters: 2 per channel (scale and shift), not per value.",
             ),
             Op.BATCH_NORM_1D: Rule(
-                (_count(Quantity.PARAMS, 1, BATCH_NORM),),
+                (Count(Quantity.PARAMS, 1, BATCH_NORM),),
                 _TORCHINFO,
                 "Batch size × parameters: 2 per feature (scale and shift), not per value.",
             ),
