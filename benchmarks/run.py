@@ -1,4 +1,4 @@
-"""The issue 7 benchmark: what the generator costs a build, a page and a browser. A script, not a test.
+"""The build, page and browser benchmark: what the generator costs. A script, not a test.
 
     python benchmarks/run.py [--json FILE]
 
@@ -38,11 +38,12 @@ import browser
 import builds
 import projects
 
-#: Targets of issue 7, and of issue 13 for the edit loop at the shipped and 100 specs.
-MAX_OVERHEAD = 1.05
-MAX_EDIT_OVERHEAD = 1.2
+#: Targets of issue 20: a save under `mkdocs serve` (the edit loop) at every size, a cold build
+#: at the shipped specs, peak memory at 1,000 specs; scaling as issue 7 set it.
+MAX_EDIT_OVERHEAD = 1.3
+MAX_COLD_OVERHEAD = 2.0
 MAX_SCALING = 11.0
-MAX_MEMORY_MB = 400.0
+MAX_MEMORY_MB = 500.0
 MAX_PAGE_BYTES = 60_000
 MAX_TEXT_RATIO = 1.1
 MAX_DRAWN_RATIO = 1.1
@@ -88,7 +89,7 @@ class Scale:
 
     @property
     def target(self) -> float:
-        return MAX_OVERHEAD if self.specs >= 1000 else MAX_EDIT_OVERHEAD
+        return MAX_EDIT_OVERHEAD
 
     @property
     def peak_mb(self) -> float:
@@ -260,8 +261,7 @@ def report(
             rows.append(
                 (
                     f"  in the generator's hooks, {scale.label}, edit loop",
-                    f"{gen.generator_s:.1f} s of {gen.seconds:.1f} s (MkDocs converts only the "
-                    "pages that changed)",
+                    f"{gen.generator_s:.1f} s of {gen.seconds:.1f} s",
                     "",
                     "",
                 )
@@ -270,8 +270,8 @@ def report(
             (
                 f"  cold build (no build cache), {scale.label}",
                 f"{scale.cold_ratio:.2f}  ({scale.runs[0][0].seconds:.1f} s)",
-                "",
-                "",
+                f"≤ {MAX_COLD_OVERHEAD:g}" if scale.label == "shipped" else "",
+                verdict(scale.cold_ratio, MAX_COLD_OVERHEAD) if scale.label == "shipped" else "",
             )
         )
     big, little = by_label[large], by_label[small]
@@ -396,6 +396,7 @@ def report(
     }
     data["targets"] = {
         **{f"build_overhead_ratio.{s.label}": s.target for s in scales},
+        "build_overhead_cold_ratio.shipped": MAX_COLD_OVERHEAD,
         f"scaling_ratio_{large}_over_{small}": MAX_SCALING,
         f"peak_memory_mb_{large}": MAX_MEMORY_MB,
         "page_bytes.architecture": MAX_PAGE_BYTES,
@@ -406,6 +407,7 @@ def report(
     }
     measured = {
         **{f"build_overhead_ratio.{s.label}": s.ratio for s in scales},
+        "build_overhead_cold_ratio.shipped": by_label["shipped"].cold_ratio,
         f"scaling_ratio_{large}_over_{small}": scaling,
         f"peak_memory_mb_{large}": big.peak_mb,
         "page_bytes.architecture": weights.architecture,
