@@ -14,7 +14,7 @@ import pytest
 from generator.analysis.model import audited
 from generator.core.kinds import kind_of
 from generator.core.results import Analysis
-from generator.render import architecture
+from generator.render import architecture, site, templating
 from tests.helpers import SHIPPED, number
 
 ROW = re.compile(r"<tr>(.*?)</tr>")
@@ -32,7 +32,8 @@ def test_a_page_holds_its_table_or_sums_it_block_by_block(
     name: str, analyses: dict[str, Analysis]
 ) -> None:
     analysis = analyses[name]
-    page = architecture.architecture_page(audited(analysis))
+    files = dict(site.architecture_files(audited(analysis)))
+    page = files[templating.page_path(name)]
     table = architecture.layer_table(analysis)
     # Every layer's name is in the page's prose (not only in a table search leaves out), but
     # for the activations, normalisations and dropouts named after the layer they follow.
@@ -41,13 +42,13 @@ def test_a_page_holds_its_table_or_sums_it_block_by_block(
     named = [r.name for r in analysis.layers if not kind_of(r.layer).passthrough]
     assert prose.split(":", 1)[1].split() == [f"{n}," for n in named[:-1]] + [f"{named[-1]}."]
     if architecture.table_in_page(table):
-        assert architecture.layers_file(analysis) is None
+        assert architecture.layers_path(name) not in files
         assert table in page
         return
     assert table not in page
     assert len(table.encode("utf-8")) > architecture.PAGE_BYTES * architecture.TABLE_SHARE
-    full = architecture.layers_file(analysis)
-    assert full is not None and table in full
+    full = files[architecture.layers_path(name)]
+    assert table in full
     summary = architecture.block_table(architecture.summary_view(analysis))
     assert summary in page
     head, *rows = cells(summary)
@@ -60,8 +61,9 @@ def test_a_page_holds_its_table_or_sums_it_block_by_block(
 
 def test_long_and_short_tables_are_both_shipped(analyses: dict[str, Analysis]) -> None:
     """The budget splits the shipped networks: AlexNet's table stays, GoogLeNet's is loaded."""
-    assert architecture.layers_file(analyses["alexnet-2012"]) is None
-    assert architecture.layers_file(analyses["googlenet"]) is not None
+    for name, shipped in (("alexnet-2012", False), ("googlenet", True)):
+        table = architecture.layer_table(analyses[name])
+        assert (architecture.layers_file(table) is not None) is shipped
 
 
 def test_table_cells_are_escaped(analyses: dict[str, Analysis]) -> None:

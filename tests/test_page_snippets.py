@@ -18,7 +18,7 @@ import pytest
 
 from generator.analysis.model import audited
 from generator.core.results import Analysis
-from generator.render import architecture, highlight, snippet, templating
+from generator.render import architecture, highlight, site, snippet, templating
 from tests.helpers import SHIPPED, number
 from tests.requirements import require
 
@@ -68,7 +68,8 @@ def run_script(code: str) -> dict[str, tuple[str, int, int]]:
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analysis]) -> None:
-    markdown = architecture.architecture_page(audited(analyses[name]))
+    files = dict(site.architecture_files(audited(analyses[name])))
+    markdown = files[templating.page_path(name)]
     (src,) = SCRIPT.findall(markdown)
     assert src == templating.script_path(name)
     # The file the generator writes at that path: the script highlighted, back to its text.
@@ -76,7 +77,7 @@ def test_the_snippet_prints_the_page_table(name: str, analyses: dict[str, Analys
     code = html.unescape(TAG.sub("", shown))
     assert code.rstrip("\n") == snippet.pytorch_snippet(analyses[name]).rstrip("\n")
     # The page's own table, or the full one it loads (the generator writes it at that path).
-    full = architecture.layers_file(analyses[name])
+    full = files.get(architecture.layers_path(name))
     loaded = [] if full is None else [architecture.layers_path(name)]
     assert LAYERS.findall(markdown) == loaded
     table = table_rows(full or markdown)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.analysis import lineage, readings
+from generator.analysis import lineage, versions
 from generator.analysis.model import SiteModel, build_site_model
 from generator.core.results import Analysis
 from generator.render import pages
@@ -26,9 +26,9 @@ def test_the_flagship_retraces_the_question(all_analyses: SiteModel) -> None:
     assert "None of these hypotheses changes the geometry" in text
 
 
-def test_every_reading_of_conv1(analyses: dict[str, Analysis]) -> None:
+def test_every_version_of_conv1(analyses: dict[str, Analysis]) -> None:
     """floor: ⌊54.25⌋ = 54; every fix that tiles gives 55; Caffe's ceil pooling brings 54 back to 27."""
-    found = {r.key: r for r in readings.readings(analyses["alexnet-2012"])}
+    found = {r.key: r for r in versions.versions(analyses["alexnet-2012"])}
     sizes = {key: r.first_conv.output[1] for key, r in found.items() if r.first_conv}
     assert sizes == {
         "floor": 54,
@@ -44,10 +44,10 @@ def test_every_reading_of_conv1(analyses: dict[str, Analysis]) -> None:
     assert floor is not None and floor.layer("pool5").output == (256, 5, 5)
 
 
-def test_no_reading_gives_the_caption_number(analyses: dict[str, Analysis]) -> None:
-    for reading in readings.readings(analyses["alexnet-2012"]):
-        assert reading.first_conv is not None
-        assert reading.first_conv.neurons != 253_440
+def test_no_version_gives_the_caption_number(analyses: dict[str, Analysis]) -> None:
+    for version in versions.versions(analyses["alexnet-2012"]):
+        assert version.first_conv is not None
+        assert version.first_conv.neurons != 253_440
 
 
 def test_the_audit_page_tallies_every_verdict(all_analyses: SiteModel) -> None:

@@ -357,7 +357,7 @@ def test_510x_asks_about_three_bits_a_squeezenet_parameter(page: SuccessorsPage)
     assert bits_per_parameter(implied, 1_248_424) == 8 * implied / 1_248_424
     assert Fraction(306, 100) < bits_per_parameter(implied, 1_248_424) < Fraction(307, 100)
     (size,) = page.sizes
-    first = size.readings[0]
+    first = size.files[0]
     assert first.names[0] == "alexnet-2012"
     assert first.size == 243_860_896
     assert first.implied == implied

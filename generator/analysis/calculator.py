@@ -261,6 +261,11 @@ class Example:
         return self.n + self.p_before + self.p_after - self.k_eff
 
     @property
+    def right_padding(self) -> int:
+        """``n + p_before``: where the right padding starts in the padded row."""
+        return self.n + self.p_before
+
+    @property
     def x(self) -> str:
         return exact_text(self.calc.exact) if self.calc.exact is not None else NOTHING
 

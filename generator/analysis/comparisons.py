@@ -89,6 +89,11 @@ class Comparison:
     fits: tuple[Fit, ...] = ()
     """For a mismatch: the readings (:func:`readings`) that make the stated figure true, fewest
     changes first."""
+    networks: tuple[tuple[str, ...], ...] = ()
+    """The networks a reading may take for this one, this network first, each with the others of
+    its family that have its totals (:func:`alternatives`)."""
+    others: tuple[tuple[str, ...], ...] = ()
+    """The same for the network it is compared with."""
 
     @property
     def figure(self) -> Fraction:
@@ -186,13 +191,13 @@ def _check(
 ) -> Comparison:
     count = counted(analysis.totals, claim.quantity)
     total = counted(other.totals, claim.quantity)
+    mine = alternatives(analysis, other, grouped)
+    theirs = alternatives(other, analysis, grouped)
     widths: tuple[Width, ...] = ()
     fits: tuple[Fit, ...] = ()
     if total and count and rounds_to(figure(claim.form, count, total), claim.figure):
         verdict = Verdict.MATCHES
     else:
-        mine = alternatives(analysis, other, grouped)
-        theirs = alternatives(other, analysis, grouped)
         fits = readings(claim, mine, theirs)
         if total and count:
             pool = tuple(sorted(_width_values(analysis.spec) | _width_values(other.spec)))
@@ -202,7 +207,8 @@ def _check(
         explained = fits or len(widths) == 1
         verdict = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
     source = analysis.spec.sources[claim.source]
-    return Comparison(claim, source, count, total, verdict, widths, fits)
+    names = tuple(n for _, n in mine), tuple(n for _, n in theirs)
+    return Comparison(claim, source, count, total, verdict, widths, fits, *names)
 
 
 def _each_width(

@@ -10,7 +10,7 @@ family, and a stated comparison against "AlexNet" may be read against any AlexNe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from generator.analysis import graph
@@ -50,34 +50,47 @@ class Family:
         return self.members[0]
 
 
-def is_alexnet(analysis: Analysis, depth: int) -> bool:
-    """A chain (no merges) with as many layers with weights on its path as AlexNet."""
-    return graph.depth(analysis) == depth and not any(graph.merges(r) for r in analysis.layers)
+def is_alexnet(analysis: Analysis, depth: int, alexnet_depth: int) -> bool:
+    """A chain (no merges) with as many layers with weights on its path (``depth``) as AlexNet
+    (``alexnet_depth``)."""
+    return depth == alexnet_depth and not any(graph.merges(r) for r in analysis.layers)
 
 
-def families(analyses: Sequence[Analysis]) -> tuple[Family, ...]:
-    """AlexNet's family first, then one family per successor paper, in site order."""
-    paper = next((a for a in analyses if a.name == PAPER), None)
-    depth = graph.depth(paper) if paper is not None else ALEXNET_DEPTH
-    alexnets = tuple(a for a in analyses if is_alexnet(a, depth))
+def families(
+    analyses: Sequence[Analysis], depths: Mapping[str, int] | None = None
+) -> tuple[Family, ...]:
+    """AlexNet's family first, then one family per successor paper, in site order.
+
+    ``depths`` gives each network's depth (:func:`graph.depth`) when the caller has worked it out.
+    """
+    found_depths = depths or {a.name: graph.depth(a) for a in analyses}
+    alexnet_depth = found_depths.get(PAPER, ALEXNET_DEPTH)
+    alexnets = tuple(a for a in analyses if is_alexnet(a, found_depths[a.name], alexnet_depth))
     by_paper: dict[str, list[Analysis]] = {}
     for analysis in analyses:
         if analysis not in alexnets:
             by_paper.setdefault(_first_source(analysis), []).append(analysis)
     found = []
     if alexnets:
-        found.append(_family(ALEXNET_FAMILY, alexnets, alexnet=True))
+        found.append(_family(ALEXNET_FAMILY, alexnets, found_depths, alexnet=True))
     for members in by_paper.values():
-        found.append(_family(family_name([m.spec.title for m in members]), tuple(members)))
+        name = family_name([m.spec.title for m in members])
+        found.append(_family(name, tuple(members), found_depths))
     return tuple(found)
 
 
-def _family(name: str, members: tuple[Analysis, ...], *, alexnet: bool = False) -> Family:
+def _family(
+    name: str,
+    members: tuple[Analysis, ...],
+    depths: Mapping[str, int],
+    *,
+    alexnet: bool = False,
+) -> Family:
     root = next((m for m in members if m.name == PAPER), None) or min(
         members, key=lambda m: (len(m.name), m.name)
     )
     ordered = (root, *(m for m in members if m is not root))
-    return Family(name, ordered, alexnet, tuple(graph.depth(m) for m in ordered))
+    return Family(name, ordered, alexnet, tuple(depths[m.name] for m in ordered))
 
 
 def _first_source(analysis: Analysis) -> str:

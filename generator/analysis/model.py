@@ -1,28 +1,54 @@
 """The site model: everything the pages, figures and exports show, computed once per build.
 
-:func:`build_site_model` audits each architecture once (the hypothesis finder included), reads
-the paper's network under every framework's rule, compares each variant with it, sweeps the
-input sizes and checks the contributing page's examples. The renderers in
-:mod:`generator.render` only read the result: none of them calls the engine, the loader or an
-analysis. Everything here is frozen, so a page cannot change what another page shows.
+:func:`build_site_model` works in four stages, each reading only what the stages before it made:
+
+1. **each spec alone**: its audit (the hypothesis finder included), its depth and stages, the
+   input sizes it tiles (:func:`member`, :mod:`generator.analysis.audit`,
+   :mod:`generator.analysis.sweeps`);
+2. **what groups the specs**: the families, by depth and first source
+   (:mod:`generator.analysis.families`);
+3. **what compares specs**: each stated comparison against the network it names and that
+   network's family (:mod:`generator.analysis.comparisons`), each variant against its family's
+   root (:mod:`generator.analysis.lineage`), the paper's network in every version
+   (:mod:`generator.analysis.versions`);
+4. **what the site-wide pages gather**: the flagship question, the audit's tallies, the columns
+   of the comparison tables, the successors' claims (:mod:`generator.analysis.successors`), the
+   arithmetic page's examples and sweeps.
+
+The renderers in :mod:`generator.render` only read the result: none of them calls the engine,
+the loader or an analysis, and every number they print is a field here. Everything is frozen,
+so a page cannot change what another page shows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
-from generator.analysis import calculator, examples, families, graph, lineage, readings, sweeps
-from generator.analysis.audit import Check, audit
+from generator.analysis import (
+    calculator,
+    examples,
+    families,
+    graph,
+    hypotheses,
+    lineage,
+    sweeps,
+    versions,
+)
+from generator.analysis.audit import Check, Verdict, audit
 from generator.analysis.calculator import Example
 from generator.analysis.comparisons import Comparison, compare
 from generator.analysis.examples import Examples
 from generator.analysis.families import Family
 from generator.analysis.lineage import Difference
-from generator.analysis.readings import Reading
 from generator.analysis.successors import SuccessorsPage, successors_page
 from generator.analysis.sweeps import Sweep
+from generator.analysis.versions import Version
+from generator.core import rules
 from generator.core.results import Analysis, Axis, LayerResult
+from generator.spec.models import Conv, Quantity
 
 #: The spec of the 2012 paper: the flagship page retraces it, the lineage page compares with it.
 PAPER = families.PAPER
@@ -30,49 +56,72 @@ PAPER = families.PAPER
 #: numbers when the paper's spec is absent.
 PAPER_CONV1 = (224, 11, 4, 0, 0, 1)
 
+# --- each spec alone ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Ragged:
+    """A windowed layer whose windows do not tile its input, along its height."""
+
+    result: LayerResult
+    axis: Axis
+    covered: int
+    """The pixels its windows span, first window's start to last window's end
+    (:func:`generator.core.rules.covered_extent`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A conv or fc layer of a network with towers, and its neurons on each tower."""
+
+    result: LayerResult
+    per_tower: int
+    """Its neurons over its towers: the whole layer when it has one."""
+
 
 @dataclass(frozen=True, slots=True)
 class Architecture:
-    """One architecture of the site: its analysis and its audit."""
+    """One architecture of the site: its analysis, its audit, and what its page adds up."""
 
     analysis: Analysis
     checks: tuple[Check, ...]
     """Every stated number of its spec, checked; a mismatch carries the finder's hypotheses."""
     comparisons: tuple[Comparison, ...] = ()
     """Every difference its sources state against another network of the site, checked."""
+    input_values: int = 0
+    """The values of its input, channels × height × width."""
+    ragged: tuple[Ragged, ...] = ()
+    """Its windowed layers that leave unused pixels or overhang, in order."""
+    splits: tuple[Split, ...] = ()
+    """Its conv and fc layers, each with its neurons per tower."""
 
     @property
     def name(self) -> str:
         return self.analysis.name
 
 
-@dataclass(frozen=True, slots=True)
-class PaperReadings:
-    """The paper's first convolution under every rule: the flagship page's numbers."""
+def architecture(
+    analysis: Analysis, checks: tuple[Check, ...], comparisons: tuple[Comparison, ...] = ()
+) -> Architecture:
+    """An analysis with its audit, and the sums its page shows."""
+    ragged = tuple(
+        Ragged(r, h, rules.covered_extent(h.output, h.effective_kernel, h.stride))
+        for r in analysis.layers
+        if r.axes is not None and any(a.overhang or a.unused for a in r.axes)
+        for h in (r.axes[0],)
+    )
+    splits = tuple(Split(r, r.neurons // r.towers) for r in analysis.layers if r.counts_as_neurons)
+    return Architecture(analysis, checks, comparisons, math.prod(analysis.input), ragged, splits)
 
-    conv: LayerResult
-    """The first convolution as the paper's spec declares it."""
-    height: Axis
-    """Its height axis: input, kernel, stride and padding as stated, the size it gives."""
-    floor_size: int
-    """Its output height rounded down, as PyTorch and Caffe would."""
-    readings: tuple[Reading, ...]
-    """The whole network recomputed under each reading (:data:`readings.READINGS`)."""
 
-
-@dataclass(frozen=True, slots=True)
-class Variant:
-    """A network of the site beside another of its family: what differs, layer by layer."""
-
-    analysis: Analysis
-    differences: tuple[Difference, ...]
-    base: str = PAPER
-    """The network it is compared with: the paper's for an AlexNet, else its family's root."""
+#: A column of the tables by stage: the auxiliary classifiers or not, and the effective stride
+#: (None: the fully connected layers), as :class:`graph.StageSum` keys its sums.
+StageKey = tuple[bool, Fraction | None]
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A network of a family, cut into its stages."""
+    """A network cut into its stages: what a family's tables show of it."""
 
     analysis: Analysis
     depth: int
@@ -81,6 +130,36 @@ class Member:
     """Its deepest path by effective stride (:func:`graph.stages`)."""
     sums: tuple[graph.StageSum, ...]
     """Its parameters and multiply-accumulates by stage (:func:`graph.stage_sums`)."""
+
+    def stage_at(self, stride: Fraction | None) -> graph.Stage | None:
+        """Its stage at an effective stride (None: its fully connected layers), if any."""
+        found = [s for s in self.stages if s.stride == stride]
+        return found[-1] if found else None
+
+    def sum_at(self, key: StageKey) -> graph.StageSum | None:
+        """Its sums at one column of the tables by stage, if it has that stage."""
+        return next((s for s in self.sums if (s.auxiliary, s.stride) == key), None)
+
+
+def member(analysis: Analysis) -> Member:
+    """A network's depth, stages and sums by stage."""
+    return Member(
+        analysis, graph.depth(analysis), graph.stages(analysis), graph.stage_sums(analysis)
+    )
+
+
+# --- what compares specs --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    """A network of the site beside another of its family: what differs, layer by layer."""
+
+    analysis: Analysis
+    depth: int
+    differences: tuple[Difference, ...]
+    base: str = PAPER
+    """The network it is compared with: the paper's for an AlexNet, else its family's root."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +171,232 @@ class Lineage:
     """Root first."""
     variants: tuple[Variant, ...]
     """Each member but the root, against the root; for AlexNet's family, against the paper's."""
+
+
+def _lineage(family: Family, members: Mapping[str, Member]) -> Lineage:
+    root = family.root
+    found = tuple(members[m.name] for m in family.members)
+    return Lineage(
+        family,
+        found,
+        tuple(
+            # A successor's variants keep their parent's layer names: aligned by name, an
+            # inserted convolution shows where it was inserted.
+            Variant(
+                m.analysis,
+                m.depth,
+                lineage.differences(root, m.analysis, by_name=not family.alexnet),
+                root.name,
+            )
+            for m in found
+            if m.analysis is not root
+        ),
+    )
+
+
+# --- what the site-wide pages gather --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Beside:
+    """A total beside a stated one: how far it lies from it."""
+
+    value: int
+    difference: int
+    """``value − stated``."""
+    relative: Fraction
+    """``(value − stated) / stated``."""
+
+
+def beside(value: int, stated: int) -> Beside:
+    return Beside(value, value - stated, Fraction(value - stated, stated))
+
+
+@dataclass(frozen=True, slots=True)
+class Flagship:
+    """The paper's first convolution and the neurons its Figure 2 states: the flagship page."""
+
+    conv: LayerResult
+    """The first convolution as the paper's spec declares it."""
+    channels: int
+    """Its kernels."""
+    height: Axis
+    """Its height axis: input, kernel, stride and padding as stated, the size it gives."""
+    padded: int
+    """The input its rounded-up size amounts to: the stated one and the last window's overhang."""
+    floor_size: int
+    """Its output height rounded down, as PyTorch and Caffe would."""
+    floor_neurons: int
+    """Its neurons then, ``channels × floor_size²``."""
+    check: Check
+    """Its neurons as the caption states them."""
+    layer_checks: tuple[Check, ...]
+    """The caption's number for every layer."""
+    matching: int
+    """How many of those match."""
+    geometry: int
+    """How many of the finder's hypotheses for :attr:`check` change the geometry."""
+    slides: Check | None
+    """The slides' stated connections, the total multiply-accumulates."""
+    abstract: Check
+    """The abstract's stated total of neurons."""
+    caption: Beside
+    """The caption's numbers summed, beside the abstract's total."""
+    network: Beside
+    """The network's computed total, beside the abstract's."""
+    versions: tuple[Version, ...]
+    """The whole network recomputed under each version (:data:`versions.VERSIONS`)."""
+    totals: tuple[tuple[Version, Beside], ...]
+    """Each version that gives a network, its total beside the abstract's."""
+
+
+def flagship(paper: Architecture) -> Flagship | None:
+    """The flagship page's numbers; None without a first convolution or the stated neurons."""
+    conv = versions.first_conv(paper.analysis)
+    if conv is None or conv.axes is None or not isinstance(conv.layer, Conv):
+        return None
+    neuron_checks = [c for c in paper.checks if c.claim.quantity is Quantity.NEURONS]
+    layer_checks = tuple(c for c in neuron_checks if c.claim.layer not in (None, "input"))
+    check = next((c for c in layer_checks if c.claim.layer == conv.name), None)
+    abstract = next((c for c in neuron_checks if c.claim.layer is None), None)
+    if check is None or abstract is None or not isinstance(abstract.claim.value, int):
+        return None
+    stated = abstract.claim.value
+    height, channels = conv.axes[0], conv.layer.out_channels
+    floor_size = versions.rounded_down(height)
+    found = versions.versions(paper.analysis)
+    return Flagship(
+        conv=conv,
+        channels=channels,
+        height=height,
+        padded=height.size + height.overhang,
+        floor_size=floor_size,
+        floor_neurons=channels * floor_size * floor_size,
+        check=check,
+        layer_checks=layer_checks,
+        matching=sum(1 for c in layer_checks if c.verdict is Verdict.MATCHES),
+        geometry=sum(1 for h in check.hypotheses if h.family is hypotheses.Family.GEOMETRY),
+        slides=next(
+            (
+                c
+                for c in paper.checks
+                if c.claim.quantity is Quantity.MACS and c.claim.layer is None
+            ),
+            None,
+        ),
+        abstract=abstract,
+        caption=beside(
+            sum(c.claim.value for c in layer_checks if isinstance(c.claim.value, int)), stated
+        ),
+        network=beside(paper.analysis.totals.neurons, stated),
+        versions=found,
+        totals=tuple(
+            (v, beside(v.analysis.totals.neurons, stated)) for v in found if v.analysis is not None
+        ),
+    )
+
+
+#: How many stated numbers and comparisons have each verdict, in the order of :class:`Verdict`.
+Tally = tuple[tuple[Verdict, int], ...]
+
+
+def tally(architectures: Sequence[Architecture]) -> Tally:
+    """How many stated numbers and comparisons of ``architectures`` have each verdict."""
+    verdicts = [c.verdict for a in architectures for c in a.checks]
+    verdicts += [d.verdict for a in architectures for d in a.comparisons]
+    return tuple((verdict, verdicts.count(verdict)) for verdict in Verdict)
+
+
+@dataclass(frozen=True, slots=True)
+class Audited:
+    """The networks of one family that state a number, and the tally of their verdicts."""
+
+    name: str
+    architectures: tuple[Architecture, ...]
+    tally: Tally
+
+
+@dataclass(frozen=True, slots=True)
+class Tallies:
+    """The audit's verdicts counted: over the site, and family by family."""
+
+    site: Tally
+    families: tuple[Audited, ...]
+    """Each family with a network that states a number."""
+
+
+def tallies(architectures: Sequence[Architecture], lineages: Sequence[Lineage]) -> Tallies:
+    by_name = {a.name: a for a in architectures}
+    found = []
+    for found_lineage in lineages:
+        stated = tuple(
+            a
+            for m in found_lineage.members
+            if (a := by_name[m.analysis.name]).checks or a.comparisons
+        )
+        if stated:
+            found.append(Audited(found_lineage.family.name, stated, tally(stated)))
+    return Tallies(tally(architectures), tuple(found))
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRow:
+    """An AlexNet in the tables layer by layer: its conv and fc layers, in order."""
+
+    analysis: Analysis
+    layers: tuple[LayerResult, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SideBySide:
+    """What the comparison page sets side by side: AlexNet's variants layer by layer, every
+    network stage by stage."""
+
+    rows: tuple[LayerRow, ...]
+    """AlexNet and its variants, in site order."""
+    width: int
+    """The most conv and fc layers any of them has: the columns of the tables layer by layer."""
+    columns: tuple[StageKey, ...]
+    """Every stage any network's sums have: strides first (smallest first), then the fully
+    connected layers, then the auxiliary classifiers."""
+
+    @property
+    def alexnets(self) -> tuple[Analysis, ...]:
+        return tuple(r.analysis for r in self.rows)
+
+
+def side_by_side(analyses: Sequence[Analysis], lineages: Sequence[Lineage]) -> SideBySide:
+    names = {a.name for f in lineages if f.family.alexnet for a in f.family.members}
+    rows = tuple(
+        LayerRow(a, tuple(r for r in a.layers if r.counts_as_neurons))
+        for a in analyses
+        if a.name in names
+    )
+    keys = {(s.auxiliary, s.stride) for f in lineages for m in f.members for s in m.sums}
+    return SideBySide(
+        rows,
+        max((len(r.layers) for r in rows), default=0),
+        tuple(sorted(keys, key=lambda k: (k[0], k[1] is None, k[1] or 0))),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Stages:
+    """The paper's network and every successor, stage by stage: the lineage page's table."""
+
+    members: tuple[Member, ...]
+    strides: tuple[Fraction, ...]
+    """The effective strides at which any of them has a stage, smallest first."""
+
+
+def stages(paper: str, lineages: Sequence[Lineage]) -> Stages:
+    alexnet = [m for f in lineages if f.family.alexnet for m in f.members]
+    staged = (
+        *(m for m in alexnet if m.analysis.name == paper),
+        *(m for f in lineages if not f.family.alexnet for m in f.members),
+    )
+    strides = {s.stride for m in staged for s in m.stages if s.stride is not None}
+    return Stages(staged, tuple(sorted(strides)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +416,33 @@ class Arithmetic:
     """The architectures whose stated input is that size."""
 
 
+def _arithmetic(found: tuple[Sweep, ...], paper: Analysis | None) -> Arithmetic:
+    paper_sweep = next((s for s in found if s.analysis.name == PAPER), None)
+    nearest = sweeps.nearest_tiling(paper_sweep) if paper_sweep else None
+    return Arithmetic(
+        conv1=calculator.example(_conv1_numbers(paper)),
+        clip=calculator.example(calculator.CLIP_EXAMPLE),
+        sweeps=found,
+        paper_sweep=paper_sweep,
+        nearest=nearest,
+        nearest_users=tuple(
+            s.analysis.name for s in found if nearest is not None and s.stated == nearest
+        ),
+    )
+
+
+def _conv1_numbers(paper: Analysis | None) -> tuple[int, int, int, int, int, int]:
+    """The paper's conv1 along its height (n, k, s, p_before, p_after, d)."""
+    conv = versions.first_conv(paper) if paper else None
+    if conv is None or conv.axes is None:
+        return PAPER_CONV1
+    h = conv.axes[0]
+    return (h.size, h.kernel, h.stride, h.pad_before, h.pad_after, h.dilation)
+
+
+# --- the site -------------------------------------------------------------------------------------
+
+
 @dataclass(frozen=True, slots=True)
 class SiteModel:
     """Everything the site shows, computed once per build; the renderers only read it."""
@@ -119,12 +451,15 @@ class SiteModel:
     """Every architecture, in the order of the spec files."""
     paper: Architecture | None
     """The paper's network (:data:`PAPER`), when its spec is on the site."""
-    paper_readings: PaperReadings | None
-    """Every reading of the paper's first convolution; None without one to read."""
-    variants: tuple[Variant, ...]
-    """Every other AlexNet against the paper's; empty without the paper's spec."""
     families: tuple[Lineage, ...]
     """AlexNet's family, then each successor's (:mod:`generator.analysis.families`)."""
+    variants: tuple[Variant, ...]
+    """Every other AlexNet against the paper's; empty without the paper's spec."""
+    flagship: Flagship | None
+    """The paper's first convolution and its stated neurons; None without them."""
+    tallies: Tallies
+    side_by_side: SideBySide
+    stages: Stages
     successors: SuccessorsPage | None
     """What the successors say about AlexNet; None without the paper's spec."""
     arithmetic: Arithmetic
@@ -146,83 +481,46 @@ def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture
     ``others`` are the networks its stated differences may name (the site's other specs).
     """
     by_name = {other.name: other for other in others}
-    return Architecture(analysis, audit(analysis), compare(analysis, by_name))
+    return architecture(analysis, audit(analysis), compare(analysis, by_name))
 
 
 def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
-    """Compute everything the site shows from the loaded analyses, each audited once."""
+    """Compute everything the site shows from the loaded analyses, stage by stage."""
+    # 1. Each spec alone.
+    checks = {a.name: audit(a) for a in analyses}
+    members = {a.name: member(a) for a in analyses}
+    found_sweeps = tuple(s for a in analyses if (s := sweeps.sweep(a)) is not None)
+
+    # 2. What groups the specs.
+    grouped = families.families(analyses, {name: m.depth for name, m in members.items()})
+
+    # 3. What compares specs.
     by_name = {a.name: a for a in analyses}
-    grouped = families.families(analyses)
-    architectures = tuple(Architecture(a, audit(a), compare(a, by_name, grouped)) for a in analyses)
+    architectures = tuple(
+        architecture(a, checks[a.name], compare(a, by_name, grouped)) for a in analyses
+    )
+    lineages = tuple(_lineage(family, members) for family in grouped)
     paper = next((a for a in architectures if a.name == PAPER), None)
-    lineages = tuple(_lineage(family) for family in grouped)
     alexnets = next((f for f in lineages if f.family.alexnet), None)
+
+    # 4. What the site-wide pages gather.
     return SiteModel(
         architectures=architectures,
         paper=paper,
-        paper_readings=_paper_readings(paper.analysis) if paper else None,
-        variants=alexnets.variants if paper and alexnets else (),
         families=lineages,
+        variants=alexnets.variants if paper and alexnets else (),
+        flagship=flagship(paper) if paper else None,
+        tallies=tallies(architectures, lineages),
+        side_by_side=side_by_side(analyses, lineages),
+        stages=stages(PAPER, lineages),
         successors=successors_page(
             paper.analysis,
+            members[PAPER].depth,
             [(a.analysis, a.checks, a.comparisons) for a in architectures],
             grouped,
         )
         if paper
         else None,
-        arithmetic=_arithmetic(
-            tuple(s for a in analyses if (s := sweeps.sweep(a)) is not None),
-            paper.analysis if paper else None,
-        ),
+        arithmetic=_arithmetic(found_sweeps, paper.analysis if paper else None),
         examples=examples.check_examples(),
     )
-
-
-def _lineage(family: Family) -> Lineage:
-    root = family.root
-    return Lineage(
-        family,
-        tuple(
-            Member(m, depth, graph.stages(m), graph.stage_sums(m))
-            for m, depth in zip(family.members, family.depths, strict=True)
-        ),
-        tuple(
-            # A successor's variants keep their parent's layer names: aligned by name, an
-            # inserted convolution shows where it was inserted.
-            Variant(m, lineage.differences(root, m, by_name=not family.alexnet), root.name)
-            for m in family.members
-            if m is not root
-        ),
-    )
-
-
-def _paper_readings(paper: Analysis) -> PaperReadings | None:
-    conv = readings.first_conv(paper)
-    if conv is None or conv.axes is None:
-        return None
-    height = conv.axes[0]
-    return PaperReadings(conv, height, readings.rounded_down(height), readings.readings(paper))
-
-
-def _arithmetic(found: tuple[Sweep, ...], paper: Analysis | None) -> Arithmetic:
-    paper_sweep = next((s for s in found if s.analysis.name == PAPER), None)
-    nearest = sweeps.nearest_tiling(paper_sweep) if paper_sweep else None
-    return Arithmetic(
-        conv1=calculator.example(_conv1_numbers(paper)),
-        clip=calculator.example(calculator.CLIP_EXAMPLE),
-        sweeps=found,
-        paper_sweep=paper_sweep,
-        nearest=nearest,
-        nearest_users=tuple(
-            s.analysis.name for s in found if nearest is not None and s.stated == nearest
-        ),
-    )
-
-
-def _conv1_numbers(paper: Analysis | None) -> tuple[int, int, int, int, int, int]:
-    """The paper's conv1 along its height (n, k, s, p_before, p_after, d)."""
-    conv = readings.first_conv(paper) if paper else None
-    if conv is None or conv.axes is None:
-        return PAPER_CONV1
-    h = conv.axes[0]
-    return (h.size, h.kernel, h.stride, h.pad_before, h.pad_after, h.dilation)

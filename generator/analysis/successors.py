@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.analysis import audit, comparisons, families, graph, hypotheses, rounding
+from generator.analysis import audit, comparisons, families, hypotheses, rounding
 from generator.analysis.audit import Check, Verdict
 from generator.analysis.comparisons import Comparison
 from generator.analysis.hypotheses import Count
@@ -117,8 +117,9 @@ def mebibytes(size: Fraction) -> Fraction:
 
 
 @dataclass(frozen=True, slots=True)
-class SizeReading:
-    """The stated file ratio against one AlexNet: what it asks of the smaller network's file."""
+class FileSizes:
+    """The stated file ratio against one AlexNet: its file, and what the ratio asks of the smaller
+    network's."""
 
     names: tuple[str, ...]
     """The AlexNet spec, then the others of its family with the same totals."""
@@ -142,9 +143,15 @@ class SizeAudit:
     network: Analysis
     size: Fraction
     """The smaller network's file as 32-bit floats."""
-    readings: tuple[SizeReading, ...]
+    files: tuple[FileSizes, ...]
+    """Against each AlexNet the claim may name."""
     bits: int = FLOAT_BITS
     """The bits of a parameter in both files."""
+
+    @property
+    def bytes_per_param(self) -> int:
+        """The bytes a parameter takes at :attr:`bits` bits."""
+        return self.bits // 8
 
     @property
     def megabytes(self) -> Fraction:
@@ -163,12 +170,12 @@ def size_audit(
     if network is None or to is None or claim.source not in network.spec.sources:
         return None
     params = network.totals.params
-    readings = []
+    files = []
     for other, names in comparisons.alternatives(to, network, grouped):
         size = file_bytes(other.totals.params)
         implied = implied_bytes(size, claim.figure)
-        readings.append(
-            SizeReading(
+        files.append(
+            FileSizes(
                 names,
                 other.totals.params,
                 size,
@@ -178,7 +185,7 @@ def size_audit(
             )
         )
     return SizeAudit(
-        claim, network.spec.sources[claim.source], network, file_bytes(params), tuple(readings)
+        claim, network.spec.sources[claim.source], network, file_bytes(params), tuple(files)
     )
 
 
@@ -266,6 +273,13 @@ class Row:
             return None
         return ops_per_param(macs.stated, params.stated)
 
+    @property
+    def ops_to_positions(self) -> Fraction | None:
+        """:attr:`ops_per_param` over the output positions: near 1 when the source worked its
+        operations out from its own parameters."""
+        ratio = self.ops_per_param
+        return None if ratio is None else ratio / self.positions
+
 
 def ops_per_param(ops: int, params: int) -> Fraction:
     """A row's stated operations over its stated parameters, ``ops / params``: for a
@@ -297,9 +311,7 @@ class TableAudit:
         """The least and the greatest, over the rows that state both, of the stated operations
         over the stated parameters times the output positions: ``ops / (params × H × W)``. Near 1
         when the source worked its operations out from its own parameter counts."""
-        found = [
-            ratio / row.positions for row in self.rows if (ratio := row.ops_per_param) is not None
-        ]
+        found = [ratio for row in self.rows if (ratio := row.ops_to_positions) is not None]
         return (min(found), max(found)) if found else None
 
     def ops_follow_params(self) -> bool:
@@ -390,11 +402,6 @@ class Stated:
     analysis: Analysis
     check: Check | None = None
     comparison: Comparison | None = None
-    networks: tuple[tuple[str, ...], ...] = ()
-    """For a comparison: the networks the finder read it for, this network first, each with the
-    others of its family that have its totals (:func:`comparisons.alternatives`)."""
-    others: tuple[tuple[str, ...], ...] = ()
-    """The same for the network it is compared with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,17 +424,19 @@ class SuccessorsPage:
 
 def successors_page(
     paper: Analysis,
+    paper_depth: int,
     audited: Sequence[tuple[Analysis, Sequence[Check], Sequence[Comparison]]],
     grouped: Sequence[families.Family],
 ) -> SuccessorsPage:
-    """The page's contents, from every architecture's audit and the site's families."""
+    """The page's contents, gathered from every architecture's audit and stated comparisons and
+    the site's families; ``paper_depth`` is the paper network's depth (:func:`generator.analysis.graph.depth`)."""
     alexnets = {n for f in grouped if f.alexnet for n in f.names}
     mine = [(a, c, d) for a, c, d in audited if a.name not in alexnets]
     by_name = {a.name: a for a, _, _ in audited}
-    compared = [_compared(a, d, by_name, grouped) for a, _, ds in mine for d in ds]
+    compared = [Stated(a, comparison=d) for a, _, ds in mine for d in ds]
     return SuccessorsPage(
         paper=paper,
-        paper_depth=graph.depth(paper),
+        paper_depth=paper_depth,
         families=tuple(grouped),
         successors=successors(paper, grouped),
         against_alexnet=tuple(s for s in compared if _to(s) in alexnets),
@@ -442,21 +451,6 @@ def successors_page(
             s for claim in SIZE_CLAIMS if (s := size_audit(claim, by_name, grouped)) is not None
         ),
         tables=tuple(t for a, cs, _ in mine for t in tables(a, cs)),
-    )
-
-
-def _compared(
-    analysis: Analysis,
-    comparison: Comparison,
-    by_name: dict[str, Analysis],
-    grouped: Sequence[families.Family],
-) -> Stated:
-    other = by_name[comparison.claim.to]
-    return Stated(
-        analysis,
-        comparison=comparison,
-        networks=tuple(n for _, n in comparisons.alternatives(analysis, other, grouped)),
-        others=tuple(n for _, n in comparisons.alternatives(other, analysis, grouped)),
     )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.analysis.readings import first_conv
+from generator.analysis.versions import first_conv
 from generator.core.engine import INPUT, GeometryError, sources, window_axes
 from generator.core.results import Analysis, LayerResult
 from generator.spec.models import AdaptivePool, Conv, Flatten, FullyConnected, Layer, Pool

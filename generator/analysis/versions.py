@@ -1,9 +1,10 @@
-"""Readings of a network: the same spec under the rules other frameworks (or authors) would apply.
+"""Versions of a network: the same spec under the rules other frameworks (or authors) would apply.
 
 The AlexNet paper states a 224×224 input, an 11×11 kernel and stride 4 for conv1, which does not
 tile: each framework's rounding, and each proposed fix (a 227 input, padding), gives a different
-network. A reading is a named change to the spec, recomputed by the engine, so every later layer
-and every total follows from it. Pure: no I/O.
+network. A version is a named change to the spec, recomputed by the engine, so every later layer
+and every total follows from it; the pages say in words what each key changes
+(:mod:`generator.render.phrasing`). Pure: no I/O.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from generator.spec.models import Conv, Layer, Pool, Rounding, Sides, Spec
 
 
 @dataclass(frozen=True, slots=True)
-class Reading:
-    """One way to read the spec, and the network it gives (or why it gives none)."""
+class Version:
+    """The spec with one named change, and the network it gives (or why it gives none)."""
 
     key: str
-    title: str
-    rule: str
-    """What changes, in a sentence."""
+    """Which change (:data:`VERSIONS`): ``floor``, ``cuda-convnet``, ``input-227`` …"""
     analysis: Analysis | None
     problem: str | None = None
+    """Why the engine gives no network: the layer and the engine's message."""
 
     @property
     def first_conv(self) -> LayerResult | None:
@@ -33,7 +33,7 @@ class Reading:
 
 
 def first_conv(analysis: Analysis) -> LayerResult | None:
-    """The network's first convolution: the layer whose reading the AlexNet question is about."""
+    """The network's first convolution: the layer the AlexNet question is about."""
     return next((r for r in analysis.layers if isinstance(r.layer, Conv)), None)
 
 
@@ -76,56 +76,33 @@ def _floor(spec: Spec) -> Spec:
     return _rounding(spec, Rounding.FLOOR, Rounding.FLOOR)
 
 
-#: The readings of the paper's first convolution, in the order a reader meets them.
-READINGS: tuple[tuple[str, str, str, Callable[[Spec], Spec]], ...] = (
-    (
-        "floor",
-        "As written, rounded down",
-        "The stated 224 input and no padding, with PyTorch's and Caffe's convolution rule "
-        "(round down) for every layer.",
-        _floor,
-    ),
+#: The versions of the paper's network, by key, in the order a reader meets them: as written and
+#: rounded down, as the authors ran it (every size rounded up), a 227 input, padding 2 on conv1
+#: (torchvision), three pixels of padding after the image (CS231n's guess), Caffe's ceil pooling.
+VERSIONS: tuple[tuple[str, Callable[[Spec], Spec]], ...] = (
+    ("floor", _floor),
     (
         "cuda-convnet",
-        "As the authors ran it (cuda-convnet)",
-        "The stated 224 input; the authors' code rounds every output size up.",
         lambda spec: _rounding(spec, Rounding.CEIL_UNCLIPPED, Rounding.CEIL_UNCLIPPED),
     ),
-    (
-        "input-227",
-        "A 227 input (Caffe, CS231n)",
-        "A 227×227 input, rounded down everywhere.",
-        lambda spec: _floor(_input_size(spec, 227)),
-    ),
+    ("input-227", lambda spec: _floor(_input_size(spec, 227))),
     (
         "padding-2",
-        "Padding 2 on conv1 (torchvision)",
-        "Two pixels of zero padding on every side of conv1's input, rounded down everywhere.",
         lambda spec: _floor(_first_conv_padding(spec, Sides(top=2, bottom=2, left=2, right=2))),
     ),
-    (
-        "padding-3",
-        "Three pixels of padding (CS231n's guess)",
-        "Three pixels of zero padding after the image (bottom and right), rounded down everywhere.",
-        lambda spec: _floor(_first_conv_padding(spec, Sides(bottom=3, right=3))),
-    ),
-    (
-        "caffe-pooling",
-        "Floor convolution, Caffe's ceil pooling",
-        "The stated 224 input; convolutions round down, pooling rounds up as Caffe's does.",
-        lambda spec: _rounding(spec, Rounding.FLOOR, Rounding.CEIL),
-    ),
+    ("padding-3", lambda spec: _floor(_first_conv_padding(spec, Sides(bottom=3, right=3)))),
+    ("caffe-pooling", lambda spec: _rounding(spec, Rounding.FLOOR, Rounding.CEIL)),
 )
 
 
-def readings(analysis: Analysis) -> tuple[Reading, ...]:
-    """Every reading of ``analysis``'s spec, each worked out by the engine."""
+def versions(analysis: Analysis) -> tuple[Version, ...]:
+    """Every version of ``analysis``'s spec, each worked out by the engine."""
     found = []
-    for key, title, rule, change in READINGS:
+    for key, change in VERSIONS:
         try:
             result: Analysis | None = engine.analyse(analysis.name, change(analysis.spec))
             problem = None
         except engine.GeometryError as error:
             result, problem = None, f"layer {error.layer!r}: {error.message}"
-        found.append(Reading(key, title, rule, result, problem))
+        found.append(Version(key, result, problem))
     return tuple(found)

@@ -17,7 +17,7 @@ from generator.analysis.model import Architecture
 from generator.core import formatting
 from generator.core.kinds import ENTRIES, kind_of
 from generator.core.results import Analysis, LayerResult
-from generator.render import figures, snippet
+from generator.render import figures
 from generator.render.templating import (
     ENV,
     claim_label,
@@ -201,12 +201,11 @@ def table_in_page(table: str) -> bool:
     return len(table.encode("utf-8")) <= PAGE_BYTES * TABLE_SHARE
 
 
-def layers_file(analysis: Analysis, table: str | None = None) -> str | None:
-    """The full layer table as the file at :func:`layers_path`, or ``None`` when the page holds it.
+def layers_file(table: str) -> str | None:
+    """The full layer table (:func:`layer_table`) as the file at :func:`layers_path`, or ``None``
+    when the page holds it.
 
-    Wrapped as Material wraps the tables of a page, so that it scrolls sideways the same way.
-    ``table`` is :func:`layer_table` of ``analysis``, when the caller has it already."""
-    table = layer_table(analysis) if table is None else table
+    Wrapped as Material wraps the tables of a page, so that it scrolls sideways the same way."""
     if table_in_page(table):
         return None
     return (
@@ -232,16 +231,12 @@ def remarks(analysis: Analysis) -> list[str]:
     return [k.remark for k in ENTRIES if k.names in present and k.remark is not None]
 
 
-def architecture_page(
-    architecture: Architecture, *, script: str | None = None, table: str | None = None
-) -> str:
+def architecture_page(architecture: Architecture, *, script: str, table: Markup) -> str:
     """The page of one architecture: what it is, every layer worked out, the audit, the sources.
 
-    ``script`` and ``table`` are its PyTorch script and :func:`layer_table`, when the caller has
-    them already."""
+    ``script`` is its PyTorch script (:func:`generator.render.snippet.pytorch_snippet`) and
+    ``table`` its :func:`layer_table`, which its other files show too."""
     analysis = architecture.analysis
-    table = layer_table(analysis) if table is None else table
-    script = snippet.pytorch_snippet(analysis) if script is None else script
     inline = table_in_page(table)
     summary = None if inline else summary_view(analysis)
     return ENV.get_template("architecture.md.j2").render(
@@ -251,6 +246,7 @@ def architecture_page(
         layers_src=None if inline else layers_path(analysis.name),
         script_src=script_path(analysis.name),
         script_lines=script.count("\n") + 1,
+        arch=architecture,
         a=analysis,
         spec=analysis.spec,
         checks=architecture.checks,

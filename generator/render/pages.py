@@ -7,18 +7,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from generator.analysis.audit import Verdict
-from generator.analysis.hypotheses import MAX_CHANGES, NOUNS, Family
-from generator.analysis.model import Architecture, Lineage, Member, SiteModel
-from generator.analysis.readings import first_conv
+from generator.analysis.hypotheses import MAX_CHANGES, NOUNS
+from generator.analysis.model import Lineage, SiteModel, StageKey
+from generator.analysis.versions import first_conv
 from generator.core import formatting
-from generator.core.results import Analysis, LayerResult
-from generator.render import chapters, markup
+from generator.render import chapters, markup, phrasing
 from generator.render.templating import (
     ARCHITECTURES,
     ENV,
@@ -27,7 +24,7 @@ from generator.render.templating import (
     value_text,
 )
 from generator.spec.errors import Problem
-from generator.spec.models import Conv, Quantity, Source
+from generator.spec.models import Quantity, Source
 
 COMPARE = "compare"
 COMPARE_PAGE = f"{COMPARE}.md"
@@ -95,11 +92,6 @@ def home_page(model: SiteModel, entries: dict[str, str] | None = None) -> str:
     return text if len(text.encode()) <= chapters.PAGE_BUDGET else render(False)
 
 
-def neuron_layers(analysis: Analysis) -> list[LayerResult]:
-    """The conv and fc layers, in order: the columns of the comparison tables."""
-    return [r for r in analysis.layers if r.counts_as_neurons]
-
-
 def compare_page(model: SiteModel) -> str:
     """The comparison book as one page, however long."""
     return chapters.whole(compare_book(model, split=False))
@@ -111,16 +103,8 @@ LAYERS_CHAPTER, STAGES_CHAPTER = "layer-by-layer", "stages"
 
 def compare_book(model: SiteModel, *, split: bool) -> chapters.Book:
     """AlexNet's variants layer by layer (a chart and tables), then every network by stage."""
-    analyses = alexnets(model)
-    width = max((len(neuron_layers(a)) for a in analyses), default=0)
-    members = [m for f in model.families for m in f.members]
-    pen = _macros(
-        "compare.md.j2",
-        split,
-        neuron_layers=neuron_layers,
-        columns=stage_columns(members),
-        stage_sums=stage_sums,
-    )
+    found = model.side_by_side
+    pen = _macros("compare.md.j2", split, columns=found.columns, column_label=stage_column_label)
     # The caption points at the first table: on this page, or split, on the chapter's first page
     # (raw HTML: the address as the browser reads it, from the overview at /compare/).
     tables = f"{LAYERS_CHAPTER}/#neurons" if split else "#neurons"
@@ -134,8 +118,11 @@ def compare_book(model: SiteModel, *, split: bool) -> chapters.Book:
     )
     layers = tuple(
         chapters.Block(
-            tuple(chapters.Item(a.name, str(pen.layers_row(a, measure, width))) for a in analyses),
-            head=str(pen.layers_head(title, width)),
+            tuple(
+                chapters.Item(r.analysis.name, str(pen.layers_row(r, measure, found.width)))
+                for r in found.rows
+            ),
+            head=str(pen.layers_head(title, found.width)),
             tail=TABLE_TAIL,
         )
         for measure, title in (("neurons", "Neurons"), ("params", "Parameters"))
@@ -171,34 +158,10 @@ def compare_book(model: SiteModel, *, split: bool) -> chapters.Book:
     )
 
 
-def alexnets(model: SiteModel) -> tuple[Analysis, ...]:
-    """AlexNet and its variants, in site order: the networks compared layer by layer."""
-    names = {a.name for f in model.families if f.family.alexnet for a in f.family.members}
-    return tuple(a for a in model.analyses if a.name in names)
-
-
-@dataclass(frozen=True, slots=True)
-class StageColumn:
-    """A column of the tables by stage: a stride, the fully connected layers or the auxiliary
-    classifiers."""
-
-    key: tuple[bool, Fraction | None]
-    label: str
-
-
-def stage_columns(members: Sequence[Member]) -> list[StageColumn]:
-    """Every stage any network has, strides first (smallest first), then fc, then auxiliary."""
-    keys = {(s.auxiliary, s.stride) for m in members for s in m.sums}
-    ordered = sorted(keys, key=lambda k: (k[0], k[1] is None, k[1] or 0))
-    return [
-        StageColumn(k, "auxiliary" if k[0] else ("fc" if k[1] is None else f"×{k[1]}"))
-        for k in ordered
-    ]
-
-
-def stage_sums(member: Member) -> dict[tuple[bool, Fraction | None], dict[str, int]]:
-    """A network's sums by stage, keyed like :class:`StageColumn`."""
-    return {(s.auxiliary, s.stride): {"params": s.params, "macs": s.macs} for s in member.sums}
+def stage_column_label(key: StageKey) -> str:
+    """A column of the tables by stage: ``×4`` for a stride, ``fc``, ``auxiliary``."""
+    auxiliary, stride = key
+    return "auxiliary" if auxiliary else ("fc" if stride is None else f"×{stride}")
 
 
 def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
@@ -267,45 +230,20 @@ WITNESSES = ("bvlc-alexnet", "torchvision-alexnet")
 
 def flagship_page(model: SiteModel) -> str | None:
     """The page that answers the site's question, or None when the paper's spec is absent."""
-    paper, found = model.paper, model.paper_readings
+    paper, found = model.paper, model.flagship
     if paper is None or found is None:
         return None
-    conv, checks = found.conv, paper.checks
-    neuron_checks = [c for c in checks if c.claim.quantity is Quantity.NEURONS]
-    layer_checks = [c for c in neuron_checks if c.claim.layer not in (None, "input")]
-    conv_check = next((c for c in layer_checks if c.claim.layer == conv.name), None)
-    abstract = next((c for c in neuron_checks if c.claim.layer is None), None)
-    if conv_check is None or abstract is None or not isinstance(abstract.claim.value, int):
-        return None
-    caption_sum = sum(int(c.claim.value) for c in layer_checks if isinstance(c.claim.value, int))
-    total = abstract.claim.value
-
-    def rel(value: int) -> Fraction:
-        return Fraction(value - total, total)
-
     return ENV.get_template("flagship.md.j2").render(
         paper=paper.analysis,
         paper_link=f"{ARCHITECTURES}/{paper.name}.md",
-        conv=conv,
+        f=found,
+        conv=found.conv,
         h=found.height,
-        floor_size=found.floor_size,
-        floor_neurons=conv.layer.out_channels * found.floor_size * found.floor_size
-        if isinstance(conv.layer, Conv)
-        else 0,
-        stated=conv_check.claim.value,
-        caption_quote=conv_check.claim.quote or "",
-        layer_checks=layer_checks,
-        matching=sum(1 for c in layer_checks if c.verdict is Verdict.MATCHES),
-        readings=found.readings,
-        hypotheses=conv_check.hypotheses,
-        geometry_found=sum(1 for h in conv_check.hypotheses if h.family is Family.GEOMETRY),
-        slides_check=next(
-            (c for c in checks if c.claim.quantity is Quantity.MACS and c.claim.layer is None), None
-        ),
-        abstract=abstract,
-        caption_sum=caption_sum,
-        rel=rel,
-        authors=paper.analysis,
+        stated=found.check.claim.value,
+        caption_quote=found.check.claim.quote or "",
+        hypotheses=found.check.hypotheses,
+        version_title=phrasing.version_title,
+        version_rule=phrasing.version_rule,
         sources=list(_quoted_sources(model).items()),
     )
 
@@ -326,35 +264,19 @@ def audit_page(model: SiteModel) -> str:
     return chapters.whole(audit_book(model, split=False))
 
 
-def tally(architectures: Sequence[Architecture]) -> list[tuple[str, int]]:
-    """How many stated numbers and comparisons of ``architectures`` have each verdict."""
-    verdicts = [c.verdict for a in architectures for c in a.checks]
-    verdicts += [d.verdict for a in architectures for d in a.comparisons]
-    return [(verdict.value, verdicts.count(verdict)) for verdict in Verdict]
-
-
 def audit_book(model: SiteModel, *, split: bool) -> chapters.Book:
     """Every stated number of every spec with its verdict, family by family, after a tally of
     the verdicts."""
     pen = _macros("audit.md.j2", split, claim_label=claim_label, value_text=value_text)
-    by_name = {a.name: a for a in model.architectures}
     taken: set[str] = set()
     found = []
-    for lineage in model.families:
-        stated = [
-            a for m in lineage.members if (a := by_name[m.analysis.name]).checks or a.comparisons
-        ]
-        if not stated:
-            continue
-        items = tuple(chapters.Item(a.name, str(pen.network(a))) for a in stated)
-        intro = str(pen.family_intro(len(stated), tally(stated)))
-        name = lineage.family.name
-        found.append(chapters.Chapter(_slug(name, taken), name, intro, (chapters.Block(items),)))
+    for family in model.tallies.families:
+        items = tuple(chapters.Item(a.name, str(pen.network(a))) for a in family.architectures)
+        intro = str(pen.family_intro(len(family.architectures), family.tally))
+        slug = _slug(family.name, taken)
+        found.append(chapters.Chapter(slug, family.name, intro, (chapters.Block(items),)))
     return chapters.Book(
-        AUDIT,
-        "Audit: every stated number",
-        str(pen.intro(tally(model.architectures))),
-        tuple(found),
+        AUDIT, "Audit: every stated number", str(pen.intro(model.tallies.site)), tuple(found)
     )
 
 
@@ -371,15 +293,8 @@ def lineage_book(model: SiteModel, *, split: bool) -> chapters.Book | None:
         return None
     alexnet = next((f for f in model.families if f.family.alexnet), None)
     successors = [f for f in model.families if not f.family.alexnet]
-    paper = [m for m in alexnet.members if m.analysis.name == model.paper.name] if alexnet else []
-    staged = [*paper, *(m for f in successors for m in f.members)]
-    strides = stage_strides(staged)
-    pen = _macros(
-        "lineage.md.j2",
-        split,
-        stage_cells=stage_cells,
-        depth_of=lambda lineage, a: next(m.depth for m in lineage.members if m.analysis is a),
-    )
+    staged = model.stages
+    pen = _macros("lineage.md.j2", split)
     families = [f for f in ([alexnet] if alexnet else []) + successors if f.variants]
     taken = {"stages"}
 
@@ -400,9 +315,10 @@ def lineage_book(model: SiteModel, *, split: bool) -> chapters.Book | None:
         (
             chapters.Block(
                 tuple(
-                    chapters.Item(m.analysis.name, str(pen.stage_row(m, strides))) for m in staged
+                    chapters.Item(m.analysis.name, str(pen.stage_row(m, staged.strides)))
+                    for m in staged.members
                 ),
-                head=str(pen.stage_head(strides)),
+                head=str(pen.stage_head(staged.strides)),
                 tail=TABLE_TAIL,
             ),
         ),
@@ -413,17 +329,6 @@ def lineage_book(model: SiteModel, *, split: bool) -> chapters.Book | None:
     return chapters.Book(
         LINEAGE, "How the variants differ", str(pen.intro(model.paper.analysis)), tuple(ordered)
     )
-
-
-def stage_strides(members: Sequence[Member]) -> list[Fraction]:
-    """The effective strides at which any of the networks has a stage, smallest first."""
-    return sorted({s.stride for m in members for s in m.stages if s.stride is not None})
-
-
-def stage_cells(member: Member) -> dict[Fraction | None, str]:
-    """Each stage of a network as a cell: ``3 (256)``, its layers with weights on the deepest
-    path and the channels that leave it; keyed by stride (None: the fully connected layers)."""
-    return {s.stride: f"{len(s.layers)} ({formatting.count(s.channels)})" for s in member.stages}
 
 
 def problems_banner(problems: Sequence[Problem]) -> str:

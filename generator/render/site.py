@@ -43,7 +43,7 @@ def shared_files(model: SiteModel) -> Iterator[tuple[str, str]]:
     chart, the arithmetic and contributing pages, the spec schema."""
     yield from pages.site_pages(model).items()
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
-    yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(pages.alexnets(model)))
+    yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(model.side_by_side.alexnets))
     yield arithmetic.PAGE, arithmetic.arithmetic_page(model)
     yield schema.SCHEMA_PATH, schema.schema_text()
     yield contributing.CONTRIBUTING_PAGE, contributing.contributing_page(model.examples)
@@ -62,6 +62,6 @@ def architecture_files(arch: Architecture) -> Iterator[tuple[str, str]]:
     yield data_path(name, f"{name}.csv"), export.analysis_csv(arch)
     yield data_path(name, f"{name}.py"), script
     yield script_path(name), highlight.python_html(script)
-    layers = architecture.layers_file(analysis, table)
+    layers = architecture.layers_file(table)
     if layers is not None:
         yield architecture.layers_path(name), layers
