@@ -7,6 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from generator.spec.models import SPEC_NAME
 from tests.helpers import run_cli
 
 
@@ -52,7 +55,19 @@ def test_check_fails_with_located_messages(write_spec: Callable[..., Path]) -> N
     assert "Traceback" not in result.stderr
 
 
-def test_show_an_unknown_name() -> None:
-    result = run_cli("show", "no-such-net")
+@pytest.mark.parametrize("name", ["no-such-net", "docs/architectures/no-such-net"])
+def test_show_an_unknown_name(name: str) -> None:
+    result = run_cli("show", name)
     assert result.returncode != 0
-    assert "no such spec file" in result.stderr
+    assert "no-such-net" in result.stderr
+    assert "no such spec file" in result.stderr  # a path, or a good name: nothing about names
+
+
+def test_show_a_name_that_cannot_name_a_spec_says_the_spec_name_rule() -> None:
+    """Not "no such spec file": no spec could have that name, and the rule says why."""
+    result = run_cli("show", "AlexNet 2012")
+    assert result.returncode != 0
+    assert result.stderr == (
+        "Error: 'AlexNet 2012' cannot name a spec (the name of its file and of its page "
+        f"/architectures/NAME/): {SPEC_NAME.message('AlexNet 2012')}\n"
+    )

@@ -10,7 +10,8 @@ import pytest
 from generator.analysis.model import build_site_model
 from generator.render import contributing
 from generator.spec import schema
-from tests.helpers import build, copy_project, run_cli
+from generator.spec.models import SPEC_NAME
+from tests.helpers import ROOT, build, copy_project, problems, run_cli, spec_text, write_spec
 
 
 @pytest.fixture
@@ -73,14 +74,24 @@ def test_it_never_overwrites_a_spec(project: Path) -> None:
     assert path.read_text(encoding="utf-8") == before
 
 
+def refused(name: str) -> str:
+    """What the command says of a name that breaks the spec-name rule: the rule's own words."""
+    return (
+        f"{name!r} cannot name a spec (the name of its file and of its page /architectures/NAME/): "
+        + SPEC_NAME.message(name)
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("My-Net", "cannot name a spec"),
-        ("my net", "cannot name a spec"),
-        ("_net", "cannot name a spec"),
-        ("../net", "cannot name a spec"),
-        ("", "cannot name a spec"),
+        ("My-Net", refused("My-Net")),
+        ("my net", refused("my net")),
+        ("_net", refused("_net")),
+        ("../net", refused("../net")),
+        ("", refused("")),
+        ("my-net\n", refused("my-net\n")),
+        ("a" * 65, refused("a" * 65)),
         ("my-net.yml", "give the name without .yml: python -m generator new my-net"),
         ("index", "is taken by the list of architectures"),
     ],
@@ -91,6 +102,40 @@ def test_it_refuses_a_bad_name(project: Path, name: str, message: str) -> None:
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+    assert sorted((project / "docs" / "architectures").iterdir()) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("new", "{name}"),
+        (
+            "import",
+            str(ROOT / "tests/fixtures/bvlc_reference_caffenet_deploy.prototxt"),
+            "--name",
+            "{name}",
+        ),
+        ("show", "{name}"),
+        ("explain", "253440", "--arch", "{name}"),
+    ],
+    ids=["new", "import --name", "show", "explain --arch"],
+)
+def test_commands_word_the_spec_name_rule_as_the_spec_does(
+    project: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A name given to a command and a name written in a spec are told one rule, in one wording."""
+    name = "Alex Net"
+    compared = f"compared:\n  - {{quantity: params, to: {name}, percent: 5, source: src}}\n"
+    layers = "- {name: fc, kind: fc, out_features: 10}\n"
+    path = write_spec(tmp_path, text=compared + spec_text(layers))
+    (problem,) = problems(path)
+    in_the_spec = problem.removeprefix(f"{path}:2: field 'compared[1].to': ")
+    assert in_the_spec == SPEC_NAME.message(name)
+    before = sorted((project / "docs" / "architectures").iterdir())
+    result = run_cli(*(arg.format(name=name) for arg in command), cwd=project)
+    assert result.returncode != 0
+    assert f"Error: {refused(name)}\n" in result.stderr
+    assert in_the_spec in result.stderr
     assert sorted((project / "docs" / "architectures").iterdir()) == before
 
 
