@@ -79,8 +79,15 @@ def test_a_broken_spec_shows_on_the_pages_and_the_server_survives(
         or ("layer 'conv1': field 'stride': must be greater than 0, got -4" in page)
     )
     assert process.poll() is None, "mkdocs serve died on a broken spec"
+    # The broken spec's own page (where a browser on it reloads) shows the located problem.
+    own = wait_for(url + "architectures/torchvision-alexnet/", lambda text: "does not load" in text)
+    assert "torchvision-alexnet.yml:" in own and "got -4" in own
     spec.write_text(good, encoding="utf-8")
     wait_for(url, lambda text: "problem(s) in the architecture specs" not in text)
+    back = wait_for(
+        url + "architectures/torchvision-alexnet/", lambda text: "Layer by layer" in text
+    )
+    assert "does not load" not in back
     assert process.poll() is None
 
 

@@ -36,7 +36,7 @@ from generator.analysis.model import Architecture, SiteModel, build_site_model
 from generator.core.results import Analysis
 from generator.edges import cache
 from generator.load import loader
-from generator.render import markup, pages, site, templating
+from generator.render import markup, pages, problems, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -165,6 +165,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         made = dict(site.shared_files(model))
         for arch in model.architectures:
             made.update(self._architecture_files(arch, model, config))
+        if self.serving:
+            made.update(self._failed_pages(config))
         made.update(site_assets())
         for path, content in made.items():
             files.append(File.generated(config, path, content=content))
@@ -172,6 +174,19 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         files.append(File.generated(config, PLOTLY, abs_src_path=str(plotly_source())))
         self.analyses = []
         return files
+
+    def _failed_pages(self, config: MkDocsConfig) -> dict[str, str]:
+        """Under `mkdocs serve`, a page for each spec that does not load, showing why: a browser
+        on that page reloads onto the problems, not onto a 404."""
+        folder = self._folder(config)
+        failed = {}
+        for path in loader.spec_paths(folder) if folder.is_dir() else ():
+            name = path.name.removesuffix(loader.SUFFIX)
+            if name in self.parents:
+                continue
+            own = [p for p in self.problems if Path(p.location.path) == path]
+            failed[templating.page_path(name)] = problems.failed_page(name, own or self.problems)
+        return failed
 
     def _architecture_files(
         self, arch: Architecture, model: SiteModel, config: MkDocsConfig
@@ -207,7 +222,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     ) -> str:
         if not self.problems:
             return markdown
-        return pages.problems_banner(self.problems) + markdown
+        return problems.banner(self.problems) + markdown
 
     @timed
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
