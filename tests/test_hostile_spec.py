@@ -28,6 +28,8 @@ from mkdocs.config import load_config
 
 from generator.load import loader
 from generator.render import markup
+from generator.spec import models
+from generator.spec.errors import SpecError, label
 from tests.helpers import ROOT, SPECS, build, copy_project
 
 NAME = "hostile"
@@ -308,6 +310,43 @@ def test_the_exports_carry_the_text_as_data(site: Path) -> None:
     for line in script.splitlines():
         if "pwned" in line or "alert" in line:
             assert line.startswith("#"), line
+
+
+# --- hostile text where a rule checks it: the message quotes it, never reads it ---------------
+
+#: Text that breaks a name rule and looks like a message's own placeholders, markup or noise.
+BROKEN_NAMES = [
+    "{expected}",
+    "{got} {0} {} {{",
+    "</script><script>alert(21)</script>",
+    "x\u2028y\x85z",
+    "{got}" * 200,
+]
+
+
+@pytest.mark.parametrize("text", BROKEN_NAMES, ids=range(len(BROKEN_NAMES)))
+def test_a_rules_message_quotes_hostile_text_as_it_was_written(text: str) -> None:
+    """Each rule fills its message in once, the file's text last: braces in that text stay
+    braces, and very long text is cut short (``errors.label``)."""
+    written = json.dumps(text)  # a YAML scalar holding exactly ``text``
+    spec = (
+        f"compared:\n  - {{quantity: params, to: {written}, percent: 5, source: src}}\n"
+        "title: T\nsummary: S\ninput: [3, 8, 8]\n"
+        "sources: {src: {citation: C, url: 'https://example.org/', states: S}}\n"
+        f"layers:\n  - {{name: {written}, kind: relu}}\n"
+    )
+    with pytest.raises(SpecError) as caught:
+        loader.load_text(Path("hostile.yml"), spec)
+    messages = {(p.field, p.message) for p in caught.value.problems}
+    assert messages == {
+        ("compared[1].to", models.SPEC_NAME.message(text)),
+        ("name", models.NAME.message(text)),
+    }
+    quoted = f"got the text {label(text)!r}"
+    assert all(
+        message.endswith(quoted) and message.count("expected") == 1 + text.count("expected")
+        for _, message in messages
+    )
 
 
 # --- generator.render.markup on its own: any text, rendered as the site renders it -----------------

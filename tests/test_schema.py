@@ -106,6 +106,10 @@ VALID = {
     "stated count": with_fields(
         stated=[{"quantity": "params", "value": 224, "source": "src", "approximate": True}]
     ),
+    # A spec name may start with a digit and run to 64 characters, as a layer name may not.
+    "compared to a spec name": with_fields(
+        compared=[{"quantity": "params", "to": "1-net" + "x" * 59, "percent": 5, "source": "src"}]
+    ),
 }
 
 INVALID = {
@@ -143,6 +147,12 @@ INVALID = {
         stated=[{"quantity": "neurons", "layer": "conv1", "value": [8], "source": "src"}]
     ),
     "remove without extends": with_fields(remove=["conv1"]),
+    "compared to no spec name": with_fields(
+        compared=[{"quantity": "params", "to": "Alex Net", "percent": 5, "source": "src"}]
+    ),
+    "compared to a name too long": with_fields(
+        compared=[{"quantity": "params", "to": "a" * 65, "percent": 5, "source": "src"}]
+    ),
     "change without extends": with_fields(change={"conv1": {"stride": 2}}),
 }
 
@@ -291,3 +301,41 @@ def test_the_schema_command_prints_the_committed_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["schema"])
     assert result.exit_code == 0, result.output
     assert result.output == COMMITTED.read_text(encoding="utf-8")
+
+
+def patterns(node: Any) -> Iterator[tuple[str, str]]:
+    """Every ``pattern`` of the schema and every pattern of a mapping's keys, with where it is."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern":
+                yield "pattern", value
+            elif key == "patternProperties":
+                yield from (("patternProperties", pattern) for pattern in value)
+            yield from patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from patterns(item)
+
+
+def test_every_pattern_is_a_rule_of_the_models_with_its_words(spec_schema: dict[str, Any]) -> None:
+    rules = {rule.pattern for rule in (models.NAME, models.SPEC_NAME, models.WEB_ADDRESS)}
+    assert {pattern for _, pattern in patterns(spec_schema)} == rules
+    assert all(rule.expected for rule in (models.NAME, models.SPEC_NAME, models.WEB_ADDRESS))
+
+
+def test_spec_names_are_checked_by_the_spec_name_rule(spec_schema: dict[str, Any]) -> None:
+    to = spec_schema["$defs"]["Compared"]["properties"]["to"]
+    assert to["pattern"] == spec_schema["properties"]["extends"]["pattern"]
+    assert to["pattern"] == models.SPEC_NAME.pattern
+
+
+@pytest.mark.parametrize(
+    "name", ["alexnet-2012", "1cycle", "a" * 64, "a" * 65, "Alex Net", "_net", "net/2", "", "é"]
+)
+def test_the_schema_and_the_rule_agree_on_spec_names(
+    spec_schema: dict[str, Any], name: str
+) -> None:
+    check = jsonschema.Draft202012Validator(
+        {"$defs": spec_schema["$defs"], **spec_schema["properties"]["extends"]}
+    )
+    assert check.is_valid(name) is models.SPEC_NAME.follows(name)
