@@ -337,7 +337,7 @@ def test_an_inception_module_is_drawn_as_branches(
         corners = next(
             b["corners"] for b in found["boxes"] if b["name"] == f"inception_3a.{branch}"
         )
-        # The face towards the reader (figures.py lists its corners 0, 1, 4 and 5).
+        # The face towards the reader (plotly_json.py lists its corners 0, 1, 4 and 5).
         front = [corners[i] for i in (0, 1, 4, 5)]
         rows.append((min(c[1] for c in front), max(c[1] for c in front)))
     # Four boxes one above the other on the screen, in the order the spec declares them.

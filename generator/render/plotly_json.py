@@ -59,18 +59,17 @@ def _extents(box: Box) -> list[int]:
     return [_num(v) for v in (box.x0, box.x1, box.y0, box.y1, box.z0, box.z1)]
 
 
+#: A box's corners, as the indices of their x, y and z in its extents ``[x0, x1, y0, y1, z0,
+#: z1]``: round the bottom face, then round the top (the site script's ``CORNERS``).
+_CORNERS = ((0, 2, 4), (1, 2, 4), (1, 3, 4), (0, 3, 4), (0, 2, 5), (1, 2, 5), (1, 3, 5), (0, 3, 5))
+
+
 def _corners(extents: Sequence[int]) -> dict[str, list[int]]:
-    """The eight corners of a box of ``[x0, x1, y0, y1, z0, z1]``: round the bottom face, then
-    round the top (the site script's ``corners`` lists them in the same order)."""
-    x0, x1, y0, y1, z0, z1 = extents
-    return {
-        "x": [x0, x1, x1, x0, x0, x1, x1, x0],
-        "y": [y0, y0, y1, y1, y0, y0, y1, y1],
-        "z": [z0, z0, z0, z0, z1, z1, z1, z1],
-    }
+    """The eight corners of a box of ``extents``, axis by axis, as a Plotly trace lists them."""
+    return {name: [extents[corner[axis]] for corner in _CORNERS] for axis, name in enumerate("xyz")}
 
 
-#: The twelve edges of a box (corners as :func:`_corners` lists them) drawn as four strokes:
+#: The twelve edges of a box (corners as :data:`_CORNERS` lists them) drawn as four strokes:
 #: round the bottom, up, round the top, then the three other uprights (the site script draws the
 #: boxes' wireframes this way).
 _WIRE = ((0, 1, 2, 3, 0, 4, 5, 6, 7, 4), (1, 5), (2, 6), (3, 7))

@@ -6,14 +6,14 @@
  * readable first. Material's instant navigation swaps pages without reloading scripts: Material's
  * `document$` observable tells us when a new page is in place.
  *
- * A network's 3D view (generator/render/figures.py) carries its controls' data in layout.meta:
- * its views (every layer, blocks, stages), camera directions and a colour key. figure.json holds
- * the data of the view drawn first; each other view is a file of its own, fetched when the reader
- * (or a narrower window) asks for it. A view's boxes come packed, one row of six numbers each,
- * and are unpacked here into the Plotly traces figures.py describes. This script draws the
- * controls, frames the network for the figure's width (an orthographic camera, scaled and centred
- * so that every box is in view), and shows as many labels as fit without overlapping, most
- * important first.
+ * A network's 3D view (generator/render/figures.py, its JSON made by plotly_json.py) carries its
+ * controls' data in layout.meta: its views (every layer, blocks, stages), camera directions and a
+ * colour key. figure.json holds the data of the view drawn first; each other view is a file of its
+ * own, fetched when the reader (or a narrower window) asks for it. A view's boxes come as their
+ * extents, [x0, x1, y0, y1, z0, z1] each, and stay so here: the corners of the meshes Plotly
+ * draws, and of the boxes' wireframes, are made from them. This script draws the controls, frames
+ * the network for the figure's width (an orthographic camera, scaled and centred so that every box
+ * is in view), and shows as many labels as fit without overlapping, most important first.
  */
 (function () {
   "use strict";
@@ -116,10 +116,14 @@
   var FONT = '"Open Sans", verdana, arial, sans-serif';
   var LABEL_PX = 11;
   var LINE_PX = 13;
-  // Label priorities, as figures.py writes them.
+  // Label priorities, as plotly_json.py writes them.
   var MUST = 4;
   var MAIN = 2;
-  // Boxes of a view, then its wire trace: figures.py writes each box's edges in this order.
+  // A box's corners, as the indices of their x, y and z in its extents [x0, x1, y0, y1, z0, z1]:
+  // round the bottom face, then round the top (plotly_json.py's _CORNERS).
+  var CORNERS = [[0, 2, 4], [1, 2, 4], [1, 3, 4], [0, 3, 4], [0, 2, 5], [1, 2, 5], [1, 3, 5], [0, 3, 5]];
+  // A box's twelve edges as four strokes through its corners: round the bottom, up, round the
+  // top, then the three other uprights (plotly_json.py's _WIRE draws a kernel's the same way).
   var WIRE = [[0, 1, 2, 3, 0, 4, 5, 6, 7, 4], [1, 5], [2, 6], [3, 7]];
 
   function vec(o) { return [o.x, o.y, o.z]; }
@@ -169,23 +173,28 @@
     return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
   }
 
-  // A packed box as a Plotly trace: row [node, x0, x1, y0, y1, z0, z1], corners in the order
-  // figures.py's _box lists them (its _box_trace does the same).
+  // The corners of a box of `extents` along one axis (0: x, 1: y, 2: z).
+  function corners(extents, axis) {
+    return CORNERS.map(function (corner) { return extents[corner[axis]]; });
+  }
+
+  // A packed box, [node, x0, x1, y0, y1, z0, z1], as the mesh Plotly draws (plotly_json.py's
+  // box_trace does the same).
   function boxTrace(node, row) {
-    var x0 = row[1], x1 = row[2], y0 = row[3], y1 = row[4], z0 = row[5], z1 = row[6];
+    var extents = row.slice(1);
     return {
       type: "mesh3d",
       name: node[0],
-      x: [x0, x1, x1, x0, x0, x1, x1, x0],
-      y: [y0, y0, y1, y1, y0, y0, y1, y1],
-      z: [z0, z0, z0, z0, z1, z1, z1, z1],
+      x: corners(extents, 0),
+      y: corners(extents, 1),
+      z: corners(extents, 2),
       color: node[1],
       hovertext: node[2],
     };
   }
 
   // A view's file as this script draws it: its traces (boxes first, labels last), the number of
-  // boxes, their extents at the proportional channel scale, and the labels' priorities.
+  // boxes, their extents at each channel scale, and the labels' priorities.
   function unpack(packed, entry) {
     var traces = packed.boxes.map(function (row) { return boxTrace(packed.nodes[row[0]], row); })
       .concat(packed.traces);
@@ -194,10 +203,20 @@
       columns: entry.columns,
       traces: traces,
       boxes: packed.boxes.length,
+      extents: packed.boxes.map(function (row) { return row.slice(1); }),
       proportional: packed.proportional,
       labels: packed.labels,
       base: traces.map(function (trace) { return { x: trace.x, z: trace.z, text: trace.text }; }),
     };
+  }
+
+  // A view's boxes at a channel scale: at the proportional one, each box's extent along the
+  // network is its own in the view's file.
+  function extentsAt(view, depth) {
+    if (depth !== "proportional") return view.extents;
+    return view.extents.map(function (extents, k) {
+      return view.proportional.boxes[k].concat(extents.slice(2));
+    });
   }
 
   function Network(figure, plot, spec, source) {
@@ -253,17 +272,9 @@
   // x through the proportional channel scale: a point inside a box moves with that box's own
   // extent; any other point linearly within its column, or with its column in a gap.
   Network.prototype.mapper = function (view) {
-    var boxes = [];
-    for (var k = 0; k < view.boxes; k++) {
-      var trace = view.traces[k];
-      var xs = view.base[k].x;
-      boxes.push({
-        x0: Math.min.apply(null, xs), x1: Math.max.apply(null, xs),
-        y0: Math.min.apply(null, trace.y), y1: Math.max.apply(null, trace.y),
-        z0: Math.min.apply(null, trace.z), z1: Math.max.apply(null, trace.z),
-        to: view.proportional.boxes[k],
-      });
-    }
+    var boxes = view.extents.map(function (b, k) {
+      return { x0: b[0], x1: b[1], y0: b[2], y1: b[3], z0: b[4], z1: b[5], to: view.proportional.boxes[k] };
+    });
     var columns = view.proportional.columns;
     var e = 0.6;
     return function (x, y, z) {
@@ -468,25 +479,30 @@
   Network.prototype.compose = function () {
     var view = this.view();
     var base = view.base;
+    var boxes = extentsAt(view, this.state.depth);
     var map = this.state.depth === "proportional" ? this.mapper(view) : null;
     view.traces.forEach(function (trace, i) {
+      if (i < view.boxes) {
+        trace.x = corners(boxes[i], 0);
+        return;
+      }
       if (!base[i].x) return;
       var z = base[i].z;
       trace.x = map ? base[i].x.map(function (x, k) { return map(x, trace.y[k], z[k]); }) : base[i].x;
     });
     var wire = view.traces[view.boxes];
     var edges = { x: [], y: [], z: [] };
-    for (var b = 0; b < view.boxes; b++) {
-      var box = view.traces[b];
+    boxes.forEach(function (extents) {
+      var points = [0, 1, 2].map(function (axis) { return corners(extents, axis); });
       WIRE.forEach(function (stroke) {
         stroke.forEach(function (corner) {
-          edges.x.push(box.x[corner]);
-          edges.y.push(box.y[corner]);
-          edges.z.push(box.z[corner]);
+          edges.x.push(points[0][corner]);
+          edges.y.push(points[1][corner]);
+          edges.z.push(points[2][corner]);
         });
         edges.x.push(null); edges.y.push(null); edges.z.push(null);
       });
-    }
+    });
     wire.x = edges.x; wire.y = edges.y; wire.z = edges.z;
     wire.line = { color: withAlpha(colours().fg, 0.3), width: 2 };
 
