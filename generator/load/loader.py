@@ -592,7 +592,7 @@ def _message(error: ErrorDetails, field: str | None) -> str:
         return f"item {step + 1} is missing" if isinstance(step, int) else "is required"
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
-        named = "" if key == (field or "").rsplit(".", 1)[-1] else f" {quote(key)}"
+        named = "" if label(key) == (field or "").rsplit(".", 1)[-1] else f" {quote(key)}"
         return f"unknown field{named}{suggest(key, _fields_near(error['loc']))}"
     return error["msg"]  # a rule of the models, in its own words
 
