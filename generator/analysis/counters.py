@@ -160,7 +160,9 @@ def module_calls(result: LayerResult) -> tuple[ModuleCall, ...]:
     """The modules the script runs for ``result``, in order, each with the shapes it sees.
 
     They are read off the kind registry's PyTorch code for the layer, the text the page's script
-    is written from, so a counter's view of the layer is the one it gets when it runs the script.
+    is written from, so a counter's view of the layer is the one it gets when it runs the script:
+    parsed, not worked out again, so that no second copy of how a kind becomes modules (explicit
+    padding, flattening before an fc layer, LRN on a vector) can drift from the script's.
     """
     code = kind_of(result.layer).torch(result)
     calls = []
