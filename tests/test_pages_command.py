@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from generator.edges import plugin
-from tests.helpers import SHIPPED, build, run_cli
+from tests.helpers import SHIPPED, build, copy_project, run_cli
 
 SIDEBAR = re.compile(r'<nav class="md-nav md-nav--primary".*?</nav>\s*</div>', re.S)
 LINK = re.compile(
@@ -90,3 +92,37 @@ def test_a_bad_spec_is_reported_and_nothing_built(tmp_path: Path) -> None:
     result = run_cli("pages", str(tmp_path / "out"), "--project", str(project))
     assert result.returncode == 1
     assert "broken.yml" in result.stderr
+
+
+def test_a_second_run_removes_the_pages_of_a_spec_removed_since(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "pages"
+    plugin.write_pages(project, out)
+    assert (out / "docs" / "architectures" / "zfnet.md").is_file()
+    (project / "docs" / "architectures" / "zfnet.yml").unlink()
+    plugin.write_pages(project, out)
+    assert not (out / "docs" / "architectures" / "zfnet.md").exists()
+    assert not (out / "docs" / "architectures" / "zfnet").exists()
+    assert (out / "docs" / "architectures" / "alexnet-2012.md").is_file()
+
+
+def test_a_folder_with_files_of_its_own_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    out = tmp_path / "pages"
+    (out / "docs" / "architectures").mkdir(parents=True)
+    stale = out / "docs" / "architectures" / "stale-spec.md"
+    stale.write_text("# stale\n", "utf-8")
+    result = run_cli("pages", str(out))
+    assert result.returncode != 0
+    assert "neither empty nor written by `python -m generator pages`" in result.stderr
+    assert "docs/architectures/stale-spec.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in out.rglob("*")) == ["architectures", "docs", "stale-spec.md"]
+
+
+def test_a_file_added_into_a_generated_folder_is_refused_too(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    out = tmp_path / "pages"
+    plugin.write_pages(project, out)
+    (out / "docs" / "architectures" / "stale-spec.md").write_text("# stale\n", "utf-8")
+    with pytest.raises(ValueError, match=r"stale-spec\.md"):
+        plugin.write_pages(project, out)

@@ -381,18 +381,26 @@ def _without_block(lines: list[str], starts: tuple[str, ...]) -> list[str]:
     return lines[:found] + lines[end:]
 
 
+#: The list of files :func:`write_pages` wrote, kept in its output folder: the next run removes
+#: them first, so that a spec removed since leaves no page behind.
+MANIFEST = ".generated-files"
+
+
 def write_pages(project: Path, out: Path, specs: str = "architectures") -> int:
     """Write the site of ``project`` (its mkdocs.yml and ``docs/``) into ``out`` as plain files.
 
     ``out/docs`` holds the project's own docs plus every page and data file the plugin generates,
     its scripts, stylesheets and plotly.min.js; ``out/overrides`` the theme overrides;
     ``out/mkdocs.yml`` the project's configuration without the plugin. A plain ``mkdocs build``
-    in ``out`` (or another engine reading Markdown) builds the same site. Returns the number of
-    files written. Raises :class:`SpecError` when a spec does not load.
+    in ``out`` (or another engine reading Markdown) builds the same site. ``out`` must be empty
+    or written by an earlier run, whose files are removed first. Returns the number of files
+    written. Raises :class:`SpecError` when a spec does not load, :class:`ValueError` when
+    ``out`` holds files of its own.
     """
+    model = build_site_model(loader.load_folder(project / "docs" / specs))
+    _clear_earlier_run(out)
     docs = out / "docs"
     shutil.copytree(project / "docs", docs, dirs_exist_ok=True)
-    model = build_site_model(loader.load_folder(project / "docs" / specs))
     files = {**site.site_files(model), **site_assets()}
     for path, content in files.items():
         target = docs / path
@@ -404,4 +412,34 @@ def write_pages(project: Path, out: Path, specs: str = "architectures") -> int:
     shutil.copytree(str(THEME), out / OVERRIDES, dirs_exist_ok=True)
     config = (project / "mkdocs.yml").read_text("utf-8")
     (out / "mkdocs.yml").write_text(without_plugin(config, OVERRIDES, plain_nav(docs)), "utf-8")
+    written = sorted(_files_under(out) - {MANIFEST})
+    (out / MANIFEST).write_text("".join(f"{path}\n" for path in written), "utf-8")
     return len(files) + 2
+
+
+def _files_under(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if not p.is_dir()}
+
+
+def _clear_earlier_run(out: Path) -> None:
+    """Remove what an earlier :func:`write_pages` wrote into ``out``; refuse a folder holding
+    anything else (a plain build of it would publish those files too)."""
+    if not out.exists():
+        return
+    manifest = out / MANIFEST
+    ours = set(manifest.read_text("utf-8").splitlines()) if manifest.is_file() else set()
+    foreign = sorted(_files_under(out) - ours - {MANIFEST})
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (
+            f" and {len(foreign) - 5} more" if len(foreign) > 5 else ""
+        )
+        raise ValueError(
+            f"{out} is neither empty nor written by `python -m generator pages`: it holds "
+            f"{shown}; give an empty or new folder, or remove those files"
+        )
+    for path in ours:
+        (out / path).unlink(missing_ok=True)
+    manifest.unlink(missing_ok=True)
+    for folder in sorted((p for p in out.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
