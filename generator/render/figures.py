@@ -3,11 +3,10 @@ compares AlexNet's variants. Pure: plain JSON, no plotly import.
 
 A network's 3D view comes in views: the view of every layer and, for a long network, coarser ones
 that collapse each module into a box ("Blocks") and runs of alike boxes into one ("Stages").
-Each view is drawn by three modules, in order: what it draws (:mod:`~generator.render.
-figure_graphs`, with the structure :func:`generator.analysis.graph.structure` finds), where each
-box goes (:mod:`~generator.render.layout3d`), and Plotly's JSON (:mod:`~generator.render.
-plotly_json`). Each page fetches its own files, kept small: a page fetches the data of the view it
-draws, not of every view (see :func:`network_files`).
+Three modules make a view, in order: what it draws (``figure_graphs.py``, its structure found by
+:func:`generator.analysis.graph.structure`), where each box goes (``layout3d.py``), and Plotly's
+JSON (``plotly_json.py``). Each page fetches its own files, kept small: a page fetches the data
+of the view it draws, not of every view (see :func:`network_files`).
 """
 
 from __future__ import annotations
@@ -56,15 +55,16 @@ def _view(label: str, graph: Graph, *, kernels: bool) -> View:
 
 def views(analysis: Analysis) -> list[View]:
     """The view of every layer, then the coarser ones that save columns."""
-    found = [_view("Every layer", layer_graph(analysis), kernels=True)]
-    if found[0].scene.structure.main.modules:
-        last = found[0].scene
-        found.append(_view("Blocks", block_graph(last.graph, last.structure), kernels=False))
-    last = found[-1].scene
-    staged = stage_graph(last.graph, last.structure)
+    every = _view("Every layer", layer_graph(analysis), kernels=True)
+    found = [every]
+    if every.scene.structure.main.modules:
+        blocks = block_graph(every.graph, every.scene.structure)
+        found.append(_view("Blocks", blocks, kernels=False))
+    last = found[-1]
+    staged = stage_graph(last.graph, last.scene.structure)
     if len(staged.nodes) < len(last.graph.nodes):
         view = _view("Stages", staged, kernels=False)
-        if view.columns <= COARSER * found[-1].columns:
+        if view.columns <= COARSER * last.columns:
             found.append(view)
     return found
 

@@ -15,6 +15,7 @@ where Plotly needs them (:mod:`generator.render.plotly_json`, and ``assets/figur
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.analysis.graph import Line, Structure
@@ -105,7 +106,7 @@ class Scene:
     """Channels at a depth in proportion to their number."""
     arcs: tuple[tuple[int, int, float], ...]
     """Each shortcut as ``(source, sink, apex)``: the height its arc rises to."""
-    anchors: dict[int, float]
+    anchors: Mapping[int, float]
     """Heights of labels not on their box's top: a module's name, over the whole module."""
 
     @property

@@ -230,21 +230,21 @@ def _kernels(scene: Scene) -> list[dict[str, Any]]:
 
 def priorities(scene: Scene) -> list[int]:
     """Each box's label priority (:data:`MUST` … :data:`ASIDE`), in the order of the boxes."""
-    graph, found = scene.graph, scene.structure
-    on_line, side = set(found.spine), found.side
-    found_priorities = []
+    graph = scene.graph
+    on_line, side = set(scene.structure.spine), scene.structure.side
+    found = []
     for index, box in enumerate(graph.nodes):
         if index in (0, graph.sink):
-            found_priorities.append(MUST)
+            found.append(MUST)
         elif box.block or index in scene.anchors:
-            found_priorities.append(MODULE)
+            found.append(MODULE)
         elif index in side:
-            found_priorities.append(ASIDE)
+            found.append(ASIDE)
         elif index in on_line:
-            found_priorities.append(MAIN)
+            found.append(MAIN)
         else:
-            found_priorities.append(BRANCH)
-    return found_priorities
+            found.append(BRANCH)
+    return found
 
 
 def _label_trace(scene: Scene) -> dict[str, Any]:
