@@ -21,6 +21,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.analysis.graph import Line, Module, structure
 from generator.core.results import Analysis
 from generator.render import figures
 from generator.render.layout3d import Box
@@ -213,6 +214,44 @@ def test_a_150_layer_network_collapses_into_blocks_and_stages(resnet50: Analysis
     meta = figures.network_files(resnet50)["figure.json"]["layout"]["meta"]
     assert meta["view"] != 0
     assert [v["label"] for v in meta["views"]] == ["Every layer", "Blocks", "Stages"]
+
+
+def test_a_graph_is_a_main_line_with_modules_and_parts_aside() -> None:
+    """A graph of parts drawn by hand (each part reads those after its arrow)::
+
+        0 input   1 stem ← 0   2 a ← 1   3 b ← 1   4 b2 ← 3   5 cat ← 2, 4
+        6 r ← 5   7 add ← 5, 6   8 aux ← 7   9 out ← 7
+
+    cat joins two branches (a; b then b2), add joins r and a shortcut from cat, aux leads to no
+    output, and each part's step is its longest path from the input."""
+    preds = [(), (0,), (1,), (1,), (3,), (2, 4), (5,), (5, 6), (7,), (7,)]
+    found = structure(preds, 9)
+    assert found.spine == (0, 1, 5, 7, 9)
+    assert found.main.modules == (
+        Module(
+            1,
+            5,
+            frozenset({2, 3, 4}),
+            (Line(1, 5, frozenset({2}), (2,), ()), Line(1, 5, frozenset({3, 4}), (3, 4), ())),
+            shortcut=False,
+        ),
+        Module(5, 7, frozenset({6}), (Line(5, 7, frozenset({6}), (6,), ()),), shortcut=True),
+    )
+    assert [m.ways for m in found.main.modules] == [2, 2]
+    assert found.aside == (frozenset({8}),)
+    assert found.steps == (0, 1, 2, 2, 3, 4, 5, 6, 7, 7)
+
+
+def test_crossing_paths_are_a_knot() -> None:
+    """Two parts (3, 4) that each read both of two others (1, 2): no part is on every path from
+    the input to the output, and no branch stands apart, so the four are one knot."""
+    preds = [(), (0,), (0,), (1, 2), (1, 2), (3, 4)]
+    found = structure(preds, 5)
+    assert found.spine == (0, 5)
+    knot = frozenset({1, 2, 3, 4})
+    assert found.main.modules == (
+        Module(0, 5, knot, (Line(0, 5, knot, (), (), knot),), shortcut=False),
+    )
 
 
 def test_towers_are_stacked_one_above_the_other(analyses: dict[str, Analysis]) -> None:
