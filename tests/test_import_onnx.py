@@ -217,6 +217,62 @@ def test_matmul_and_its_bias_add_are_one_fc(tmp_path: Path) -> None:
     ]
 
 
+def test_a_batch_norm_of_constants_one_and_zero_learns_nothing(tmp_path: Path) -> None:
+    """PyTorch's ``BatchNorm2d(affine=False)`` is exported with a scale of ``Constant`` ones and
+    a shift of zeros: no weights, a batch_norm with ``affine: false``."""
+    ones = onnx.numpy_helper.from_array(np.ones(3, dtype=np.float32))
+    zeros = onnx.numpy_helper.from_array(np.zeros(3, dtype=np.float32))
+    nodes = [
+        helper.make_node("Constant", [], ["s"], name="one", value=ones),
+        helper.make_node("Constant", [], ["b"], name="zero", value=zeros),
+        helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn"),
+    ]
+    initializers = [weight(n, 3) for n in ("m", "v")]
+    path = write_model(tmp_path / "bn.onnx", nodes, initializers=initializers)
+    (layer,) = read_source(str(path)).layers
+    assert dict(layer.fields) == {"affine": False}
+    assert rows(imported(path, tmp_path)) == [("bn", "batch_norm", ("input",), (3, 8, 8), 0)]
+
+
+def test_a_padding_computed_where_shape_inference_stops_is_worked_out(tmp_path: Path) -> None:
+    """PyTorch exports an asymmetric ``ZeroPad2d`` with its ``pads`` computed through a
+    ``Transpose``, which ONNX's shape inference does not evaluate: without the value, no shape
+    after the ``Pad`` is known, and the ``Reshape`` after the convolution cannot be read. The
+    importer works the value out and infers the shapes again."""
+    raw = onnx.numpy_helper.from_array(np.array([0, 0, 0, 1, 0, 0, 0, 1], dtype=np.int64))
+    two_by_four = onnx.numpy_helper.from_array(np.array([2, 4], dtype=np.int64))
+    flat = onnx.numpy_helper.from_array(np.array([-1], dtype=np.int64))
+    target = onnx.numpy_helper.from_array(np.array([1, -1], dtype=np.int64))
+    nodes = [
+        helper.make_node("Constant", [], ["raw"], name="raw", value=raw),
+        helper.make_node("Constant", [], ["shape24"], name="shape24", value=two_by_four),
+        helper.make_node("Reshape", ["raw", "shape24"], ["grid"], name="grid"),
+        helper.make_node("Transpose", ["grid"], ["swapped"], name="swap", perm=[1, 0]),
+        helper.make_node("Constant", [], ["flat"], name="flat", value=flat),
+        helper.make_node("Reshape", ["swapped", "flat"], ["pads"], name="pads"),
+        helper.make_node("Pad", ["x", "pads"], ["padded"], name="/pad/Pad"),
+        helper.make_node("Conv", ["padded", "w"], ["c"], name="/conv/Conv"),
+        helper.make_node("Constant", [], ["target"], name="target", value=target),
+        helper.make_node("Reshape", ["c", "target"], ["y"], name="/Reshape"),
+    ]
+    path = write_model(tmp_path / "pad.onnx", nodes, initializers=[weight("w", 4, 3, 3, 3)])
+    draft = read_source(str(path))
+    assert [(layer.name, layer.kind, dict(layer.fields)) for layer in draft.layers] == [
+        (
+            "conv",
+            "conv",
+            {
+                "out_channels": 4,
+                "kernel": 3,
+                "padding": {"top": 0, "bottom": 1, "left": 0, "right": 1},
+                "bias": False,
+            },
+        ),
+        ("Reshape", "flatten", {}),
+    ]
+    assert imported(path, tmp_path).layer("Reshape").output == (4 * 7 * 7,)
+
+
 def test_batch_norm_counts_its_scale_and_shift_not_its_statistics(tmp_path: Path) -> None:
     """The initializers hold 4·C values; the running mean and variance are not parameters."""
     node = helper.make_node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"], name="bn")
@@ -327,7 +383,8 @@ def test_every_unsupported_operator_is_reported_with_its_node(tmp_path: Path) ->
     found = problems(path)
     assert [p.split(": ")[1] for p in found] == ["node 'swap' (Transpose)", "node 'abs' (Abs)"]
     assert found[0].startswith(
-        f"{path}: node 'swap' (Transpose): operator Transpose has no layer kind"
+        f"{path}: node 'swap' (Transpose): operator Transpose has no layer kind in the spec "
+        "format; it reads the model's input. The importer reads Add, AveragePool, "
     )
 
 
@@ -345,8 +402,23 @@ def test_a_second_image_input_is_refused(tmp_path: Path) -> None:
     z = helper.make_tensor_value_info("z", FLOAT, [1, 3, 8, 8])
     path = write_model(tmp_path / "two.onnx", [node], inputs=[z])
     assert problems(path) == [
-        f"{path}: the spec format has one input image; the model's image inputs: 'x', 'z'"
+        f"{path}: the spec format has one input image; the model's image inputs: "
+        "'x' (read by node 'add' (Add)), 'z' (read by node 'add' (Add))"
     ]
+
+
+def test_a_weight_given_as_an_input_is_no_second_image(tmp_path: Path) -> None:
+    """A model exported without its weights lists them as inputs. One that only an operator the
+    importer does not read takes, and never as its first input, is that operator's weight: the
+    operator is what is reported, with what it reads."""
+    node = helper.make_node("Mul", ["x", "scale"], ["y"], name="/scale/Mul")
+    scale = helper.make_tensor_value_info("scale", FLOAT, [1])
+    path = write_model(tmp_path / "w.onnx", [node], inputs=[scale])
+    (found,) = problems(path)
+    assert found.startswith(
+        f"{path}: node '/scale/Mul' (Mul): operator Mul has no layer kind in the spec format; "
+        "it reads the model's input. The importer reads Add, "
+    ), found
 
 
 def test_without_the_onnx_package_it_says_what_to_install(

@@ -40,6 +40,21 @@ class Expected:
     """One image's output shape by the format's own shape inference; ``None`` when it has none."""
     params: int | None = None
     """The values of the weight tensors the layer reads (weights and biases)."""
+    weights: tuple[str, ...] = ()
+    """The names of those tensors, as the model reads them (a PyTorch module's parameter names)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """The parameters a model says it holds in all, for the spec's total to match."""
+
+    params: int
+    what: str
+    """Where the number comes from, for the message: ``the module's parameters (…)``."""
+    unread: tuple[str, ...] = ()
+    """Its parameters that no imported layer reads."""
+    shared: tuple[str, ...] = ()
+    """Its parameters that more than one imported layer reads (and so counts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +92,8 @@ class Draft:
     """What the model file says, in a sentence: the source's ``states``."""
     notes: tuple[str, ...] = ()
     """Comment lines about the import as a whole, written at the top of the file."""
+    total: Total | None = None
+    """What the model holds in all, where it says (a PyTorch module); the spec must count it."""
 
 
 def outputs(layers: tuple[DraftLayer, ...]) -> tuple[str, ...]:

@@ -12,6 +12,8 @@ leaves :data:`BROKEN` outputs, whose readers are not reported again.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,12 +109,20 @@ class Model:
     """How many nodes of each operator on the image's path were imported."""
     folded: set[str] = field(default_factory=set)
     """Outputs of nodes already taken into a layer made from an earlier node (a bias ``Add``)."""
+    modules: Mapping[str, str] = field(default_factory=dict)
+    """A PyTorch module's submodules' classes by their paths (``features.0`` → ``nn.Conv2d``),
+    to name the module that made a node; empty for an ONNX file."""
+
+    def label(self, node: onnx.NodeProto) -> str:
+        """``node 'name' (Op)``, and the module that made it where it is known."""
+        module = module_of(node, self.modules)
+        return f"{label(node)}, {module}" if module else label(node)
 
     def root(self, name: str) -> str:
         return self.aliases.get(name, name)
 
     def fail(self, node: onnx.NodeProto, what: str) -> Skip:
-        self.problems.append(at_node(self.path, label(node), what))
+        self.problems.append(at_node(self.path, self.label(node), what))
         return Skip()
 
     def state(self, name: str) -> State:
@@ -132,6 +142,10 @@ class Model:
         if shape is None or any(d is None for d in shape):
             raise self.fail(node, f"the shape of its {what} {name!r} is not fixed in the model")
         return tuple(d for d in shape if d is not None)
+
+    def known(self, name: str) -> np.ndarray[Any, Any] | None:
+        """A constant's value, worked out from the nodes that compute it; ``None`` if it cannot be."""
+        return self._value(self.root(name), depth=0)
 
     def value(self, node: onnx.NodeProto, name: str, what: str) -> np.ndarray[Any, Any]:
         """A constant's value, worked out from the nodes that compute it; else the node fails."""
@@ -195,6 +209,43 @@ def _array(tensor: onnx.TensorProto) -> np.ndarray[Any, Any] | None:
 def label(node: onnx.NodeProto) -> str:
     name = node.name or (node.output[0] if node.output else "")
     return f"node {name!r} ({node.op_type})"
+
+
+def scope(node: onnx.NodeProto) -> tuple[str, str | None]:
+    """A node's name as its scope and, apart, an operator part (``/layers.0/Conv`` → layers.0, Conv).
+
+    PyTorch's exporter names a node by the path of modules that made it, each step repeating the
+    one before (``/features/features.0/Conv``): a step that the next extends is dropped.
+    """
+    text = node.name or (node.output[0] if node.output else node.op_type)
+    parts = [p for p in text.split("/") if p]
+    kept = [
+        p
+        for i, p in enumerate(parts)
+        if not (i + 1 < len(parts) and parts[i + 1].startswith(p + "."))
+    ]
+    if not kept:
+        return node.op_type, None
+    if len(kept) > 1 and re.fullmatch(rf"{re.escape(node.op_type)}(_\d+)?", kept[-1]):
+        return ".".join(kept[:-1]), kept[-1]
+    return ".".join(kept), None
+
+
+def module_of(node: onnx.NodeProto, modules: Mapping[str, str]) -> str | None:
+    """The PyTorch module that made a node, from its scoped name: ``module 'features.3'
+    (nn.Conv2d)``; ``None`` where it names no module of ``modules``."""
+    if not modules:
+        return None
+    parts = [p for p in node.name.split("/") if p]
+    path = scope(node)[0] if len(parts) > 1 else ""
+    # A module called twice names its second node ``relu_1``.
+    for candidate in (path, re.sub(r"_\d+$", "", path)):
+        if candidate in modules:
+            kind = modules[candidate]
+            if not candidate:
+                return f"in the forward of the top module ({kind})"
+            return f"module {candidate!r} ({kind})"
+    return None
 
 
 def attributes(node: onnx.NodeProto) -> dict[str, Any]:

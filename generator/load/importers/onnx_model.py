@@ -18,7 +18,7 @@ image, the batch dimension dropped) and the values of the weight tensors the nod
 
 from __future__ import annotations
 
-import re
+import math
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
@@ -38,7 +38,7 @@ from generator.load.importers.onnx_graph import (
     PendingLayer,
     Skip,
     State,
-    label,
+    scope,
 )
 from generator.load.importers.onnx_operators import HANDLERS
 
@@ -48,9 +48,14 @@ FORMAT = "ONNX"
 #: weight (a model exported without its weights lists them as inputs), not a second image.
 WEIGHT_SLOTS: Mapping[str, frozenset[int]] = {
     "Conv": frozenset({1, 2}),
+    "ConvTranspose": frozenset({1, 2}),
     "Gemm": frozenset({1, 2}),
     "MatMul": frozenset({1}),
     "BatchNormalization": frozenset({1, 2, 3, 4}),
+    "InstanceNormalization": frozenset({1, 2}),
+    "LayerNormalization": frozenset({1, 2}),
+    "GroupNormalization": frozenset({1, 2}),
+    "PRelu": frozenset({1}),
 }
 #: Operators whose output is a value computed from shapes, never an image.
 SHAPE_OPERATORS = frozenset({"Shape", "Size"})
@@ -124,27 +129,56 @@ def _aliases(graph: onnx.GraphProto) -> dict[str, str]:
     return aliases
 
 
-def _image_input(m: Model) -> onnx.ValueInfoProto:
-    """The one graph input that is not a weight: read somewhere other than a weight slot."""
-    images: list[onnx.ValueInfoProto] = []
-    for declared in m.model.graph.input:
-        if declared.name in m.initializers:
-            continue
-        uses = [
-            (node.op_type, index)
-            for node in m.model.graph.node
-            if node.op_type != "Identity"
-            for index, name in enumerate(node.input)
-            if m.root(name) == declared.name
-        ]
-        if any(index not in WEIGHT_SLOTS.get(op, frozenset()) for op, index in uses):
-            images.append(declared)
+def _image_input(m: Model, named: str | None) -> onnx.ValueInfoProto:
+    """The one graph input that is the image: ``named``, or the one read somewhere other than a
+    weight slot."""
+    declared: list[onnx.ValueInfoProto] = [
+        d for d in m.model.graph.input if d.name not in m.initializers
+    ]
+    if named is not None:
+        found = [d for d in declared if d.name == named]
+        if not found:
+            raise ModelError([f"{m.path}: the model has no input {named!r}"])
+        return found[0]
+    uses = {d.name: _uses(m, d.name) for d in declared}
+    images = [
+        d
+        for d in declared
+        if any(index not in WEIGHT_SLOTS.get(n.op_type, frozenset()) for n, index in uses[d.name])
+    ]
+    if len(images) > 1:
+        # A weight of an operator the importer does not read (a PyTorch module exported without
+        # its weights lists them as inputs) looks like a second image: what only such operators
+        # read, and never as their first input, is taken for a weight, and the operator is
+        # reported where the walk meets it.
+        images = [
+            d
+            for d in images
+            if any(n.op_type in HANDLERS or index == 0 for n, index in uses[d.name])
+        ] or images
     if len(images) != 1:
-        names = ", ".join(repr(i.name) for i in images) or "none"
+        names = ", ".join(f"{i.name!r} ({_readers(m, uses[i.name])})" for i in images) or "none"
         raise ModelError(
             [f"{m.path}: the spec format has one input image; the model's image inputs: {names}"]
         )
     return images[0]
+
+
+def _uses(m: Model, name: str) -> list[tuple[onnx.NodeProto, int]]:
+    """Every node that reads ``name`` (or a copy of it), and at which of its inputs."""
+    return [
+        (node, index)
+        for node in m.model.graph.node
+        if node.op_type != "Identity"
+        for index, read in enumerate(node.input)
+        if m.root(read) == name
+    ]
+
+
+def _readers(m: Model, uses: list[tuple[onnx.NodeProto, int]], shown: int = 2) -> str:
+    nodes = list(dict.fromkeys(m.label(node) for node, _ in uses))
+    more = f" and {len(nodes) - shown} more" if len(nodes) > shown else ""
+    return "read by " + ", ".join(nodes[:shown]) + more if nodes else "read by no node"
 
 
 def _input_shape(
@@ -197,15 +231,29 @@ def _walk(m: Model) -> None:
         handler = HANDLERS.get(node.op_type)
         try:
             if handler is None or node.domain not in ("", "ai.onnx"):
+                domain = f" (domain {node.domain!r})" if node.domain not in ("", "ai.onnx") else ""
                 raise m.fail(
                     node,
-                    f"operator {node.op_type} has no layer kind in the spec format; the importer "
-                    f"reads {', '.join(sorted(HANDLERS))} (and Identity, Constant, Shape)",
+                    f"operator {node.op_type}{domain} has no layer kind in the spec format; it "
+                    f"reads {_reads(m, node)}. The importer reads {', '.join(sorted(HANDLERS))} "
+                    "(and Identity, Constant, Shape)",
                 )
             handler(m, node)
             m.handled[node.op_type] = m.handled.get(node.op_type, 0) + 1
         except Skip:
             _outputs(m, node, BROKEN)
+
+
+def _reads(m: Model, node: onnx.NodeProto) -> str:
+    """Where in the model a node is: the outputs of the nodes it reads on the image's path."""
+    found = []
+    for name in node.input:
+        state = m.state(name) if name else CONSTANT
+        if isinstance(state, Constant | Broken):
+            continue
+        producer = m.producers.get(m.root(name))
+        found.append(f"the output of {m.label(producer)}" if producer else "the model's input")
+    return " and ".join(dict.fromkeys(found)) or "constants only"
 
 
 def _outputs(m: Model, node: onnx.NodeProto, state: State) -> None:
@@ -214,36 +262,16 @@ def _outputs(m: Model, node: onnx.NodeProto, state: State) -> None:
             m.states[output] = state
 
 
-def _scoped(node: onnx.NodeProto) -> tuple[str, str | None]:
-    """A node's name as its scope and, apart, an operator part (``/layers.0/Conv`` → layers.0, Conv).
-
-    PyTorch's exporter names a node by the path of modules that made it, each step repeating the
-    one before (``/features/features.0/Conv``): a step that the next extends is dropped.
-    """
-    text = node.name or (node.output[0] if node.output else node.op_type)
-    parts = [p for p in text.split("/") if p]
-    kept = [
-        p
-        for i, p in enumerate(parts)
-        if not (i + 1 < len(parts) and parts[i + 1].startswith(p + "."))
-    ]
-    if not kept:
-        return node.op_type, None
-    if len(kept) > 1 and re.fullmatch(rf"{re.escape(node.op_type)}(_\d+)?", kept[-1]):
-        return ".".join(kept[:-1]), kept[-1]
-    return ".".join(kept), None
-
-
 def _names(layers: list[PendingLayer]) -> list[str]:
     """Each layer's name: its node's scope, with the operator where a scope made several layers."""
-    scoped = [_scoped(layer.node) for layer in layers]
+    scoped = [scope(layer.node) for layer in layers]
     counts: dict[str, int] = {}
-    for scope, _ in scoped:
-        counts[scope] = counts.get(scope, 0) + 1
+    for path, _ in scoped:
+        counts[path] = counts.get(path, 0) + 1
     namer = Namer()
     names = []
-    for layer, (scope, operator) in zip(layers, scoped, strict=True):
-        text = f"{scope}.{operator}" if counts[scope] > 1 and operator else scope
+    for layer, (path, operator) in zip(layers, scoped, strict=True):
+        text = f"{path}.{operator}" if counts[path] > 1 and operator else path
         names.append(namer.unique(sanitise(text, layer.node.op_type.lower())))
     return names
 
@@ -260,7 +288,7 @@ def _draft_layers(m: Model) -> tuple[DraftLayer, ...]:
             layer.kind,
             layer.fields,
             tuple(name(i) for i in layer.inputs),
-            f"{m.path}: {label(layer.node)}",
+            f"{m.path}: {m.label(layer.node)}",
             layer.comment,
             layer.expected,
         )
@@ -288,21 +316,30 @@ def to_draft(
     source: str | None = None,
     format: str = FORMAT,
     citation: str | None = None,
+    image: str | None = None,
+    modules: Mapping[str, str] | None = None,
 ) -> Draft:
-    """The draft of an ONNX model's network; ``shown`` is how messages name the file."""
+    """The draft of an ONNX model's network; ``shown`` is how messages name the file.
+
+    ``image`` names the graph input that is the image, where the caller knows it (every other
+    input is then a weight); ``modules`` gives a PyTorch module's submodules' classes by their
+    paths, for messages to name the module that made a node.
+    """
     model = _parse(data, shown)
     initializers = {t.name: t for t in model.graph.initializer}
-    m = _model(model, shown, initializers)
-    image = _image_input(m)
-    shape = _input_shape(m, image, input_shape)
+    found = _model(model, shown, initializers, modules)
+    declared = _image_input(found, image)
+    shape = _input_shape(found, declared, input_shape)
     if input_shape is not None:
-        m = _model(_fix_input(model, image.name, shape), shown, initializers)
-    m.states[image.name] = Flow(INPUT)
+        model = _fix_input(model, declared.name, shape)
+        found = _model(model, shown, initializers, modules)
+    m = _with_constants(found, declared.name)
+    m.states[declared.name] = Flow(INPUT)
     _walk(m)
     if m.problems:
         raise ModelError(m.problems)
     if not m.layers:
-        raise ModelError([f"{shown}: no layers: no node reads the input {image.name!r}"])
+        raise ModelError([f"{shown}: no layers: no node reads the input {declared.name!r}"])
     title = model.graph.name or path.stem
     return Draft(
         title=title,
@@ -320,7 +357,101 @@ def to_draft(
     )
 
 
-def _model(model: onnx.ModelProto, shown: str, initializers: dict[str, onnx.TensorProto]) -> Model:
+# --- values worked out ahead, for shape inference ---------------------------------------------
+
+
+def _with_constants(m: Model, image: str) -> Model:
+    """The model with the small values computed from constants and known shapes written as
+    ``Constant`` nodes, and its shapes inferred again, until no more can be worked out.
+
+    Exporters compute a padding or a reshape's target from the image's shape (PyTorch's
+    asymmetric ``ZeroPad2d``: ``Shape → … → ConstantOfShape → Concat → Reshape → Slice →
+    Transpose → Cast → Pad``). ONNX's shape inference propagates values through a few operators
+    only; where it stops, every shape after it is unknown, and a later ``Reshape`` cannot be read.
+    The importer's evaluator (:meth:`Model.known`) works those values out; written into the model,
+    they let the inference go on.
+    """
+    for _ in range(FOLD_ROUNDS):
+        flow = _on_flow(m, image)
+        values: dict[str, onnx.TensorProto] = {}
+        for node in m.model.graph.node:
+            if not _foldable(m, node, flow):
+                continue
+            found = [m.known(output) for output in node.output]
+            if all(v is not None and v.size <= FOLD_LIMIT for v in found):
+                for output, value in zip(node.output, found, strict=True):
+                    assert value is not None
+                    values[output] = onnx.numpy_helper.from_array(value, output)
+        if not values:
+            return m
+        m = _model(_constants(m.model, values), m.path, m.initializers, m.modules)
+    return m
+
+
+#: A value of more elements is never worked out ahead: shapes and paddings are a few numbers, and
+#: a weight (a transposed one, say) needs no inference.
+FOLD_LIMIT = 4096
+#: Each round may make more shapes known, and with them more values; real graphs need two or three.
+FOLD_ROUNDS = 8
+
+
+def _on_flow(m: Model, image: str) -> set[str]:
+    """The tensors computed from the image (not from its shape alone)."""
+    flow = {image}
+    for node in m.model.graph.node:
+        if node.op_type not in SHAPE_OPERATORS and any(m.root(i) in flow for i in node.input if i):
+            flow.update(node.output)
+    return flow
+
+
+def _foldable(m: Model, node: onnx.NodeProto, flow: set[str]) -> bool:
+    """Whether a node's outputs are values to work out: not on the image's path, not already
+    constants, and computed from small constants or from shapes."""
+    if (
+        node.op_type in ("Constant", "Identity")
+        or not node.output
+        or node.domain not in ("", "ai.onnx")
+    ):
+        return False
+    if node.op_type in SHAPE_OPERATORS:
+        return True
+    for name in node.input:
+        root = m.root(name) if name else ""
+        if not root:
+            continue
+        if root in flow or (root not in m.initializers and root not in m.producers):
+            return False  # the image, or a weight given as an input, without its values
+        weight = m.initializers.get(root)
+        if weight is not None and math.prod(weight.dims) > FOLD_LIMIT:
+            return False
+    return True
+
+
+def _constants(model: onnx.ModelProto, values: Mapping[str, onnx.TensorProto]) -> onnx.ModelProto:
+    """``model`` with each node whose outputs are all in ``values`` replaced by ``Constant``s."""
+    folded = onnx.ModelProto()
+    folded.CopyFrom(model)
+    nodes = []
+    for node in model.graph.node:
+        if node.output and all(o in values for o in node.output if o):
+            for index, output in enumerate(o for o in node.output if o):
+                name = node.name if index == 0 else f"{node.name}_{index}"
+                nodes.append(
+                    onnx.helper.make_node("Constant", [], [output], name=name, value=values[output])
+                )
+        else:
+            nodes.append(node)
+    del folded.graph.node[:]
+    folded.graph.node.extend(nodes)
+    return folded
+
+
+def _model(
+    model: onnx.ModelProto,
+    shown: str,
+    initializers: dict[str, onnx.TensorProto],
+    modules: Mapping[str, str] | None,
+) -> Model:
     graph = model.graph
     producers = {o: node for node in graph.node for o in node.output if o}
     readers: dict[str, list[onnx.NodeProto]] = {}
@@ -342,4 +473,5 @@ def _model(model: onnx.ModelProto, shown: str, initializers: dict[str, onnx.Tens
         readers=readers,
         aliases=aliases,
         opsets=opsets,
+        modules=modules or {},
     )

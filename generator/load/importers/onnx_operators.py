@@ -104,7 +104,11 @@ def _add(
     params = None
     if weights:
         params = sum(math.prod(m.weight_shape(node, w)) for w in weights)
-    expected = Expected(shape=shape if shape is not None else _one_image(m, tensor), params=params)
+    expected = Expected(
+        shape=shape if shape is not None else _one_image(m, tensor),
+        params=params,
+        weights=tuple(weights),
+    )
     m.layers.append(PendingLayer(node, kind, fields, inputs, expected, comment))
     m.states[tensor] = Flow(len(m.layers) - 1)
 
@@ -456,7 +460,22 @@ def _float32(value: float) -> float:
 def _batch_norm(m: Model, node: onnx.NodeProto) -> None:
     if any(output and m.readers.get(output) for output in node.output[1:]):
         raise m.fail(node, "its running statistics outputs are read (training mode)")
-    _add(m, node, "batch_norm", {}, (_image(m, node),), weights=[node.input[1], node.input[2]])
+    source = _image(m, node)
+    if _fixed(m, node.input[1], 1) and _fixed(m, node.input[2], 0):
+        # PyTorch's BatchNorm2d(affine=False) is exported with these constants.
+        comment = "its scale and shift are constants (1 and 0), not weights: it learns neither"
+        _add(m, node, "batch_norm", {"affine": False}, (source,), comment=comment)
+        return
+    _add(m, node, "batch_norm", {}, (source,), weights=[node.input[1], node.input[2]])
+
+
+def _fixed(m: Model, name: str, value: int) -> bool:
+    """Whether ``name`` is a ``Constant`` node's output (no weight) of ``value`` everywhere."""
+    producer = m.producers.get(m.root(name))
+    if producer is None or producer.op_type != "Constant":
+        return False
+    found = m.known(name)
+    return found is not None and bool(np.all(found == value))
 
 
 def _flatten(m: Model, node: onnx.NodeProto) -> None:
@@ -475,7 +494,11 @@ def _reshape(m: Model, node: onnx.NodeProto) -> None:
     before = m.shape(node.input[0])
     after = m.shape(node.output[0])
     if before is None or any(d is None for d in before[1:]):
-        raise m.fail(node, "the shape of its input is not known")
+        raise m.fail(
+            node,
+            "ONNX's shape inference does not give the shape of its input, which the importer "
+            "needs to read a reshape",
+        )
     target = [int(d) for d in m.value(node, node.input[1], "target shape").reshape(-1)]
     values = math.prod(d for d in before[1:] if d is not None)
     if target in ([1, -1], [-1, values], [1, values], [0, -1], [0, values]) or (

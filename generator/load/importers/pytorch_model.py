@@ -11,9 +11,20 @@ computes for a real input (its shapes and padding as run), not Python calls to i
 The export uses PyTorch's TorchScript-based exporter (``dynamo=False``): the newer one needs the
 ``onnxscript`` package, which the project does not install. It is asked for the graph only
 (``export_params=False``): the weights' shapes are what the importer reads, and a large network's
-weights would be written out for nothing. ``nn.LocalResponseNorm`` is the one module the exporter
-breaks into a dozen operators (powers, a 3-D average pooling, reshapes); before the export each is
-wrapped so that it is written as ONNX's own ``LRN`` operator, with the same constants.
+weights would be written out for nothing; the image input is named ``image``, and every other
+input is a parameter. ``nn.LocalResponseNorm`` is the one module the exporter breaks into a dozen
+operators (powers, a 3-D average pooling, reshapes); before the export each is wrapped so that it
+is written as ONNX's own ``LRN`` operator, with the same constants.
+
+The module is exported in inference mode, but with ``training=TrainingMode.PRESERVE`` rather than
+``EVAL``: in ``EVAL`` the exporter's "eval peephole" pass folds each ``BatchNorm2d`` into the
+convolution before it (``_jit_pass_onnx_eval_peephole``, run with constant folding; PyTorch 2.13,
+``torch/onnx/_internal/torchscript_exporter/utils.py``, ``_model_to_graph``), and its scale and
+shift, two parameters per channel, vanish from the graph: a ResNet-50 would come out 26,560
+parameters short. ``PRESERVE`` keeps the mode the module is in (``eval()``, set before) and skips
+that pass, while constant folding still works out the shapes and paddings an export computes.
+The spec's parameters must then be the module's, ``sum(p.numel() for p in module.parameters())``,
+or nothing is written (:class:`~generator.load.importers.draft.Total`).
 """
 
 from __future__ import annotations
@@ -24,17 +35,22 @@ import importlib.util
 import io
 import sys
 import warnings
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from generator.load.importers.draft import Draft
+from generator.load.importers.draft import Draft, Total
 from generator.load.importers.errors import ModelError
 
 FORMAT = "PyTorch module"
 #: The input a module is exported with when none is given.
 DEFAULT_INPUT = (3, 224, 224)
+#: The name the export gives the image input.
+IMAGE = "image"
+#: Where a module's parameter total comes from, for messages.
+HELD = "the module's parameters (the sum of p.numel() over module.parameters()) hold"
 #: What to install for this importer.
 INSTALL = "pip install torch==2.13.0 (the CPU build) and pip install -e '.[import]'"
 
@@ -144,6 +160,17 @@ def _lrn_as_operator(torch: ModuleType, model: Any) -> None:
                 setattr(parent, child_name, AsOperator(child))
 
 
+def modules(model: Any) -> dict[str, str]:
+    """Each submodule's class by its path (``features.0`` → ``nn.Conv2d``; the model's own is
+    ``""``), for messages to say which module made a node."""
+    found = {}
+    for path, module in model.named_modules():
+        kind = type(module)
+        prefix = "nn." if kind.__module__.startswith("torch.nn.") else ""
+        found[path] = f"{prefix}{kind.__name__}"
+    return found
+
+
 def export(source: str, model: Any, shape: tuple[int, int, int]) -> bytes:
     """``model`` run on one zero image of ``shape`` and exported as an ONNX graph, in memory."""
     torch = _torch()
@@ -161,7 +188,8 @@ def export(source: str, model: Any, shape: tuple[int, int, int]) -> bytes:
                 buffer,
                 dynamo=False,
                 export_params=False,
-                input_names=["image"],
+                training=torch.onnx.TrainingMode.PRESERVE,
+                input_names=[IMAGE],
             )
     except Exception as error:  # and running it, or exporting what it does
         first = str(error).strip().splitlines()[0] if str(error).strip() else ""
@@ -180,6 +208,7 @@ def to_draft(source: str, *, input_shape: tuple[int, int, int] | None = None) ->
 
     shape = input_shape or DEFAULT_INPUT
     model = build(source)
+    classes = modules(model)
     data = export(source, model, shape)
     title = source.rpartition(":")[2]
     draft = onnx_model.to_draft(
@@ -190,11 +219,14 @@ def to_draft(source: str, *, input_shape: tuple[int, int, int] | None = None) ->
         source=source,
         format=FORMAT,
         citation=f"TODO: who published it, where, which version. {source}, built by calling it.",
+        image=IMAGE,
+        modules=classes,
     )
     note = (
         f"Exported to ONNX with a 1×{'×'.join(map(str, shape))} input"
         + ("" if input_shape else " (the default; choose another with --input CxHxW)")
-        + "; layers are named by their module paths."
+        + "; layers are named by their module paths. The spec's parameters are the module's "
+        "own: the sum of p.numel() over module.parameters()."
     )
     return Draft(
         title=title,
@@ -205,4 +237,17 @@ def to_draft(source: str, *, input_shape: tuple[int, int, int] | None = None) ->
         citation=draft.citation,
         states=draft.states,
         notes=(note, *draft.notes),
+        total=total(model, draft),
+    )
+
+
+def total(model: Any, draft: Draft) -> Total:
+    """What the module holds, and which of its parameters the imported layers read not once."""
+    parameters = dict(model.named_parameters())
+    read = Counter(name for layer in draft.layers for name in layer.expected.weights)
+    return Total(
+        params=sum(p.numel() for p in parameters.values()),
+        what=HELD,
+        unread=tuple(name for name in parameters if name not in read),
+        shared=tuple(name for name in parameters if read[name] > 1),
     )

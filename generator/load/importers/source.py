@@ -24,7 +24,7 @@ from generator.core import formatting
 from generator.core.results import Analysis
 from generator.load import loader
 from generator.load.importers import caffe
-from generator.load.importers.draft import Draft, spec_text
+from generator.load.importers.draft import Draft, Total, spec_text
 from generator.load.importers.errors import ModelError
 from generator.spec.errors import SpecError
 
@@ -145,4 +145,28 @@ def check(draft: Draft, text: str, path: Path) -> Analysis:
             )
     if problems:
         raise ModelError(problems)
+    if draft.total is not None and draft.total.params != analysis.totals.params:
+        raise ModelError([_total_problem(draft, draft.total, analysis.totals.params)])
     return analysis
+
+
+def _total_problem(draft: Draft, total: Total, counted: int) -> str:
+    """Why the spec's parameters are not the model's: which of its parameters no layer reads,
+    or which two layers read (and count twice)."""
+    why = []
+    if total.unread:
+        why.append(f"no imported layer reads {_names(total.unread)}")
+    if total.shared:
+        why.append(
+            f"{_names(total.shared)} {'is' if len(total.shared) == 1 else 'are'} read by more "
+            "than one layer, which the spec format counts once per layer"
+        )
+    return (
+        f"{draft.source}: the imported spec counts {formatting.count(counted)} parameters, "
+        f"{total.what} {formatting.count(total.params)}" + (f": {'; '.join(why)}" if why else "")
+    )
+
+
+def _names(names: tuple[str, ...], shown: int = 6) -> str:
+    listed = ", ".join(repr(n) for n in names[:shown])
+    return listed + (f" and {len(names) - shown} more" if len(names) > shown else "")
