@@ -22,6 +22,9 @@ from generator.load.importers import source
 from generator.load.importers.source import ModelError, import_spec, read_source
 from tests.requirements import require
 
+# ONNX's shape inference and weights as the oracle: the full suite's, not the quick loop's.
+pytestmark = pytest.mark.slow
+
 onnx = require("onnx", "pip install -e '.[import]'")
 helper = onnx.helper
 FLOAT = onnx.TensorProto.FLOAT
