@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator.analysis.hypotheses import Family, Hypothesis, explain, plain_value
+from generator.analysis.hypotheses import Cause, Hypothesis, explain, plain_value
 from generator.core.results import Analysis
 from generator.spec.models import Quantity
 from tests.helpers import run_cli
@@ -51,7 +51,7 @@ def test_the_copied_48_ranks_before_a_48_from_elsewhere(analyses: dict[str, Anal
     repeats a number standing in the product is the likelier one."""
     found = explain(analyses[PAPER], 253_440, "conv1")
     assert expressions(found)[:2] == ["2 × 48 × 48 × 55", "96 × 48 × 55"]
-    assert all(h.family is Family.SLIP for h in found[:2])
+    assert all(h.cause is Cause.SLIP for h in found[:2])
 
 
 def test_290400_is_the_plain_computation(analyses: dict[str, Analysis]) -> None:
@@ -59,7 +59,7 @@ def test_290400_is_the_plain_computation(analyses: dict[str, Analysis]) -> None:
     found = explain(analyses[PAPER], 290_400, "conv1")
     assert found[0].expression == "96 × 55 × 55"
     assert found[0].changes == ()
-    assert found[0].family is Family.PLAIN
+    assert found[0].cause is Cause.PLAIN
 
 
 def test_conv2s_186624_is_the_plain_computation(analyses: dict[str, Analysis]) -> None:
@@ -90,18 +90,18 @@ def test_the_abstracts_650000_neurons_is_not_reproduced_exactly(
 
 
 @pytest.mark.parametrize(
-    ("number", "layer", "quantity", "expression", "family"),
+    ("number", "layer", "quantity", "expression", "cause"),
     [
         # One tower of two: 48 × 55 × 55 = 145,200.
-        (145_200, "conv1", Quantity.NEURONS, "48 × 55 × 55", Family.TOWERS),
+        (145_200, "conv1", Quantity.NEURONS, "48 × 55 × 55", Cause.TOWERS),
         # Counted after pool1: 96 × 27 × 27 = 69,984.
-        (69_984, "conv1", Quantity.NEURONS, "96 × 27 × 27", Family.NEIGHBOUR),
+        (69_984, "conv1", Quantity.NEURONS, "96 × 27 × 27", Cause.NEIGHBOUR),
         # Rounded down as PyTorch does: ⌊54.25⌋ = 54, 96 × 54 × 54 = 279,936.
-        (279_936, "conv1", Quantity.NEURONS, "96 × 54 × 54", Family.GEOMETRY),
+        (279_936, "conv1", Quantity.NEURONS, "96 × 54 × 54", Cause.GEOMETRY),
         # A 232-pixel input: (232 − 11) / 4 + 1 = 56.25 → 57, and 96 × 57 × 57 = 311,904.
-        (311_904, "conv1", Quantity.NEURONS, "96 × 57 × 57", Family.GEOMETRY),
+        (311_904, "conv1", Quantity.NEURONS, "96 × 57 × 57", Cause.GEOMETRY),
         # 96 kernels of 3 × 11 × 11 weights, without their biases: 96 × 3 × 11 × 11 = 34,848.
-        (34_848, "conv1", Quantity.PARAMS, "96 × 3 × 11 × 11", Family.BIASES),
+        (34_848, "conv1", Quantity.PARAMS, "96 × 3 × 11 × 11", Cause.BIASES),
     ],
 )
 def test_one_changed_assumption(
@@ -110,17 +110,17 @@ def test_one_changed_assumption(
     layer: str,
     quantity: Quantity,
     expression: str,
-    family: Family,
+    cause: Cause,
 ) -> None:
-    """Each family on its own: the best hypothesis changes exactly one assumption."""
+    """Each cause on its own: the best hypothesis changes exactly one assumption."""
     best = explain(analyses[PAPER], number, layer, quantity)[0]
-    assert (best.expression, best.family, len(best.changes)) == (expression, family, 1)
+    assert (best.expression, best.cause, len(best.changes)) == (expression, cause, 1)
 
 
 def test_a_transposition_of_a_computed_value(analyses: dict[str, Analysis]) -> None:
     """209,400 is 290,400 with its second and third digits swapped."""
     (found,) = explain(analyses[PAPER], 209_400, "conv1")
-    assert found.family is Family.TRANSPOSITION
+    assert found.cause is Cause.TRANSPOSITION
     assert found.expression == "96 × 55 × 55 = 290400 → 209400"
     assert found.factors == (209_400,)
 

@@ -17,7 +17,7 @@ import pytest
 
 from generator.analysis import families, graph, hypotheses, rounding
 from generator.analysis.audit import Verdict, audit
-from generator.analysis.comparisons import Comparison, compare, count_for
+from generator.analysis.comparisons import Comparison, Rounded, compare, count_for
 from generator.analysis.model import SiteModel, build_site_model
 from generator.analysis.rounding import Rule
 from generator.analysis.successors import (
@@ -29,7 +29,7 @@ from generator.analysis.successors import (
     row_name,
 )
 from generator.core.results import Analysis
-from generator.render import pages
+from generator.render import pages, phrasing
 from generator.spec.models import Quantity
 from tests.helpers import problems, spec_text, write_spec
 
@@ -227,9 +227,9 @@ def test_resnet34s_3_6_billion_is_the_network_without_its_projection_shortcuts(
     assert paper.verdict is Verdict.EXPLAINED
     best, cut = paper.hypotheses[:2]
     assert best.value == 3_663_761_408 - 3 * 6_422_528 == 3_644_493_824
-    assert best.family is hypotheses.Family.PARTS
-    assert "res3a_branch1, res4a_branch1, res5a_branch1" in best.explanation
-    assert cut.changes == ("rounded down",)
+    assert best.cause is hypotheses.Cause.OMISSION
+    assert "res3a_branch1, res4a_branch1, res5a_branch1" in phrasing.explanation(best)
+    assert cut.changes == (hypotheses.CutOff(),)
 
 
 def test_vgg16s_15_3_billion_is_its_convolutions_alone(analyses: dict[str, Analysis]) -> None:
@@ -245,7 +245,7 @@ def test_vgg16s_15_3_billion_is_its_convolutions_alone(analyses: dict[str, Analy
     fifteen = checks[("resnet-paper", 15_300_000_000)]
     assert fifteen.verdict is Verdict.EXPLAINED
     assert fifteen.hypotheses[0].value == 15_470_264_320 - 123_633_664
-    assert fifteen.hypotheses[0].changes == ("the fully connected layers left out",)
+    assert phrasing.changes(fifteen.hypotheses[0]) == ("the fully connected layers left out",)
     assert checks[("resnet-paper", 19_600_000_000)].verdict is Verdict.MATCHES
 
 
@@ -290,7 +290,7 @@ def test_squeezenets_50x_fits_one_significant_figure_or_another_alexnet(
     ZFNet's 62,357,608 (49.95)."""
     found = comparison(analyses, "squeezenet-1.0", "alexnet-2012")
     assert found.verdict is Verdict.EXPLAINED
-    assert [(f.other.name, f.rule, f.changes) for f in found.fits] == [
+    assert [(f.other.name, f.rule, phrasing.fit_changes(f)) for f in found.fits] == [
         ("alexnet-2012", Rule.ONE_FIGURE, ("to one significant figure",)),
         ("one-weird-trick", Rule.HALF_UP, ("one-weird-trick for alexnet-2012",)),
         ("zfnet", Rule.HALF_UP, ("zfnet for alexnet-2012",)),
@@ -307,7 +307,7 @@ def test_vgg_about_3x_fits_only_an_alexnet_of_fifty_million(
     thousand of the others, and is not read."""
     found = comparison(analyses, "vgg-16", "alexnet-2012")
     assert found.figure == Fraction(138_357_544, 60_965_224)
-    assert [(f.other.name, f.changes) for f in found.fits] == [
+    assert [(f.other.name, phrasing.fit_changes(f)) for f in found.fits] == [
         ("tf-slim-alexnet-v2", ("tf-slim-alexnet-v2 for alexnet-2012",))
     ]
 
@@ -316,7 +316,7 @@ def test_resnet34s_18_percent_of_vgg19_fits_only_cut_off(analyses: dict[str, Ana
     """3,663,761,408 / 19,632,062,464 = 18.66…%: 19 half up, 18 cut off. Without the shortcuts
     3,644,493,824 / 19,632,062,464 = 18.56%, still 19 half up: the same one change more."""
     found = comparison(analyses, "resnet-34", "vgg-19")
-    assert [f.changes for f in found.fits] == [("rounded down",)]
+    assert [f.changes for f in found.fits] == [(Rounded(Rule.DOWN),)]
     assert found.fits[0].rule is Rule.DOWN
 
 
@@ -326,7 +326,7 @@ def test_a_bias_convention_holds_for_both_networks_or_neither(
     """Without SqueezeNet v1.1's biases alone, 60,965,224 / 1,231,552 = 49.50… would round to 50;
     the AlexNet counted the same way, 60,954,656 / 1,231,552 = 49.49…, rounds to 49."""
     found = comparison(analyses, "squeezenet-1.0", "alexnet-2012")
-    assert not any("biases" in c for f in found.fits for c in f.changes)
+    assert not any("biases" in c for f in found.fits for c in phrasing.fit_changes(f))
 
 
 @pytest.mark.parametrize(
@@ -390,7 +390,7 @@ def test_conv1s_2_7k_is_unexplained_and_nearest_without_biases(page: SuccessorsP
     assert cell.fitting == ()
     assert (cell.nearest.count.value, cell.nearest.count.changes) == (
         9_408,
-        ("biases not counted",),
+        (hypotheses.Biases(Quantity.PARAMS),),
     )
 
 

@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from generator.analysis import families, hypotheses, rounding
 from generator.analysis.audit import Verdict
-from generator.analysis.hypotheses import Count
+from generator.analysis.hypotheses import Change, Count
 from generator.analysis.rounding import FIGURE_RULES, Rule
 from generator.core import engine
 from generator.core.kinds import kind_of
@@ -60,6 +60,34 @@ class Side:
 
 
 @dataclass(frozen=True, slots=True)
+class Swapped:
+    """Another network of a family read for the one the claim names."""
+
+    network: str
+    named: str
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """A count taken another way (:func:`hypotheses.counts`): on both networks when ``network``
+    is None, else on that one only."""
+
+    change: Change
+    network: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rounded:
+    """The figure rounded by another rule than half up."""
+
+    rule: Rule
+
+
+#: What a reading of a stated comparison changes: which network, which counts, which rounding.
+FitChange = Swapped | Counted | Rounded
+
+
+@dataclass(frozen=True, slots=True)
 class Fit:
     """A reading of a stated comparison that makes its figure come true."""
 
@@ -68,8 +96,8 @@ class Fit:
     rule: Rule
     figure: Fraction
     """The figure this reading computes, in the claim's form, before rounding."""
-    changes: tuple[str, ...]
-    """What it changes, in a few words each: which network, which counts, which rounding."""
+    changes: tuple[FitChange, ...]
+    """What it changes: which network, which counts, which rounding."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,24 +299,22 @@ def _count_pairs(ours: Sequence[Count], yours: Sequence[Count]) -> Iterator[tupl
                 yield mine, theirs
 
 
-def _count_changes(ours: Side, yours: Side) -> tuple[str, ...] | None:
-    """What two ways of taking the counts change, each said once: a change made on both sides
-    is one change, a change made on one side names its network. A bias convention holds for
-    both networks or for neither (None: no reading)."""
+def _count_changes(ours: Side, yours: Side) -> tuple[Counted, ...] | None:
+    """What two ways of taking the counts change, each once: a change made on both sides is one
+    change, a change made on one side names its network. A bias convention holds for both
+    networks or for neither (None: no reading)."""
     mine = dict(zip(ours.count.keys, ours.count.changes, strict=True))
     theirs = dict(zip(yours.count.keys, yours.count.changes, strict=True))
     if ("biases" in mine) != ("biases" in theirs):
         return None
-    changes = [f"{mine[k]}, in both" for k in mine if k in theirs]
-    changes += [f"{mine[k]} ({ours.name})" for k in mine if k not in theirs]
-    changes += [f"{theirs[k]} ({yours.name})" for k in theirs if k not in mine]
+    changes = [Counted(mine[k]) for k in mine if k in theirs]
+    changes += [Counted(mine[k], ours.name) for k in mine if k not in theirs]
+    changes += [Counted(theirs[k], yours.name) for k in theirs if k not in mine]
     return tuple(changes)
 
 
 #: The rules a stated ratio may have been rounded by; half up is the plain one.
 RULES = (Rule.HALF_UP, Rule.DOWN, Rule.ONE_FIGURE)
-#: What each rule other than half up changes, in a few words.
-RULE_CHANGES = {Rule.DOWN: "rounded down", Rule.ONE_FIGURE: "to one significant figure"}
 
 
 def readings(
@@ -314,8 +340,8 @@ def readings(
         for j, (other, other_names) in enumerate(theirs):
             if i and j:
                 continue
-            swaps: tuple[str, ...] = (f"{this.name} for {mine[0][0].name}",) if i else ()
-            swaps += (f"{other.name} for {theirs[0][0].name}",) if j else ()
+            swaps: tuple[FitChange, ...] = (Swapped(this.name, mine[0][0].name),) if i else ()
+            swaps += (Swapped(other.name, theirs[0][0].name),) if j else ()
             # A way of taking a count brings its own changes: only those within the limit.
             room = limit - len(swaps)
             ours_counts = [c for c in counts[this.name] if len(c.changes) <= room]
@@ -328,7 +354,7 @@ def readings(
                 changes = swaps + counting
                 value = figure(claim.form, mine_count.value, their_count.value)
                 for rule in RULES:
-                    ruled = changes + ((RULE_CHANGES[rule],) if rule in RULE_CHANGES else ())
+                    ruled = changes + ((Rounded(rule),) if rule is not Rule.HALF_UP else ())
                     if ruled and len(ruled) <= limit and FIGURE_RULES[rule](value, claim.figure):
                         found.append(
                             (

@@ -28,6 +28,10 @@ left out or the biases counted the other way, and for a rounded figure the compu
 instead of rounded. Those readings are few and named; products, slips and geometry are not tried
 on a rounded figure, which too many of them would fit.
 
+A hypothesis is data: the changes of assumption it makes, each saying which factor or layer
+changes, from what, to what (:data:`Change`), the expression it reproduces, and what it counts.
+The pages say it in words (:mod:`generator.render.phrasing`).
+
 Pure: no I/O, exact integers.
 """
 
@@ -35,7 +39,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from generator.analysis import graph
@@ -66,7 +70,7 @@ PADDINGS = (0, 1, 2, 3)
 MAX_CHANGES = 2
 
 
-class Family(str, Enum):
+class Cause(str, Enum):
     """Which kind of explanation a hypothesis is."""
 
     PLAIN = "plain"
@@ -76,23 +80,173 @@ class Family(str, Enum):
     NEIGHBOUR = "neighbour"
     SLIP = "slip"
     TRANSPOSITION = "transposition"
-    PARTS = "parts"
+    OMISSION = "omission"
     ROUNDING = "rounding"
 
 
 #: Among hypotheses changing as many assumptions, lower ranks come first: a different convention
 #: (input size, rounding, towers, biases) before a different layer, before a typo.
-FAMILY_RANK = {
-    Family.PLAIN: 0,
-    Family.GEOMETRY: 1,
-    Family.TOWERS: 1,
-    Family.BIASES: 1,
-    Family.PARTS: 1,
-    Family.NEIGHBOUR: 2,
-    Family.ROUNDING: 2,
-    Family.SLIP: 3,
-    Family.TRANSPOSITION: 4,
+CAUSE_RANK = {
+    Cause.PLAIN: 0,
+    Cause.GEOMETRY: 1,
+    Cause.TOWERS: 1,
+    Cause.BIASES: 1,
+    Cause.OMISSION: 1,
+    Cause.NEIGHBOUR: 2,
+    Cause.ROUNDING: 2,
+    Cause.SLIP: 3,
+    Cause.TRANSPOSITION: 4,
 }
+
+
+# --- what a hypothesis changes ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InputSize:
+    """The input at another size: height and width as the spec has them, and as tried."""
+
+    was: tuple[int, int]
+    now: tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Padding:
+    """A layer padded by ``now`` pixels on every side."""
+
+    layer: str
+    was: int | str | None
+    """The spec's padding: pixels when alike on every side, its word (``same``), None when
+    uneven."""
+    now: int
+
+
+@dataclass(frozen=True, slots=True)
+class LayerRounding:
+    """A layer's output size rounded by another rule."""
+
+    layer: str
+    was: Rounding
+    now: Rounding
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkRounding:
+    """Every conv and pooling layer rounded by one rule."""
+
+    now: Rounding
+
+
+@dataclass(frozen=True, slots=True)
+class Towers:
+    """A count taken on one tower only (``every`` false), or in full on each tower."""
+
+    every: bool
+    towers: int | None = None
+    """The layer's towers; None for a network total, each split layer counted on one."""
+    layer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Biases:
+    """The biases counted the other way: parameters without them, or multiply-accumulates with
+    each bias as one more input of its output."""
+
+    quantity: Quantity
+    layer: str | None = None
+    """The layer, for a layer's count; None for a sum."""
+    biases: int = 0
+    """The layer's biases."""
+
+
+@dataclass(frozen=True, slots=True)
+class Before:
+    """A layer's count taken at its input: the output of ``source`` (None: the image)."""
+
+    layer: str
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class After:
+    """A layer's count taken at the output of ``after``, the pooling layer that reads it."""
+
+    layer: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class InputNeurons:
+    """The input's values counted as neurons too."""
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """A part of the graph left out of a sum. Two are the same change when their keys are: the
+    fully connected layers left out of one network and of another."""
+
+    key: str
+    omission: Omission = field(compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Slip:
+    """One factor of a layer's product written as another number of the spec (a typo)."""
+
+    layer: str
+    names: tuple[str, ...]
+    """What each factor of the product is."""
+    factors: tuple[int, ...]
+    """The product as the spec computes it."""
+    index: int
+    """Which factor is written otherwise."""
+    now: int
+    """The number written in its place."""
+    origin: str
+    """Where the spec has that number (:func:`numbers`)."""
+    copied: bool
+    """Whether the number stands in the product already."""
+
+    @property
+    def was(self) -> int:
+        return self.factors[self.index]
+
+    @property
+    def factor(self) -> str:
+        return self.names[self.index]
+
+
+@dataclass(frozen=True, slots=True)
+class Swap:
+    """Two adjacent digits swapped: ``meant`` written as ``written``."""
+
+    meant: int
+    written: int
+
+
+@dataclass(frozen=True, slots=True)
+class CutOff:
+    """A rounded figure cut off at its last digit instead of rounded half up."""
+
+
+#: One changed assumption of a hypothesis: which factor or layer, from what, to what.
+Change = (
+    InputSize
+    | Padding
+    | LayerRounding
+    | NetworkRounding
+    | Towers
+    | Biases
+    | Before
+    | After
+    | InputNeurons
+    | LeftOut
+    | Slip
+    | Swap
+    | CutOff
+)
+#: The changes that recompute the network (the engine runs on a changed spec).
+GEOMETRY = (InputSize, Padding, LayerRounding, NetworkRounding)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,11 +258,23 @@ class Hypothesis:
     for a network total, the sum of the per-layer values."""
     factors: tuple[int, ...]
     """Whole numbers whose product is the number (the number itself for a sum)."""
-    explanation: str
-    """One plain sentence."""
-    changes: tuple[str, ...]
-    """Each assumption changed from the spec, in a few words; empty for the plain computation."""
-    family: Family
+    changes: tuple[Change, ...]
+    """Each assumption changed from the spec, the network's geometry first; empty for the plain
+    computation."""
+    cause: Cause
+    quantity: Quantity
+    """What is counted."""
+    layer: str | None
+    """The layer counted, ``input``, or None for the network."""
+    first: str | None = None
+    """For a group of layers (a table row), its first layer."""
+    names: tuple[str, ...] = ()
+    """What each factor of :attr:`expression` is, when it is one product."""
+    summed: bool = False
+    """Read by :func:`explain_count`: the layers' own values summed, taken another way."""
+    rounded: int | None = None
+    """For a rounded stated figure: the figure this reading rounds to, or with :class:`CutOff`
+    is cut off to."""
 
     @property
     def value(self) -> int:
@@ -141,7 +307,7 @@ def explain(
     table: dict[int, _Found] = {}
     for variant in _variants(analysis, target, pool):
         for reading in target.readings(variant.analysis):
-            candidate = _combine(variant, reading)
+            candidate = _combine(target, variant, reading)
             if candidate is None:
                 continue
             value = candidate.hypothesis.value
@@ -168,10 +334,9 @@ def plain_value(analysis: Analysis, layer: str | None, quantity: Quantity) -> in
 class _Reading:
     """One way of reading the asked-for number off an analysis: a product, or a sum of products."""
 
-    what: str
     terms: tuple[Product, ...]
-    family: Family = Family.PLAIN
-    change: str | None = None
+    cause: Cause = Cause.PLAIN
+    change: Change | None = None
     order: int = 0
 
     @property
@@ -189,19 +354,15 @@ class _Reading:
         return " + ".join(str(t.value) for t in self.terms)
 
     @property
-    def names(self) -> str:
-        return " × ".join(self.terms[0].names) if len(self.terms) == 1 else ""
+    def names(self) -> tuple[str, ...]:
+        return self.terms[0].names if len(self.terms) == 1 else ()
 
 
 @dataclass(frozen=True, slots=True)
-class _Change:
-    """One changed assumption: how to apply it to a spec, and how to say it."""
+class _Respec:
+    """One changed assumption of the geometry, and how to apply it to a spec."""
 
-    kind: str
-    text: str
-    """Short, for the hypothesis's ``changes``: ``"input 227×227 (spec: 224×224)"``."""
-    phrase: str
-    """For a sentence: ``"the input were 227×227 (the spec says 224×224)"``."""
+    change: Change
     apply: Callable[[Spec], Spec]
     order: int = 0
 
@@ -209,7 +370,7 @@ class _Change:
 @dataclass(frozen=True, slots=True)
 class _Variant:
     analysis: Analysis
-    changes: tuple[_Change, ...] = ()
+    changes: tuple[_Respec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +381,7 @@ class _Found:
     @property
     def key(self) -> tuple[int, int, int, int, str]:
         h = self.hypothesis
-        return (len(h.changes), FAMILY_RANK[h.family], self.order, len(h.factors), h.expression)
+        return (len(h.changes), CAUSE_RANK[h.cause], self.order, len(h.factors), h.expression)
 
 
 def _ranked(found: list[_Found]) -> tuple[Hypothesis, ...]:
@@ -234,26 +395,27 @@ def _ranked(found: list[_Found]) -> tuple[Hypothesis, ...]:
     return tuple(ranked)
 
 
-def _combine(variant: _Variant, reading: _Reading) -> _Found | None:
+def _combine(target: _Target, variant: _Variant, reading: _Reading) -> _Found | None:
     """A reading of a varied analysis as a hypothesis, unless it changes too much."""
-    changes = tuple(c.text for c in variant.changes)
+    changes = tuple(c.change for c in variant.changes)
     if reading.change is not None:
         changes += (reading.change,)
     if len(changes) > MAX_CHANGES:
         return None
-    family = reading.family
-    if variant.changes and family is Family.PLAIN:
-        family = Family.GEOMETRY
-    if variant.changes:
-        condition = ", if " + " and ".join(c.phrase for c in variant.changes)
-    else:
-        condition = "" if reading.change else ", as the spec computes it"
-    names = f", {reading.names}" if reading.names else ""
-    explanation = f"{reading.what}{names}{condition}."
+    cause = reading.cause
+    if variant.changes and cause is Cause.PLAIN:
+        cause = Cause.GEOMETRY
     order = reading.order + sum(c.order for c in variant.changes)
-    return _Found(
-        Hypothesis(reading.expression, reading.factors, explanation, changes, family), order
+    hypothesis = Hypothesis(
+        reading.expression,
+        reading.factors,
+        changes,
+        cause,
+        target.quantity,
+        target.layer,
+        names=reading.names,
     )
+    return _Found(hypothesis, order)
 
 
 # --- what is being explained --------------------------------------------------------------------
@@ -275,12 +437,11 @@ class _Target:
         if self.layer is None:
             return _total_readings(analysis, self.quantity)
         if self.layer == INPUT:
-            return [_Reading("The input", (_volume_term(analysis.input),))]
+            return [_Reading((_volume_term(analysis.input),))]
         result = analysis.layer(self.layer)
         plain = _plain_term(result, self.quantity)
-        noun = _noun(result, self.quantity)
-        readings = [_Reading(f"The {noun} of {result.name}", (plain,))]
-        readings.extend(_tower_readings(result, plain, noun))
+        readings = [_Reading((plain,))]
+        readings.extend(_tower_readings(result, plain))
         readings.extend(_bias_readings(result, self.quantity))
         if self.volume:
             readings.extend(_neighbour_readings(analysis, result))
@@ -311,14 +472,6 @@ class _Target:
             if after is not None:
                 return after.index
         return index
-
-
-def _noun(result: LayerResult, quantity: Quantity) -> str:
-    if quantity is Quantity.PARAMS:
-        return "parameters"
-    if quantity is Quantity.MACS:
-        return "multiply-accumulates"
-    return "output"
 
 
 def _layer_value(result: LayerResult, quantity: Quantity) -> int:
@@ -354,7 +507,7 @@ def _split(term: Product, towers: int) -> Product | None:
     )
 
 
-def _tower_readings(result: LayerResult, plain: Product, noun: str) -> list[_Reading]:
+def _tower_readings(result: LayerResult, plain: Product) -> list[_Reading]:
     """One tower's share, ``C/t × …``, and every tower counted in full, ``t × C × …``."""
     towers = result.towers
     split = _split(plain, towers)
@@ -363,19 +516,8 @@ def _tower_readings(result: LayerResult, plain: Product, noun: str) -> list[_Rea
     one = Product(split.factors[1:], split.names[1:], split.slippable[1:])
     every = Product((towers, *plain.factors), ("towers", *plain.names), (True, *plain.slippable))
     return [
-        _Reading(
-            f"The {noun} of {result.name} on one of its {towers} towers (GPUs) only",
-            (one,),
-            Family.TOWERS,
-            f"one tower only (÷{towers})",
-        ),
-        _Reading(
-            f"The {noun} of {result.name} counted in full on each of its {towers} towers",
-            (every,),
-            Family.TOWERS,
-            f"counted once per tower (×{towers})",
-            1,
-        ),
+        _Reading((one,), Cause.TOWERS, Towers(False, towers, result.name)),
+        _Reading((every,), Cause.TOWERS, Towers(True, towers, result.name), 1),
     ]
 
 
@@ -384,24 +526,11 @@ def _bias_readings(result: LayerResult, quantity: Quantity) -> list[_Reading]:
     ``C_out × H × W × ((C_in / g)·k_h·k_w + 1)``."""
     if not result.biases:
         return []
+    change = Biases(quantity, result.name, result.biases)
     if quantity is Quantity.PARAMS:
-        return [
-            _Reading(
-                f"The weights of {result.name}, without its {result.biases} biases",
-                (_plain_term(result, quantity, flip_bias=True),),
-                Family.BIASES,
-                "biases not counted",
-            )
-        ]
+        return [_Reading((_plain_term(result, quantity, flip_bias=True),), Cause.BIASES, change)]
     if quantity is Quantity.MACS:
-        return [
-            _Reading(
-                f"The connections of {result.name}, a bias counted as one more input of each output",
-                (_with_bias_connections(result),),
-                Family.BIASES,
-                "biases counted as connections",
-            )
-        ]
+        return [_Reading((_with_bias_connections(result),), Cause.BIASES, change)]
     return []
 
 
@@ -414,25 +543,12 @@ def _neighbour_readings(analysis: Analysis, result: LayerResult) -> list[_Readin
     readings = []
     if tuple(result.input) != tuple(result.output):
         source = _previous(analysis, result.index)
-        readings.append(
-            _Reading(
-                f"The input of {result.name}, "
-                + ("the image" if source is None else f"the output of {source.name}"),
-                (_volume_term(result.input),),
-                Family.NEIGHBOUR,
-                f"counted before {result.name}",
-            )
-        )
+        before = Before(result.name, None if source is None else source.name)
+        readings.append(_Reading((_volume_term(result.input),), Cause.NEIGHBOUR, before))
     after = _next_windowed(analysis, result.index)
     if after is not None and tuple(after.output) != tuple(result.output):
-        readings.append(
-            _Reading(
-                f"The output of {after.name}, the layer after {result.name}",
-                (_volume_term(after.output),),
-                Family.NEIGHBOUR,
-                f"counted after {after.name}",
-            )
-        )
+        change = After(result.name, after.name)
+        readings.append(_Reading((_volume_term(after.output),), Cause.NEIGHBOUR, change))
     return readings
 
 
@@ -466,96 +582,59 @@ def _total_readings(analysis: Analysis, quantity: Quantity) -> list[_Reading]:
     """The network total as the sum of its layers' products, and ways of taking it differently."""
     layers = [r for r in analysis.layers if _layer_value(r, quantity)]
     plain = tuple(_plain_term(r, quantity) for r in layers)
-    what = {
-        Quantity.NEURONS: "The network's neurons, summed over its conv and fc layers",
-        Quantity.PARAMS: "The network's parameters, summed over its layers",
-        Quantity.MACS: "The network's multiply-accumulates, summed over its layers",
-        Quantity.ACTIVATIONS: "Every layer's output values, summed",
-    }[quantity]
-    readings = [_Reading(what, plain or (Product((0,), ("nothing",), (False,)),))]
+    readings = [_Reading(plain or (Product((0,), ("nothing",), (False,)),))]
     shares = [_split(t, r.towers) for t, r in zip(plain, layers, strict=True)]
     if any(s is not None for s in shares):
         one = tuple(
             t if s is None else Product(s.factors[1:], s.names[1:], s.slippable[1:])
             for t, s in zip(plain, shares, strict=True)
         )
-        readings.append(
-            _Reading(
-                f"{what}, each split layer counted on one tower only",
-                one,
-                Family.TOWERS,
-                "one tower only",
-            )
-        )
+        readings.append(_Reading(one, Cause.TOWERS, Towers(False)))
     if quantity is Quantity.NEURONS:
-        readings.append(
-            _Reading(
-                f"{what}, with the input's values counted as neurons too",
-                (_volume_term(analysis.input), *plain),
-                Family.NEIGHBOUR,
-                "input counted as neurons",
-            )
-        )
+        volumes = (_volume_term(analysis.input), *plain)
+        readings.append(_Reading(volumes, Cause.NEIGHBOUR, InputNeurons()))
     if quantity is Quantity.PARAMS and analysis.totals.biases:
-        readings.append(
-            _Reading(
-                f"{what}, without the biases",
-                tuple(_plain_term(r, quantity, flip_bias=True) for r in layers),
-                Family.BIASES,
-                "biases not counted",
-            )
-        )
+        weights = tuple(_plain_term(r, quantity, flip_bias=True) for r in layers)
+        readings.append(_Reading(weights, Cause.BIASES, Biases(quantity)))
     if quantity is Quantity.MACS and analysis.totals.biases:
-        readings.append(
-            _Reading(
-                f"{what}, a bias counted as one more input of each output",
-                tuple(
-                    _with_bias_connections(r) if r.biases else _plain_term(r, quantity)
-                    for r in layers
-                ),
-                Family.BIASES,
-                "biases counted as connections",
-            )
+        connections = tuple(
+            _with_bias_connections(r) if r.biases else _plain_term(r, quantity) for r in layers
         )
+        readings.append(_Reading(connections, Cause.BIASES, Biases(quantity)))
     everything = frozenset(r.index for r in analysis.layers)
-    for part in parts(analysis, quantity, everything):
-        kept = tuple(_plain_term(r, quantity) for r in layers if r.index not in part.layers)
+    for omission in omissions(analysis, quantity, everything):
+        kept = tuple(_plain_term(r, quantity) for r in layers if r.index not in omission.layers)
         if kept:
-            readings.append(_Reading(f"{what}, with {part.text}", kept, Family.PARTS, part.change))
+            left_out = LeftOut(omission.key, omission)
+            readings.append(_Reading(kept, Cause.OMISSION, left_out))
     return readings
 
 
 # --- parts of the graph left out ----------------------------------------------------------------
 
-#: What a count counts, as a sentence says it.
-NOUNS = {
-    Quantity.NEURONS: "neurons",
-    Quantity.PARAMS: "parameters",
-    Quantity.MACS: "multiply-accumulates",
-    Quantity.ACTIVATIONS: "output values",
-}
-#: How the finder names the branches into a merge, by the input they feed.
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth")
-#: A part's description names this many layers, then says how many more.
-NAMED = 3
-
 
 @dataclass(frozen=True, slots=True)
-class Part:
-    """A part of the graph a count may leave out: its layers, and how to say it."""
+class Omission:
+    """A part of the graph a count may leave out: its layers, and what they are."""
 
     key: str
     """What the same part is called in another group or network: ``fc``, ``aux``, ``reduce``,
     ``branch:add:1/2`` (the first of an add's two inputs), ``layer:5x5_reduce``."""
-    text: str
-    """For a sentence: ``"the fully connected layers (fc6, fc7, fc8) left out"``."""
-    change: str
-    """Short, for a hypothesis's ``changes``."""
     layers: frozenset[int]
     """The indices of its layers."""
+    named: tuple[str, ...]
+    """Its layers with weights (all of its layers, if none has weights), in order."""
+    layer: str | None = None
+    """For one layer of a group: that layer's name."""
+    merge: str | None = None
+    """For the branches into one input of every merge: the merge's kind (``add``)."""
+    position: int = 0
+    """For branches: which input of the merge they feed, 0 for the first."""
 
 
-def parts(analysis: Analysis, quantity: Quantity, scope: frozenset[int]) -> tuple[Part, ...]:
+def omissions(
+    analysis: Analysis, quantity: Quantity, scope: frozenset[int]
+) -> tuple[Omission, ...]:
     """The parts of ``scope`` (layer indices) a count of ``quantity`` could leave out.
 
     The fully connected layers; the auxiliary classifiers (:func:`graph.auxiliary`); for each
@@ -569,46 +648,43 @@ def parts(analysis: Analysis, quantity: Quantity, scope: frozenset[int]) -> tupl
         return ()
     everything = frozenset(r.index for r in counted_in)
     group = len(scope) < len(analysis.layers)
-    found: list[Part] = []
+    found: list[Omission] = []
     fc = [r for r in counted_in if graph.dense(r)]
-    found.append(_part("fc", "the fully connected layers", fc))
+    found.append(_omission("fc", fc))
     aux = [r for r in graph.auxiliary(analysis) if r.index in everything]
-    found.append(_part("aux", "the auxiliary classifiers", aux))
+    found.append(_omission("aux", aux))
     if group:
         # A row's own layers first: a branch of one layer is better named by that layer.
         prefix = common_prefix([r.name for r in counted_in])
         for r in counted_in:
-            found.append(_part(f"layer:{r.name[len(prefix) :]}", r.name, [r]))
+            found.append(_omission(f"layer:{r.name[len(prefix) :]}", [r], layer=r.name))
     by_key: dict[tuple[str, int, int], list[LayerResult]] = {}
     for arm in graph.arms(analysis):
         by_key.setdefault(arm.key, []).extend(r for r in arm.layers if r.index in everything)
     for (kind, position, inputs), members in by_key.items():
-        place = ORDINALS[position] if position < len(ORDINALS) else f"input {position + 1}"
-        found.append(
-            _part(
-                f"branch:{kind}:{position + 1}/{inputs}",
-                f"the {place} branch of each {kind}",
-                members,
-            )
-        )
+        key = f"branch:{kind}:{position + 1}/{inputs}"
+        found.append(_omission(key, members, merge=kind, position=position))
     reductions = [r for r in graph.reductions(analysis) if r.index in everything]
-    found.append(_part("reduce", "the 1×1 reductions", reductions))
-    unique: dict[frozenset[int], Part] = {}
-    for part in found:
-        if part.layers and part.layers != everything and part.layers not in unique:
-            unique[part.layers] = part
+    found.append(_omission("reduce", reductions))
+    unique: dict[frozenset[int], Omission] = {}
+    for omission in found:
+        layers = omission.layers
+        if layers and layers != everything and layers not in unique:
+            unique[layers] = omission
     return tuple(unique.values())
 
 
-def _part(key: str, noun: str, layers: list[LayerResult]) -> Part:
-    """A part named ``noun``, its layers with weights listed after it (unless it is one layer)."""
+def _omission(
+    key: str,
+    layers: list[LayerResult],
+    *,
+    layer: str | None = None,
+    merge: str | None = None,
+    position: int = 0,
+) -> Omission:
     named = [r.name for r in layers if graph.weighted(r)] or [r.name for r in layers]
-    if len(layers) == 1 and noun == layers[0].name:
-        text = noun
-    else:
-        listed = ", ".join(named[:NAMED])
-        text = f"{noun} ({listed}{f', … {len(named)} layers' if len(named) > NAMED else ''})"
-    return Part(key, f"{text} left out", f"{noun} left out", frozenset(r.index for r in layers))
+    indices = frozenset(r.index for r in layers)
+    return Omission(key, indices, tuple(named), layer, merge, position)
 
 
 def common_prefix(names: list[str]) -> str:
@@ -628,15 +704,20 @@ class Count:
     """The count as the spec computes it."""
     value: int
     """The count taken this way."""
-    what: str
-    """What is counted, as a sentence begins: ``"The parameters of inception_3a"``."""
-    changes: tuple[str, ...] = ()
-    """What differs from the plain count; empty for it."""
-    phrases: tuple[str, ...] = ()
-    """The same, for a sentence."""
-    keys: tuple[str, ...] = ()
-    """The same, as :attr:`Part.key` (and ``biases``): alike in every group and network."""
-    family: Family = Family.PLAIN
+    quantity: Quantity
+    layer: str | None = None
+    """The last layer counted; None for the network."""
+    first: str | None = None
+    """For a group of layers, the first."""
+    changes: tuple[Change, ...] = ()
+    """What differs from the plain count (:class:`Biases`, :class:`LeftOut`); empty for it."""
+    cause: Cause = Cause.PLAIN
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The changes as :attr:`Omission.key` (and ``biases``): alike in every group and
+        network."""
+        return tuple(c.key if isinstance(c, LeftOut) else "biases" for c in self.changes)
 
     @property
     def expression(self) -> str:
@@ -646,10 +727,6 @@ class Count:
             return formatting.count(self.plain)
         sign = "−" if delta < 0 else "+"
         return f"{formatting.count(self.plain)} {sign} {formatting.count(abs(delta))}"
-
-    @property
-    def sentence(self) -> str:
-        return self.what + (", with " + " and ".join(self.phrases) if self.phrases else "")
 
 
 def scope_of(analysis: Analysis, layer: str | None, first: str | None = None) -> frozenset[int]:
@@ -675,28 +752,19 @@ def counts(
     plain_values = {r.index: counted(r, quantity) for r in members}
     flipped_values = _flipped(members, quantity)
     plain = sum(plain_values.values())
-    about = "the network" if layer is None else (layer if first is None else f"{first}…{layer}")
-    what = f"The {NOUNS[quantity]} of {about}"
-    found = [Count(plain, plain, what)]
-    bias = None
+    found = [Count(plain, plain, quantity, layer, first)]
+    bias = Biases(quantity)
     if flipped_values is not None:
-        bias = (
-            ("biases not counted", "weights only", "biases")
-            if quantity is Quantity.PARAMS
-            else ("biases counted as connections", "a bias counted as one more input", "biases")
-        )
         value = sum(flipped_values.values())
-        found.append(Count(plain, value, what, (bias[0],), (bias[1],), (bias[2],), Family.BIASES))
-    for part in parts(analysis, quantity, scope):
-        for values, extra in ((plain_values, None), (flipped_values, bias)):
+        found.append(Count(plain, value, quantity, layer, first, (bias,), Cause.BIASES))
+    for omission in omissions(analysis, quantity, scope):
+        left_out = LeftOut(omission.key, omission)
+        for values, before in ((plain_values, ()), (flipped_values, (bias,))):
             if values is None:
                 continue
-            value = sum(v for i, v in values.items() if i not in part.layers)
-            before = () if extra is None else (extra,)
-            changes = (*(e[0] for e in before), part.change)
-            phrases = (*(e[1] for e in before), part.text)
-            keys = (*(e[2] for e in before), part.key)
-            found.append(Count(plain, value, what, changes, phrases, keys, Family.PARTS))
+            value = sum(v for i, v in values.items() if i not in omission.layers)
+            changes: tuple[Change, ...] = (*before, left_out)
+            found.append(Count(plain, value, quantity, layer, first, changes, Cause.OMISSION))
     return tuple(found)
 
 
@@ -727,30 +795,29 @@ def explain_count(
     fits."""
     found: list[tuple[tuple[int, int, int], Hypothesis]] = []
     for reading in counts(analysis, quantity, layer, first):
-        fits: list[tuple[tuple[str, ...], str]] = []
+        fits: list[tuple[tuple[Change, ...], int | None]] = []
         if unit is None and reading.value == number:
-            fits.append((reading.changes, ""))
+            fits.append((reading.changes, None))
         if unit is not None:
             if reading.changes and count_rounds_to(reading.value, number, unit):
-                fits.append((reading.changes, f", which rounds to {formatting.count(number)}"))
+                fits.append((reading.changes, number))
             short = len(reading.changes) < MAX_CHANGES
             if short and count_truncates_to(reading.value, number, unit):
-                fits.append(
-                    (
-                        (*reading.changes, "rounded down"),
-                        f", cut off (not rounded) to {formatting.count(number)}",
-                    )
-                )
-        for changes, tail in fits:
-            family = reading.family if reading.changes else Family.ROUNDING
+                fits.append(((*reading.changes, CutOff()), number))
+        for changes, rounded in fits:
+            cause = reading.cause if reading.changes else Cause.ROUNDING
             hypothesis = Hypothesis(
                 reading.expression,
                 (reading.value,),
-                f"{reading.sentence}{tail}.",
                 changes,
-                family,
+                cause,
+                quantity,
+                layer,
+                first,
+                summed=True,
+                rounded=rounded,
             )
-            key = (len(changes), FAMILY_RANK[family], abs(reading.value - number))
+            key = (len(changes), CAUSE_RANK[cause], abs(reading.value - number))
             found.append((key, hypothesis))
     found.sort(key=lambda pair: pair[0])
     # A reading that adds a change to one that already fits says nothing more.
@@ -808,7 +875,7 @@ def _variants(analysis: Analysis, target: _Target, pool: dict[int, str]) -> Iter
     if target.layer is not None and target.layer != INPUT:
         index = analysis.layer(target.layer).index
     inputs = _input_changes(analysis.spec, pool)
-    layer_changes: list[_Change] = []
+    layer_changes: list[_Respec] = []
     windowed = _windowed(spec)
     for i in windowed if index is None else [index]:
         if i in windowed:
@@ -818,11 +885,11 @@ def _variants(analysis: Analysis, target: _Target, pool: dict[int, str]) -> Iter
     if target.layer == INPUT:
         layer_changes, network = [], []
     singles = [*inputs, *layer_changes, *network]
-    pairs: list[tuple[_Change, ...]] = [(a, b) for a in inputs for b in network]
+    pairs: list[tuple[_Respec, ...]] = [(a, b) for a in inputs for b in network]
     if index is not None:
         pairs += [(a, b) for a in inputs for b in layer_changes]
-        paddings = [c for c in layer_changes if c.kind == "padding"]
-        roundings = [c for c in layer_changes if c.kind == "rounding"]
+        paddings = [c for c in layer_changes if isinstance(c.change, Padding)]
+        roundings = [c for c in layer_changes if isinstance(c.change, LayerRounding)]
         pairs += [(a, b) for a in paddings for b in [*roundings, *network]]
     for changes in [*((c,) for c in singles), *pairs]:
         varied = spec
@@ -839,7 +906,7 @@ def _windowed(spec: Spec) -> list[int]:
     return [i for i, item in enumerate(spec.layers) if kind_of(item).windowed]
 
 
-def _input_changes(spec: Spec, pool: dict[int, str]) -> list[_Change]:
+def _input_changes(spec: Spec, pool: dict[int, str]) -> list[_Respec]:
     """Input sizes within ``NEAR`` pixels of the spec's, well-known crops, and sizes the spec uses."""
     channels, height, width = spec.input
     sizes = {height + d for d in range(-NEAR, NEAR + 1)} | set(WELL_KNOWN_CROPS)
@@ -849,16 +916,8 @@ def _input_changes(spec: Spec, pool: dict[int, str]) -> list[_Change]:
         new = (channels, size, width + size - height)
         if min(new) < 1:
             continue
-        was, now = f"{height}×{width}", f"{new[1]}×{new[2]}"
-        changes.append(
-            _Change(
-                "input",
-                f"input {now} (spec: {was})",
-                f"the input were {now} (the spec says {was})",
-                _with_input(new),
-                abs(size - height),
-            )
-        )
+        change = InputSize((height, width), (new[1], new[2]))
+        changes.append(_Respec(change, _with_input(new), abs(size - height)))
     return changes
 
 
@@ -875,7 +934,7 @@ def _with_layer(index: int, update: dict[str, object]) -> Callable[[Spec], Spec]
     return apply
 
 
-def _padding_changes(spec: Spec, index: int) -> list[_Change]:
+def _padding_changes(spec: Spec, index: int) -> list[_Respec]:
     """The same padding on all four sides, 0 to 3 pixels, in place of the layer's own."""
     layer = spec.layers[index]
     assert isinstance(layer, Conv | Pool)  # the finder varies windowed layers only
@@ -885,12 +944,10 @@ def _padding_changes(spec: Spec, index: int) -> list[_Change]:
         if isinstance(was, Sides) and len({was.top, was.bottom, was.left, was.right}) == 1
         else None
     )
-    said = str(current) if current is not None else (was if isinstance(was, str) else "uneven")
+    spec_padding = current if current is not None else (was if isinstance(was, str) else None)
     return [
-        _Change(
-            "padding",
-            f"{layer.name} padding {p} (spec: {said})",
-            f"{layer.name} were padded by {p} (the spec says {said})",
+        _Respec(
+            Padding(layer.name, spec_padding, p),
             _with_layer(index, {"padding": Sides(top=p, bottom=p, left=p, right=p)}),
             abs(p - current) if current is not None else p,
         )
@@ -899,15 +956,13 @@ def _padding_changes(spec: Spec, index: int) -> list[_Change]:
     ]
 
 
-def _rounding_changes(spec: Spec, index: int) -> list[_Change]:
+def _rounding_changes(spec: Spec, index: int) -> list[_Respec]:
     """Another rounding rule for the layer's output size."""
     layer = spec.layers[index]
     assert isinstance(layer, Conv | Pool)
     return [
-        _Change(
-            "rounding",
-            f"{layer.name} rounding {rule.value} (spec: {layer.rounding.value})",
-            f"{layer.name} rounded with {rule.value} (the spec says {layer.rounding.value})",
+        _Respec(
+            LayerRounding(layer.name, layer.rounding, rule),
             _with_layer(index, {"rounding": rule}),
         )
         for rule in Rounding
@@ -915,7 +970,7 @@ def _rounding_changes(spec: Spec, index: int) -> list[_Change]:
     ]
 
 
-def _network_rounding_changes(spec: Spec) -> list[_Change]:
+def _network_rounding_changes(spec: Spec) -> list[_Respec]:
     """One rounding rule for every conv and pooling layer (PyTorch floors, cuda-convnet rounds up)."""
     windowed = _windowed(spec)
 
@@ -930,12 +985,7 @@ def _network_rounding_changes(spec: Spec) -> list[_Change]:
 
     rules = {item.rounding for item in spec.layers if isinstance(item, Conv | Pool)}
     return [
-        _Change(
-            "network rounding",
-            f"every conv and pooling layer rounding {rule.value}",
-            f"every conv and pooling layer rounded with {rule.value}",
-            apply(rule),
-        )
+        _Respec(NetworkRounding(rule), apply(rule))
         for rule in Rounding
         if rules and rules != {rule}
     ]
@@ -977,35 +1027,27 @@ def _slips(
                     form.slippable,
                 )
                 copied = written in form.factors
-                yield _slip(terms, j, slipped, form, i, pool[written], copied, number)
+                slip = Slip(
+                    terms[j][0], form.names, form.factors, i, written, pool[written], copied
+                )
+                yield _slip(target, terms, j, slipped, slip, number)
 
 
 def _slip(
+    target: _Target,
     terms: list[tuple[str, Product, int]],
     j: int,
     slipped: Product,
-    form: Product,
-    i: int,
-    origin: str,
-    copied: bool,
+    slip: Slip,
     number: int,
 ) -> _Found:
-    name = terms[j][0]
-    written, factor, what = slipped.factors[i], form.factors[i], form.names[i]
     if len(terms) == 1:
         expression, factors = slipped.text, slipped.factors
     else:
         parts = [slipped.text if k == j else str(t.value) for k, (_, t, _) in enumerate(terms)]
         expression, factors = " + ".join(parts), (number,)
-    where = ", already in the product" if copied else ""
-    explanation = (
-        f"A slip in {name}'s {' × '.join(form.names)} = {form.text}: the {what} written as "
-        f"{written} instead of {factor} ({written} is {origin}{where})."
-    )
-    change = f"{name}'s {what} written as {written} instead of {factor}"
-    return _Found(
-        Hypothesis(expression, factors, explanation, (change,), Family.SLIP), 0 if copied else 1
-    )
+    hypothesis = Hypothesis(expression, factors, (slip,), Cause.SLIP, target.quantity, target.layer)
+    return _Found(hypothesis, 0 if slip.copied else 1)
 
 
 def _transpositions(number: int, table: dict[int, _Found]) -> Iterator[_Found]:
@@ -1021,15 +1063,11 @@ def _transpositions(number: int, table: dict[int, _Found]) -> Iterator[_Found]:
         if meant is None:
             continue
         hypothesis = meant.hypothesis
-        yield _Found(
-            Hypothesis(
-                f"{hypothesis.expression} = {swapped} → {digits}",
-                (number,),
-                f"{swapped} with two adjacent digits swapped; {swapped} is "
-                + hypothesis.explanation[:1].lower()
-                + hypothesis.explanation[1:],
-                (*hypothesis.changes, f"digits swapped: {swapped} written as {digits}"),
-                Family.TRANSPOSITION,
-            ),
-            meant.order,
+        transposed = replace(
+            hypothesis,
+            expression=f"{hypothesis.expression} = {swapped} → {digits}",
+            factors=(number,),
+            changes=(*hypothesis.changes, Swap(int(swapped), number)),
+            cause=Cause.TRANSPOSITION,
         )
+        yield _Found(transposed, meant.order)

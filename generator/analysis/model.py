@@ -32,7 +32,6 @@ from generator.analysis import (
     examples,
     families,
     graph,
-    hypotheses,
     lineage,
     sweeps,
     versions,
@@ -42,6 +41,7 @@ from generator.analysis.calculator import Example
 from generator.analysis.comparisons import Comparison, compare
 from generator.analysis.examples import Examples
 from generator.analysis.families import Family
+from generator.analysis.hypotheses import Cause
 from generator.analysis.lineage import Difference
 from generator.analysis.successors import SuccessorsPage, successors_page
 from generator.analysis.sweeps import Sweep
@@ -275,7 +275,7 @@ def flagship(paper: Architecture) -> Flagship | None:
         check=check,
         layer_checks=layer_checks,
         matching=sum(1 for c in layer_checks if c.verdict is Verdict.MATCHES),
-        geometry=sum(1 for h in check.hypotheses if h.family is hypotheses.Family.GEOMETRY),
+        geometry=sum(1 for h in check.hypotheses if h.cause is Cause.GEOMETRY),
         slides=next(
             (
                 c

@@ -21,7 +21,7 @@ from generator.core import formatting
 from generator.core.results import Analysis
 from generator.load import loader
 from generator.load.importers import source as importer
-from generator.render import contributing, export
+from generator.render import contributing, export, phrasing
 from generator.spec import models, schema
 from generator.spec.errors import Problem, SpecError
 from generator.spec.models import Quantity
@@ -177,7 +177,8 @@ def _audit(architecture: Architecture) -> str:
             f"{formatting.count(d.other)}) — {d.verdict.value} ({d.claim.source})"
         )
         lines += [
-            f"       {'; '.join(fit.changes)}: {formatting.figure_text(d.claim.form, fit.figure)}"
+            f"       {'; '.join(phrasing.fit_changes(fit))}: "
+            f"{formatting.figure_text(d.claim.form, fit.figure)}"
             for fit in d.fits[:3]
         ]
         lines += [
@@ -252,9 +253,9 @@ def explain(
                 {
                     "expression": h.expression,
                     "factors": list(h.factors),
-                    "explanation": h.explanation,
-                    "changes": list(h.changes),
-                    "family": h.family.value,
+                    "explanation": phrasing.explanation(h),
+                    "changes": list(phrasing.changes(h)),
+                    "cause": h.cause.value,
                 }
                 for h in found
             ],
@@ -285,13 +286,13 @@ def _hypotheses(
         f"{count} hypothes{'es' if count > 1 else 'is'}, fewest changed assumptions first"
     ]
     for rank, h in enumerate(found, 1):
-        changed = "; ".join(h.changes) if h.changes else "nothing"
+        changed = "; ".join(phrasing.changes(h)) if h.changes else "nothing"
         total = (
-            "" if h.family is hypotheses.Family.TRANSPOSITION else f" = {formatting.count(number)}"
+            "" if h.cause is hypotheses.Cause.TRANSPOSITION else f" = {formatting.count(number)}"
         )
         lines.append(f"{rank:>3}. {h.expression}{total}")
         lines.append(f"     changes: {changed}")
-        lines.append(f"     {h.explanation}")
+        lines.append(f"     {phrasing.explanation(h)}")
     return "\n".join(lines)
 
 

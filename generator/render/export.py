@@ -15,6 +15,7 @@ from typing import Any
 from generator.analysis.audit import Check
 from generator.analysis.model import Architecture
 from generator.core.results import LayerResult
+from generator.render import phrasing
 from generator.spec.models import Conv, Pool
 
 
@@ -123,7 +124,7 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
                 # was taken, how the figure was rounded.
                 "readings": [
                     {
-                        "changes": list(f.changes),
+                        "changes": list(phrasing.fit_changes(f)),
                         "network": f.this.name,
                         "total": f.this.count.value,
                         "other": f.other.name,

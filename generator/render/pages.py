@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from generator.analysis.hypotheses import MAX_CHANGES, NOUNS
+from generator.analysis.hypotheses import MAX_CHANGES
 from generator.analysis.model import Lineage, SiteModel, StageKey
 from generator.analysis.versions import first_conv
 from generator.core import formatting
@@ -391,8 +391,8 @@ def successors_book(
         claim_label=claim_label,
         value_text=value_text,
         max_changes=MAX_CHANGES,
-        words=reading_words,
-        nouns=NOUNS,
+        words=phrasing.key_words,
+        nouns=phrasing.NOUNS,
     )
 
     def table(head: str, rows: Sequence[tuple[str, str]]) -> tuple[chapters.Block, ...]:
@@ -456,31 +456,3 @@ def successors_book(
             if any(b.items for b in blocks)
         ),
     )
-
-
-def reading_words(keys: Sequence[str]) -> str:
-    """A reading of a table row in words, from the keys alike in every row
-    (:attr:`generator.analysis.hypotheses.Part.key`): ``layer:5x5_reduce`` → "5x5_reduce left
-    out"."""
-    words = []
-    for key in keys:
-        kind, _, rest = key.partition(":")
-        if kind == "layer":
-            words.append(f"{rest} left out")
-        elif kind == "branch":
-            merge, _, place = rest.partition(":")
-            position = int(place.split("/")[0])
-            words.append(f"branch {position} of each {merge} left out")
-        else:
-            words.append(KEY_WORDS.get(key, key))
-    return " and ".join(words)
-
-
-#: The readings of a count that are the same in every row, in words.
-KEY_WORDS = {
-    "biases": "the biases counted the other way",
-    "fc": "the fully connected layers left out",
-    "aux": "the auxiliary classifiers left out",
-    "reduce": "the 1×1 reductions left out",
-    "rounded down": "cut off instead of rounded",
-}

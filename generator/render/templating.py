@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.analysis.audit import Check
 from generator.core import formatting
-from generator.render import markup
+from generator.render import markup, phrasing
 
 ARCHITECTURES = "architectures"
 
@@ -53,7 +53,13 @@ def _environment() -> jinja2.Environment:
         percent=formatting.percent,
         magnitude=formatting.magnitude,
     )
-    env.globals.update(fmt=formatting, figure_text=formatting.figure_text)
+    env.globals.update(
+        fmt=formatting,
+        figure_text=formatting.figure_text,
+        explanation=phrasing.explanation,
+        changes=phrasing.changes,
+        fit_changes=phrasing.fit_changes,
+    )
     return env
 
 
