@@ -2,7 +2,9 @@
 
 Layers are aligned by kind (difflib over the sequence of kinds, which finds the longest common
 runs), so an inserted normalisation or a moved pooling layer shows as one change rather than a
-cascade; aligned layers are then compared field by field, and so are their output shapes.
+cascade; aligned layers are then compared field by field, and so are their output shapes. Each
+difference is data (which field, from what, to what); the pages word it
+(:func:`generator.render.phrasing.difference_text`).
 """
 
 from __future__ import annotations
@@ -10,47 +12,58 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from generator.core import formatting
-from generator.core.results import Analysis, LayerResult
+from generator.core.results import Analysis, LayerResult, Shape
 
 #: Fields that name or describe a layer rather than define it.
 IGNORED = frozenset({"name", "note", "kind"})
 
 
 @dataclass(frozen=True, slots=True)
+class Setting:
+    """A setting that differs: a field of a layer (its spec value), or the network's towers."""
+
+    field: str
+    was: object
+    now: object
+
+
+@dataclass(frozen=True, slots=True)
+class Reshaped:
+    """A shape that differs: a layer's output, or the network's input (``what``)."""
+
+    what: str
+    was: Shape
+    now: Shape
+
+
+@dataclass(frozen=True, slots=True)
 class Difference:
-    """One difference: the base layer, the variant's layer (either may be absent), and what."""
+    """One difference: the base layer, the variant's layer (either may be absent), and what.
+
+    Between two matched layers (or the networks themselves, both absent), :attr:`changes` lists
+    every field and shape that differs; a layer only one network has gives its :attr:`kind`,
+    and for an added layer its output."""
 
     base: str | None
     variant: str | None
-    what: str
+    changes: tuple[Setting | Reshaped, ...] = ()
+    kind: str | None = None
+    """A layer only one network has: its kind (removed when :attr:`variant` is None)."""
+    output: Shape | None = None
+    """An added layer's output."""
 
 
-def _value(value: object) -> str:
-    if hasattr(value, "value"):
-        return str(value.value)
-    if isinstance(value, tuple) and len(value) == 2 and value[0] == value[1]:
-        return str(value[0])
-    if hasattr(value, "model_dump"):
-        sides = value.model_dump()
-        if len(set(sides.values())) == 1:
-            return str(next(iter(sides.values())))
-        return " ".join(f"{k[0]}{v}" for k, v in sides.items())
-    return str(value)
-
-
-def _fields(a: LayerResult, b: LayerResult) -> list[str]:
-    changes = []
+def _fields(a: LayerResult, b: LayerResult) -> tuple[Setting | Reshaped, ...]:
+    changes: list[Setting | Reshaped] = []
     left, right = a.layer.model_dump(), b.layer.model_dump()
     for field in left:
         if field in IGNORED or field not in right:
             continue
         if left[field] != right[field]:
-            before, after = getattr(a.layer, field), getattr(b.layer, field)
-            changes.append(f"{field} {_value(before)} → {_value(after)}")
+            changes.append(Setting(field, getattr(a.layer, field), getattr(b.layer, field)))
     if a.output != b.output:
-        changes.append(f"output {formatting.shape(a.output)} → {formatting.shape(b.output)}")
-    return changes
+        changes.append(Reshaped("output", a.output, b.output))
+    return tuple(changes)
 
 
 def differences(
@@ -63,15 +76,10 @@ def differences(
     """
     found: list[Difference] = []
     if base.input != variant.input:
-        found.append(
-            Difference(
-                None,
-                None,
-                f"input {formatting.shape(base.input)} → {formatting.shape(variant.input)}",
-            )
-        )
+        found.append(Difference(None, None, (Reshaped("input", base.input, variant.input),)))
     if base.spec.towers != variant.spec.towers:
-        found.append(Difference(None, None, f"towers {base.spec.towers} → {variant.spec.towers}"))
+        towers = Setting("towers", base.spec.towers, variant.spec.towers)
+        found.append(Difference(None, None, (towers,)))
 
     def key(r: LayerResult) -> tuple[str, str]:
         return (r.kind, r.name if by_name else "")
@@ -85,12 +93,10 @@ def differences(
             for a, b in zip(left, right, strict=True):
                 changes = _fields(a, b)
                 if changes:
-                    found.append(Difference(a.name, b.name, "; ".join(changes)))
+                    found.append(Difference(a.name, b.name, changes))
             continue
         for a in left:
-            found.append(Difference(a.name, None, f"{a.kind} removed"))
+            found.append(Difference(a.name, None, kind=a.kind))
         for b in right:
-            found.append(
-                Difference(None, b.name, f"{b.kind} added, output {formatting.shape(b.output)}")
-            )
+            found.append(Difference(None, b.name, kind=b.kind, output=b.output))
     return tuple(found)

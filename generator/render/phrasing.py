@@ -8,6 +8,9 @@ functions here, so that one finding reads the same wherever it is shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import Enum
+
+from pydantic import BaseModel
 
 from generator.analysis.comparisons import Counted, Fit, FitChange, Rounded, Swapped
 from generator.analysis.hypotheses import (
@@ -31,6 +34,7 @@ from generator.analysis.hypotheses import (
     Swap,
     Towers,
 )
+from generator.analysis.lineage import Difference, Reshaped
 from generator.analysis.rounding import Rule
 from generator.core import formatting
 from generator.spec.models import Quantity
@@ -350,3 +354,39 @@ def key_words(keys: Sequence[str]) -> str:
         else:
             words.append(KEY_WORDS.get(key, key))
     return " and ".join(words)
+
+
+# --- what differs between two networks (generator.analysis.lineage) -------------------------------
+
+
+def setting_text(value: object) -> str:
+    """A spec value as the lineage tables give it: an enum's value, ``3`` for a square pair or
+    for padding alike on every side, else each side by its initial (``t0 b1 l0 r1``)."""
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == value[1]:
+        return str(value[0])
+    if isinstance(value, BaseModel):
+        sides = value.model_dump()
+        if len(set(sides.values())) == 1:
+            return str(next(iter(sides.values())))
+        return " ".join(f"{k[0]}{v}" for k, v in sides.items())
+    return str(value)
+
+
+def difference_text(difference: Difference) -> str:
+    """What differs: ``stride 4 → 2; output 96×55×55 → 96×111×111``, ``lrn removed``, ``conv
+    added, output 64×56×56``."""
+    if difference.kind is not None:
+        if difference.variant is None:
+            return f"{difference.kind} removed"
+        assert difference.output is not None
+        return f"{difference.kind} added, output {formatting.shape(difference.output)}"
+    texts = []
+    for change in difference.changes:
+        if isinstance(change, Reshaped):
+            was, now = formatting.shape(change.was), formatting.shape(change.now)
+            texts.append(f"{change.what} {was} → {now}")
+        else:
+            texts.append(f"{change.field} {setting_text(change.was)} → {setting_text(change.now)}")
+    return "; ".join(texts)

@@ -59,6 +59,7 @@ def _environment() -> jinja2.Environment:
         explanation=phrasing.explanation,
         changes=phrasing.changes,
         fit_changes=phrasing.fit_changes,
+        difference_text=phrasing.difference_text,
     )
     return env
 
