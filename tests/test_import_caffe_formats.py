@@ -135,6 +135,9 @@ _TYPES = {
     "split": "split",
     "padding": "padding",
     "data": "data",
+    "images": "data",
+    "imagedata": "data",
+    "windowdata": "data",
     "input": "input",
     "accuracy": "training",
     "softmaxloss": "training",
@@ -188,8 +191,11 @@ def _get(settings: dict[str, list[object]], name: str, default: int) -> int:
     return int(str(values[-1])) if values else default
 
 
-def oracle(text: str) -> tuple[tuple[int, int, int], list[OracleLayer]]:
-    """The input, and each layer's output shape, parameters and MACs, by Caffe's formulas."""
+def oracle(
+    text: str, given: tuple[int, int, int] | None = None
+) -> tuple[tuple[int, int, int], list[OracleLayer]]:
+    """The input, and each layer's output shape, parameters and MACs, by Caffe's formulas; a data
+    layer's images are ``given``, or 3 channels of its crop."""
     net = read(text)
     shapes: dict[str, tuple[int, ...]] = {}
     dims = [int(str(d)) for d in _all(net, "input_dim")]
@@ -199,8 +205,9 @@ def oracle(text: str) -> tuple[tuple[int, int, int], list[OracleLayer]]:
     found: list[OracleLayer] = []
     for name, kind, bottoms, tops, settings in _layers(net):
         if kind == "data":
-            crop = _get(settings, "crop_size", 0)
-            shapes[tops[0]] = (3, crop, crop)
+            if tops[0] not in shapes:  # a second data layer is another stage's
+                crop = _get(settings, "crop_size", 0)
+                shapes[tops[0]] = given or (3, crop, crop)
             continue
         if kind == "input":
             shape = settings["shape"][0]
@@ -412,7 +419,7 @@ def test_a_training_definition_imports_with_its_data_and_loss_left_out(
         "layer 'data' (line " in text and "is left out: it reads the images from a database" in text
     )
     assert "The input is 3×227×227: its crop_size, 227×227, with 3 channels" in text
-    assert "Left out, as what training computes rather than the network: " in text
+    assert "Left out, as what training computes rather than the network" in text
     assert "'loss' (line " in text
 
 
@@ -444,6 +451,24 @@ def test_a_data_layer_of_unknown_size_needs_input(tmp_path: Path) -> None:
     analysis = imported(path, tmp_path, input_shape=(1, 28, 28))
     assert analysis.layer("conv1").output == (20, 24, 24)
     assert analysis.totals.params == 20 * 25 + 20 + 20 * 24 * 24 * 10 + 10
+
+
+def test_a_data_layer_for_another_stage_is_the_same_input(tmp_path: Path) -> None:
+    """As BVLC's mnist_autoencoder.prototxt: one data layer per stage, each writing ``data``."""
+    stages = (
+        'layer { name: "on-train" type: "Data" top: "data" include { phase: TEST stage: "a" } }\n'
+        'layer { name: "on-test" type: "Data" top: "data" include { phase: TEST stage: "b" } }'
+    )
+    path = lenet(tmp_path, stages)
+    (found,) = problems(path)
+    assert found.startswith(f"{path}:2: layer 'on-train': a Data layer reads its images from")
+    result = import_spec(
+        str(path), path=tmp_path / "l.yml", editor_line="#", input_shape=(1, 28, 28)
+    )
+    assert [r.name for r in result.analysis.layers] == ["conv1", "ip"]
+    assert "Data 'on-test' (line 3), for another stage" in " ".join(
+        line.lstrip("# ") for line in result.text.splitlines()
+    )
 
 
 @pytest.mark.parametrize(

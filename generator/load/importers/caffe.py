@@ -97,6 +97,9 @@ class _Walk:
     read: set[str] = field(default_factory=set)
     types: Counter[str] = field(default_factory=Counter)
     notes: list[str] = field(default_factory=list)
+    data_blobs: set[str] = field(default_factory=set)
+    """The blobs data layers write the images to: a second data layer writing one of them is the
+    same input for another phase or stage."""
     left_out: list[str] = field(default_factory=list)
     """Loss and accuracy layers left out, as ``SoftmaxWithLoss 'loss' (line 300)``."""
 
@@ -483,6 +486,11 @@ def _data_layer(
     source = caffe_data.SOURCES.get(kind, "outside the network")
     if not tops:
         raise walk.fail(layer.line, f"{what}: a {kind} layer with no top gives no input")
+    if tops[0][0] in walk.data_blobs:
+        # The same input for another phase or stage (``include { phase: TEST stage: … }``).
+        walk.left_out.append(f"{kind} {name!r} (line {layer.line}), for another stage")
+        return
+    walk.data_blobs.add(tops[0][0])
     if walk.input is not None:
         _set_input(walk, tops[0][0], walk.input, layer.line)  # a second input: reported
     found = caffe_data.data_input(walk, layer, kind, what)
@@ -588,9 +596,8 @@ def _walk(net: Message, path: str, given: tuple[int, int, int] | None) -> _Walk:
                 walk.blobs[blob] = None
     if walk.left_out:
         walk.notes.append(
-            "Left out, as what training computes rather than the network: "
-            + ", ".join(walk.left_out)
-            + "."
+            "Left out, as what training computes rather than the network (or another stage's "
+            "data): " + "; ".join(walk.left_out) + "."
         )
     if not walk.problems and walk.input is None:
         walk.fail(0, "no input: add an Input layer, or input with input_shape or input_dim")

@@ -141,7 +141,11 @@ def _comment(text: str, indent: str = "") -> list[str]:
     """``text`` as wrapped YAML comment lines; every line of the text stays a comment."""
     flat = " ".join(text.split())
     return textwrap.wrap(
-        flat, width=WIDTH, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}# "
+        flat,
+        width=WIDTH,
+        initial_indent=f"{indent}# ",
+        subsequent_indent=f"{indent}# ",
+        break_on_hyphens=False,  # a layer's name stays whole: 'on-test', 'conv1-7x7'
     ) or [f"{indent}#"]
 
 

@@ -8,9 +8,10 @@ names (``names``) and their error type (``errors``).
 :func:`import_spec` reads the source with the importer its name calls for, writes the spec text
 (:mod:`generator.load.importers.draft`), loads that text with the loader exactly as a file would be
 loaded, runs the engine on it, and checks the engine's numbers against what the model file says
-about itself (ONNX's shape inference, its weights). Either everything holds and the text is
-returned, or a :class:`~generator.load.importers.errors.ModelError` says what was found where;
-nothing here writes a file.
+about itself (ONNX's shape inference, its weights, a PyTorch module's parameter total). Either
+everything holds and the text is returned, or a
+:class:`~generator.load.importers.errors.ModelError` says what was found where; nothing here
+writes a file.
 
 ONNX and PyTorch are optional: their importers are loaded only when a source needs them.
 """
