@@ -1,5 +1,5 @@
 """Shared fixtures: the shipped specs analysed once, the site built once, a way to write specs for
-error tests, and the ``--update-goldens`` option.
+error tests, the ``--update-goldens`` option, and Hypothesis's profiles.
 
 Plain functions and constants (paths, the minimal spec, running the CLI and MkDocs) are in
 ``tests/helpers.py``; import them from there.
@@ -7,15 +7,29 @@ Plain functions and constants (paths, the minimal spec, running the CLI and MkDo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from generator.core.results import Analysis
 from generator.load import loader
 from tests import helpers
 from tests.helpers import ROOT, SPECS, build
+from tests.requirements import in_ci
+
+#: Hypothesis's profiles. "ci" is Hypothesis's own (derandomized, no deadline, no example
+#: database) with its default 100 examples, what every property test ran before the quick loop;
+#: "quick" runs a tenth of that, for ``pytest -m "not slow"`` while editing. A test that asks for
+#: more examples than the default asks for a multiple of ``settings.default.max_examples``, so
+#: that it scales with the profile. ``HYPOTHESIS_PROFILE`` picks one (also "default": Hypothesis's
+#: randomized 100 examples with a deadline); otherwise CI (``CI=true``) runs "ci", and anyone else
+#: "quick". ``pytest --hypothesis-profile=NAME`` overrides both.
+settings.register_profile("ci", settings.get_profile("ci"), max_examples=100)
+settings.register_profile("quick", max_examples=10)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if in_ci() else "quick"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
