@@ -11,11 +11,15 @@ Every test that needs the generated site files (pages, figure JSON, exports) get
 
 from __future__ import annotations
 
+import atexit
 import copy
+import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -121,11 +125,56 @@ def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+@functools.cache
+def _own_config() -> Path:
+    """A ``mkdocs.yml`` of this process's own that builds the working tree's ``docs/``.
+
+    The generator keeps its build cache next to ``mkdocs.yml`` (``.cache/architectures/``). Built
+    from this configuration, the working tree gets a cache of this test process's own, which no
+    other process writes into, prunes or reads pages from while a build runs: neither the other
+    workers of ``pytest -n auto`` nor anyone's ``mkdocs build`` or ``mkdocs serve`` in the tree.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="alexnet-tests-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    config = folder / "mkdocs.yml"
+    config.write_text(
+        f"INHERIT: {json.dumps(str(ROOT / 'mkdocs.yml'))}\n"
+        f"docs_dir: {json.dumps(str(ROOT / 'docs'))}\n",
+        "utf-8",
+    )
+    return config
+
+
+def _last_commit_time() -> str | None:
+    """The time of the working tree's last commit, by which the plugin dates a build of it."""
+    try:
+        found = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return None
+    return found.stdout.strip() if found.returncode == 0 and found.stdout.strip() else None
+
+
 def build(
     project: Path, site: Path, *extra: str, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of ``project`` into ``site``, as a contributor runs it."""
+    """``mkdocs build --strict`` of ``project`` into ``site``, as a contributor runs it.
+
+    A build of the working tree itself (:data:`ROOT`) reads its ``mkdocs.yml`` and ``docs/``
+    through :func:`_own_config`, so that its build cache is this process's, and is dated, as
+    in the tree, by the last commit (the plugin reads it from the configuration's folder).
+    """
     config = project / "mkdocs.yml"
+    if project.resolve() == ROOT:
+        config = _own_config()
+        epoch = _last_commit_time()
+        if epoch is not None and "SOURCE_DATE_EPOCH" not in os.environ:
+            env = {"SOURCE_DATE_EPOCH": epoch, **(env or {})}
     return subprocess.run(
         [
             sys.executable,
