@@ -27,6 +27,9 @@ from tests.browser_support import DRAW_TIMEOUT, Watched, browser, serve_built, s
 from tests.helpers import ROOT, SPECS
 from tests.requirements import require
 
+# Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 axe_playwright = require(
     "axe_playwright_python.sync_playwright", "pip install axe-playwright-python"
 )

@@ -103,6 +103,7 @@ def test_batch_norm_keeps_the_shape_and_learns_two_values_per_channel(
     assert bn.receptive_field == (1, 1)
 
 
+@pytest.mark.slow
 def test_pytorch_counts_the_same_parameters(spec_path: Path, tmp_path: Path) -> None:
     """The oracle: the page's script run with torch prints the same numbers as the engine."""
     from tests.requirements import require

@@ -114,6 +114,7 @@ def test_the_home_page_lists_families_when_every_network_would_not_fit(
         assert f"| {lineage.family.name} | {len(lineage.members)} |" in families
 
 
+@pytest.mark.slow
 def test_split_books_build_with_plain_mkdocs_strict(
     tmp_path: Path, site: SiteModel, small: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -127,6 +128,7 @@ def test_split_books_build_with_plain_mkdocs_strict(
         assert (tmp_path / "site" / stem / "index.html").is_file(), stem
 
 
+@pytest.mark.slow
 def test_the_sidebar_shows_a_split_book_by_its_overview_only(
     tmp_path: Path, small: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -143,6 +145,7 @@ def test_the_sidebar_shows_a_split_book_by_its_overview_only(
         assert not re.search(rf'href="{stem}/[^"]+/"', sidebar), stem
 
 
+@pytest.mark.slow
 def test_the_books_keep_prose_and_headings_in_search_but_no_table(built_site: Path) -> None:
     """Material indexes a page by its sections; the books' number tables are left out."""
     index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))

@@ -12,6 +12,9 @@ from tests.browser_support import Watched, artifacts, browser, server, wait_draw
 from tests.helpers import SHIPPED
 from tests.requirements import require
 
+# Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 Image = require("PIL.Image", "pip install pillow")
 __all__ = ["artifacts", "browser", "server", "watched"]  # fixtures used by name
 

@@ -10,6 +10,9 @@ import pytest
 
 from tests.browser_support import Watched, artifacts, browser, server, sync_api, watched
 
+# Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 __all__ = ["artifacts", "browser", "server", "watched"]  # fixtures used by name
 
 

@@ -11,6 +11,9 @@ import pytest
 
 from tests.helpers import ROOT, SHIPPED, build, copy_project
 
+# Builds of the whole site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def site(built_site: Path) -> Path:

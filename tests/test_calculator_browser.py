@@ -12,8 +12,13 @@ from __future__ import annotations
 import random
 from typing import Any
 
+import pytest
+
 from generator.analysis.calculator import FIELDS, MAX_VALUE, calculate_text
 from tests.browser_support import Watched, browser, server, watched
+
+# Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
 
 __all__ = ["browser", "server", "watched"]  # fixtures used by name
 

@@ -182,6 +182,7 @@ def test_the_page_shows_what_the_command_writes(project: Path) -> None:
     assert yaml_block(page, "### 1. Start from a scaffold") == written
 
 
+@pytest.mark.slow
 def test_a_spec_written_by_following_the_page_builds(project: Path, tmp_path: Path) -> None:
     page = contributing.contributing_page(build_site_model([]).examples)
     example = yaml_block(page, "### A worked example")

@@ -16,7 +16,8 @@ from tests.helpers import ROOT
     [
         ["ruff", "check", "generator", "tests"],
         ["ruff", "format", "--check", "generator", "tests"],
-        [sys.executable, "-m", "mypy"],
+        # Several seconds: the full suite's, not the quick loop's (see pyproject.toml).
+        pytest.param([sys.executable, "-m", "mypy"], marks=pytest.mark.slow),
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
 )

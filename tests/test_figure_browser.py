@@ -34,6 +34,9 @@ from tests.helpers import SHIPPED, copy_project
 from tests.requirements import require
 from tests.test_figure_layout import write_resnet50
 
+# Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 Image = require("PIL.Image", "pip install pillow")
 __all__ = ["artifacts", "browser", "server", "watched"]  # fixtures used by name
 

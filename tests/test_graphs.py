@@ -20,6 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -187,6 +188,7 @@ def test_a_variant_that_removes_a_layer_others_read_is_told_where(tmp_path: Path
     ]
 
 
+@pytest.mark.slow
 def test_a_broken_merge_stops_the_build_before_anything_is_written(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     (project / "docs" / "architectures" / "broken.yml").write_text(BROKEN, encoding="utf-8")

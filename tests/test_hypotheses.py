@@ -160,6 +160,7 @@ def test_every_hypothesis_reproduces_the_number(
     assert len(set(expressions(found))) == len(found)
 
 
+@pytest.mark.slow
 def test_every_computed_count_is_its_own_first_hypothesis(
     analyses: dict[str, Analysis],
 ) -> None:

@@ -24,6 +24,9 @@ from generator.render.snippet import pytorch_snippet
 from tests.helpers import SHIPPED
 from tests.requirements import require
 
+# PyTorch (or ONNX) as the oracle: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 torch = require("torch", "pip install torch==2.13.0")
 require("onnx", "pip install -e '.[import]'")
 

@@ -265,11 +265,13 @@ def site(built_site: Path) -> Path:
     return built_site
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_the_rendered_table_adds_up(name: str, site: Path, analyses: dict[str, Analysis]) -> None:
     check_table_adds_up(read_page(site, analyses[name]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_every_layer_matches_the_reference_calculator(
     name: str, site: Path, analyses: dict[str, Analysis]
@@ -277,6 +279,7 @@ def test_every_layer_matches_the_reference_calculator(
     check_against_reference(read_page(site, analyses[name]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_the_exports_agree_with_the_rendered_table(
     name: str, site: Path, analyses: dict[str, Analysis]
@@ -344,6 +347,7 @@ BROKEN: dict[str, tuple[Check, Check]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", BROKEN)
 def test_each_check_fails_on_a_broken_page(
     what: str, site: Path, analyses: dict[str, Analysis]

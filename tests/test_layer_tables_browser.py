@@ -3,8 +3,13 @@ opened, then loaded, whole, and scrollable from the keyboard when it is wider th
 
 from __future__ import annotations
 
+import pytest
+
 from generator.core.results import Analysis
 from tests.browser_support import Watched, artifacts, browser, server, watched
+
+# Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
 
 __all__ = ["artifacts", "browser", "server", "watched"]  # fixtures used by name
 

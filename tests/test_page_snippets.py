@@ -22,6 +22,9 @@ from generator.render import architecture, highlight, site, snippet, templating
 from tests.helpers import SHIPPED, number
 from tests.requirements import require
 
+# PyTorch (or ONNX) as the oracle: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 require("torch", "pip install torch==2.13.0")
 
 SCRIPT = re.compile(r'<details class="arch-code" data-src="([^"]+)" data-what="script">')

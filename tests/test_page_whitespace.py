@@ -63,6 +63,7 @@ def test_escaped_text_stays_escaped() -> None:
     assert collapse_indentation(page) == "<title>\n&lt;script&gt;alert(1)&lt;/script&gt;\n</title>"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", ["index.html", "architectures/alexnet-2012/index.html"])
 def test_a_built_page_reads_the_same_and_is_lighter(built_site: Path, page: str) -> None:
     built = (built_site / page).read_text("utf-8")

@@ -24,6 +24,7 @@ def sidebar_links(page: Path) -> list[str]:
     return [a or b for a, b in LINK.findall(found.group(0))]
 
 
+@pytest.mark.slow
 def test_a_plain_mkdocs_builds_the_written_pages(tmp_path: Path, built_site: Path) -> None:
     out = tmp_path / "pages"
     result = run_cli("pages", str(out))
@@ -94,6 +95,7 @@ def test_a_bad_spec_is_reported_and_nothing_built(tmp_path: Path) -> None:
     assert "broken.yml" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_second_run_removes_the_pages_of_a_spec_removed_since(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     out = tmp_path / "pages"
@@ -119,6 +121,7 @@ def test_a_folder_with_files_of_its_own_is_refused_and_left_as_it_was(tmp_path: 
     assert sorted(p.name for p in out.rglob("*")) == ["architectures", "docs", "stale-spec.md"]
 
 
+@pytest.mark.slow
 def test_a_file_added_into_a_generated_folder_is_refused_too(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     out = tmp_path / "pages"

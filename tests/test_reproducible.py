@@ -20,7 +20,12 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import BUILD_ENV, ROOT
+
+# Builds of the whole site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
 
 #: 2012-12-03, the first day of NIPS 2012: a date no test run happens on.
 OTHER_DAY = 1354492800

@@ -15,6 +15,9 @@ import pytest
 
 from tests.helpers import BUILD_ENV, copy_project
 
+# mkdocs serve of the whole site: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 
 def free_port() -> int:
     with socket.socket() as probe:

@@ -17,8 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from generator.core.results import Analysis
 from tests.requirements import require
+
+# PyTorch (or ONNX) as the oracle: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
 
 torch = require("torch", "pip install torch==2.13.0")
 nn = torch.nn
