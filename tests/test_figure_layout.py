@@ -362,7 +362,7 @@ def graph_specs(draw: st.DrawFn) -> dict[str, Any]:
     return spec_data(*layers, input=[3, 8, 8])
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graph_specs())
 def test_any_branching_network_is_laid_out_without_overlaps(data: dict[str, Any]) -> None:
     """Whatever the graph (shortcuts over shortcuts, branches that split again, dead ends), every

@@ -36,6 +36,9 @@ from generator.spec.errors import SpecError
 from generator.spec.models import LAYER_MODELS, MAX_SIZE, MAX_SPATIAL, Source, Spec, Stated
 from tests.helpers import SHIPPED, SPECS, run_cli, spec_data
 
+# Fuzzing: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 FUZZED = "fuzzed"
 #: A spec that extends the fuzzed one, so that ``extends: loop`` goes round in a circle.
 LOOP = "loop"
@@ -735,7 +738,7 @@ def run(case: Case, folder: Path) -> Analysis | SpecError:
 
 
 @settings(
-    max_examples=1000,
+    max_examples=10 * settings.default.max_examples,  # 1,000 under the ci profile
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
@@ -751,7 +754,7 @@ def test_every_malformed_spec_gives_located_problems(case: Case, folder: Path) -
 
 
 @settings(
-    max_examples=50,
+    max_examples=settings.default.max_examples // 2,  # 50 under the ci profile
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )

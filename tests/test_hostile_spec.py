@@ -226,6 +226,7 @@ def test_hostile_text_is_a_valid_spec(project: Path) -> None:
 # --- the built site --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_hostile_page_has_exactly_the_scripts_of_a_normal_page(site: Path) -> None:
     hostile = read(site / "architectures" / NAME / "index.html")
     normal = read(site / "architectures" / NORMAL / "index.html")
@@ -235,6 +236,7 @@ def test_the_hostile_page_has_exactly_the_scripts_of_a_normal_page(site: Path) -
         assert count == sum(1 for t, _ in normal.tags if t == tag), tag
 
 
+@pytest.mark.slow
 def test_no_page_has_event_handlers_script_urls_or_hostile_scripts(site: Path) -> None:
     pages = sorted(site.rglob("*.html"))
     assert len(pages) > 10
@@ -246,6 +248,7 @@ def test_no_page_has_event_handlers_script_urls_or_hostile_scripts(site: Path) -
             assert "pwned" not in script, path
 
 
+@pytest.mark.slow
 def test_the_hostile_text_is_shown_as_text(site: Path) -> None:
     page = read(site / "architectures" / NAME / "index.html")
     for fragment in SHOWN:
@@ -260,6 +263,7 @@ def test_the_hostile_text_is_shown_as_text(site: Path) -> None:
     assert "<" not in head_title
 
 
+@pytest.mark.slow
 def test_only_web_links_survive(site: Path) -> None:
     page = read(site / "architectures" / NAME / "index.html")
     hrefs = [value for tag, name, value in page.attributes() if tag == "a" and name == "href"]
@@ -275,6 +279,7 @@ def test_only_web_links_survive(site: Path) -> None:
     assert tricky and all(re.fullmatch(r"[A-Za-z0-9:/._~%?#=&+,;@-]+", h) for h in tricky)
 
 
+@pytest.mark.slow
 def test_other_pages_that_show_the_title_show_it_as_text(site: Path) -> None:
     title = collapse(TITLE)
     for page_path in ("index.html", "audit/index.html", "lineage/index.html"):
@@ -283,6 +288,7 @@ def test_other_pages_that_show_the_title_show_it_as_text(site: Path) -> None:
         assert unsafe_markup(page) == []
 
 
+@pytest.mark.slow
 def test_the_search_index_holds_text_not_markup(site: Path) -> None:
     """Material puts search results into the page as HTML: the index must be inert HTML."""
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
@@ -295,6 +301,7 @@ def test_the_search_index_holds_text_not_markup(site: Path) -> None:
             assert not [t for t, _ in page.tags if t in DANGEROUS_TAGS], (doc["location"], field)
 
 
+@pytest.mark.slow
 def test_the_exports_carry_the_text_as_data(site: Path) -> None:
     folder = site / "architectures" / NAME
     data = json.loads((folder / f"{NAME}.json").read_text(encoding="utf-8"))
@@ -410,7 +417,8 @@ CONTEXTS = [
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=3 * settings.default.max_examples, deadline=None)  # ci: 300
 @given(text=st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
 def test_markup_never_lets_html_or_script_urls_through(
     text: str, renderer: markdown.Markdown

@@ -141,7 +141,7 @@ def test_a_text_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
 # --- fuzzed broken inputs -------------------------------------------------------------------------
 
 FUZZ = settings(
-    max_examples=150,
+    max_examples=settings.default.max_examples * 3 // 2,  # 150 under the ci profile
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -168,6 +168,7 @@ def mutated(draw: st.DrawFn, text: str, alphabet: str) -> str:
     return text[:at] + draw(st.text(alphabet=alphabet, min_size=1, max_size=8)) + text[at:]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=mutated(CAFFENET_TEXT, "{}<>[]:;,\"'#-.0123456789 \nabcXYZ_/"))
 def test_a_broken_prototxt_never_gives_a_traceback_or_a_file(tmp_path: Path, text: str) -> None:
@@ -177,6 +178,7 @@ def test_a_broken_prototxt_never_gives_a_traceback_or_a_file(tmp_path: Path, tex
     check_outcome(run(str(source), "-o", str(output)), source, output)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=st.text(max_size=300))
 def test_any_text_as_a_prototxt_never_gives_a_traceback_or_a_file(
@@ -237,6 +239,7 @@ def test_the_fuzzed_onnx_model_imports_as_it_is(onnx_bytes: bytes, tmp_path: Pat
     ]
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=st.data())
 def test_a_broken_onnx_file_never_gives_a_traceback_or_a_file(

@@ -32,6 +32,9 @@ from generator.spec.models import LAYER_MODELS, Spec
 from tests.helpers import SHIPPED, SOURCES
 from tests.requirements import require
 
+# PyTorch (or ONNX) as the oracle: the full suite's, not the quick loop's (see pyproject.toml).
+pytestmark = pytest.mark.slow
+
 torch = require("torch", "pip install torch==2.13.0")
 nn = torch.nn
 
@@ -399,7 +402,11 @@ def layer_strategy(index: int) -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=settings.default.max_examples * 3 // 2,  # 150 under the ci profile
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.data())
 def test_random_networks_match_pytorch(data: st.DataObject) -> None:
     """Random stacks of layers: each drawn layer the engine accepts is kept, the others dropped."""
