@@ -142,6 +142,12 @@ _TYPES = {
     "accuracy": "training",
     "softmaxloss": "training",
     "softmaxwithloss": "training",
+    "sigmoid": "same",
+    "tanh": "same",
+    "batchnorm": "batchnorm",
+    "scale": "scale",
+    "eltwise": "same",
+    "flatten": "flatten",
 }
 #: V0's names of the settings the oracle reads, as the later formats name them.
 _RENAMED = {"kernelsize": "kernel_size", "biasterm": "bias_term", "cropsize": "crop_size"}
@@ -199,11 +205,22 @@ def oracle(
     net = read(text)
     shapes: dict[str, tuple[int, ...]] = {}
     dims = [int(str(d)) for d in _all(net, "input_dim")]
+    for shape in _all(net, "input_shape")[:1]:
+        assert isinstance(shape, list)
+        dims = [int(str(d)) for d in _all(shape, "dim")]
     if dims:
         shapes[str(_one(net, "input"))] = tuple(dims[1:])
     paddings: dict[str, tuple[str, int]] = {}
     found: list[OracleLayer] = []
+    batch_norms: dict[str, int] = {}  # a BatchNorm's output blob: its index in ``found``
     for name, kind, bottoms, tops, settings in _layers(net):
+        if (
+            kind == "scale"
+        ):  # a BatchNorm's learned scale and shift: 2 per channel, on the BatchNorm
+            index = batch_norms[bottoms[0]]
+            before = found[index]
+            found[index] = OracleLayer(before.name, before.output, 2 * before.output[0], 0)
+            continue
         if kind == "data":
             if tops[0] not in shapes:  # a second data layer is another stage's
                 crop = _get(settings, "crop_size", 0)
@@ -227,6 +244,9 @@ def oracle(
         output, params, macs = _compute(kind, inputs, settings, pad)
         for top in tops:
             shapes[top] = output
+            batch_norms.pop(top, None)
+        if kind == "batchnorm":
+            batch_norms[tops[0]] = len(found)
         if kind != "split":
             found.append(OracleLayer(name, output, params, macs))
     (image,) = [s for b, s in shapes.items() if len(s) == 3][:1]
@@ -237,8 +257,10 @@ def _compute(
     kind: str, inputs: list[tuple[int, ...]], settings: dict[str, list[object]], pad: int
 ) -> tuple[tuple[int, ...], int, int]:
     first = inputs[0]
-    if kind in ("same", "split"):
+    if kind in ("same", "split", "batchnorm"):
         return first, 0, 0
+    if kind == "flatten":
+        return (math.prod(first),), 0, 0
     if kind == "concat":
         return (sum(s[0] for s in inputs), *first[1:]), 0, 0
     if kind == "fc":
@@ -291,6 +313,37 @@ def test_every_layer_is_the_oracles(fixture: Path, tmp_path: Path) -> None:
     assert analysis.totals.params == sum(layer.params for layer in expected)
     assert analysis.totals.macs == sum(layer.macs for layer in expected)
     assert len(analysis.layers) == len(expected)
+
+
+RESIDUAL = """\
+name: "Residual"
+input: "data"
+input_shape { dim: [1, 8, 14, 14] }
+layer { name: "a" type: "Convolution" bottom: "data" top: "a"
+        convolution_param { num_output: 8 kernel_size: 3 pad: 1 bias_term: false } }
+layer { name: "bn_a" type: "BatchNorm" bottom: "a" top: "a" }
+layer { name: "scale_a" type: "Scale" bottom: "a" top: "a" scale_param { bias_term: true } }
+layer { name: "relu_a" type: "ReLU" bottom: "a" top: "a" }
+layer { name: "sum" type: "Eltwise" bottom: "data" bottom: "a" top: "sum" }
+layer { name: "pool" type: "Pooling" bottom: "sum" top: "pool"
+        pooling_param { pool: AVE kernel_size: 3 stride: 2 pad: 1 } }
+layer { name: "flat" type: "Flatten" bottom: "pool" top: "flat" }
+layer { name: "fc" type: "InnerProduct" bottom: "flat" top: "fc" inner_product_param { num_output: 10 } }
+"""
+
+
+def test_a_residual_unit_with_batch_norm_is_the_oracles(tmp_path: Path) -> None:
+    """KaimingHe's ResNet unit: a BatchNorm and the Scale after it count 2 per channel together,
+    an Eltwise sum nothing; the pooling's ⌈(14 + 2 − 3) / 2⌉ + 1 = 8."""
+    path = tmp_path / "residual.prototxt"
+    path.write_text(RESIDUAL, encoding="utf-8")
+    _, expected = oracle(RESIDUAL)
+    analysis = imported(path, tmp_path)
+    assert [(r.name, r.output, r.params) for r in analysis.layers] == [
+        (layer.name, layer.output, layer.params) for layer in expected
+    ]
+    assert analysis.layer("bn_a").params == 16
+    assert analysis.layer("pool").output == (8, 8, 8)
 
 
 def rows(analysis: Analysis) -> list[tuple[str, str, tuple[str, ...], tuple[int, ...], int, int]]:
