@@ -1,10 +1,11 @@
 """The 3D view's layout (``generator/render/layout3d.py``) and the figure data made of it
 (``generator/render/figures.py``, ``generator/render/plotly_json.py``).
 
-Branches are drawn side by side and shortcuts as arcs; no two boxes of a view overlap at either
+A graph's structure (``generator/analysis/graph.py``) is its main line, modules and parts aside;
+branches are drawn side by side and shortcuts as arcs; no two boxes of a view overlap at either
 channel scale; every view runs from the input to the network's output; a 150-layer network (a
 ResNet-50 written here) collapses into blocks and stages; the figure files stay small, and their
-packed boxes unpack into the very traces the views are drawn with.
+packed boxes unpack into meshes that span the boxes as laid out.
 ``tests/test_figure_browser.py`` checks the same figures as a browser draws them.
 """
 
