@@ -29,7 +29,7 @@ MINUS = "−"
 
 
 @dataclass(frozen=True, slots=True)
-class Field:
+class Box:
     """One box of the calculator."""
 
     key: str
@@ -38,17 +38,17 @@ class Field:
 
 
 FIELDS = (
-    Field("n", "Input size n", 1),
-    Field("k", "Kernel k", 1),
-    Field("s", "Stride s", 1),
-    Field("p_before", "Padding before", 0),
-    Field("p_after", "Padding after", 0),
-    Field("d", "Dilation d", 1),
+    Box("n", "Input size n", 1),
+    Box("k", "Kernel k", 1),
+    Box("s", "Stride s", 1),
+    Box("p_before", "Padding before", 0),
+    Box("p_after", "Padding after", 0),
+    Box("d", "Dilation d", 1),
 )
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class SizeRule:
     """One row of the calculator's results: a rounding rule and who uses it."""
 
     key: str
@@ -57,15 +57,17 @@ class Rule:
 
 
 RULES = (
-    Rule("floor", "floor", "PyTorch convolution and pooling, Caffe convolution"),
-    Rule(
+    SizeRule("floor", "floor", "PyTorch convolution and pooling, Caffe convolution"),
+    SizeRule(
         "ceil",
         "ceil, last window must start inside",
         "PyTorch pooling with ceil_mode=True, Caffe pooling",
     ),
-    Rule("ceil_unclipped", "ceil, unclipped", "cuda-convnet convolution and pooling"),
-    Rule("tf_valid", "VALID", "TensorFlow: floor with no padding (ignores the padding boxes)"),
-    Rule("tf_same", "SAME", "TensorFlow: ⌈n / s⌉, padding computed (ignores the padding boxes)"),
+    SizeRule("ceil_unclipped", "ceil, unclipped", "cuda-convnet convolution and pooling"),
+    SizeRule("tf_valid", "VALID", "TensorFlow: floor with no padding (ignores the padding boxes)"),
+    SizeRule(
+        "tf_same", "SAME", "TensorFlow: ⌈n / s⌉, padding computed (ignores the padding boxes)"
+    ),
 )
 RULE_KEYS = tuple(r.key for r in RULES)
 _ROUNDING: Mapping[str, Rounding] = {
@@ -273,6 +275,14 @@ class Example:
         value = self.calc.outputs[key]
         assert value is not None, f"{key}: the examples are chosen so that every rule has an output"
         return value
+
+    def padding(self, key: str) -> tuple[int, int]:
+        """The padding rule ``key`` uses, before and after (TensorFlow SAME works out its own)."""
+        return self.calc.padding[key] or (0, 0)
+
+    def padding_total(self, key: str) -> int:
+        """The pixels rule ``key`` pads, before and after together."""
+        return sum(self.padding(key))
 
     def last_start(self, key: str) -> int:
         """Where the last window of rule ``key`` starts in the padded row: ``(o − 1)·s``."""

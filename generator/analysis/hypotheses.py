@@ -181,7 +181,7 @@ class InputNeurons:
 
 
 @dataclass(frozen=True, slots=True)
-class LeftOut:
+class Omitted:
     """A part of the graph left out of a sum. Two are the same change when their keys are: the
     fully connected layers left out of one network and of another."""
 
@@ -240,7 +240,7 @@ Change = (
     | Before
     | After
     | InputNeurons
-    | LeftOut
+    | Omitted
     | Slip
     | Swap
     | CutOff
@@ -605,7 +605,7 @@ def _total_readings(analysis: Analysis, quantity: Quantity) -> list[_Reading]:
     for omission in omissions(analysis, quantity, everything):
         kept = tuple(_plain_term(r, quantity) for r in layers if r.index not in omission.layers)
         if kept:
-            left_out = LeftOut(omission.key, omission)
+            left_out = Omitted(omission.key, omission)
             readings.append(_Reading(kept, Cause.OMISSION, left_out))
     return readings
 
@@ -710,14 +710,14 @@ class Count:
     first: str | None = None
     """For a group of layers, the first."""
     changes: tuple[Change, ...] = ()
-    """What differs from the plain count (:class:`Biases`, :class:`LeftOut`); empty for it."""
+    """What differs from the plain count (:class:`Biases`, :class:`Omitted`); empty for it."""
     cause: Cause = Cause.PLAIN
 
     @property
     def keys(self) -> tuple[str, ...]:
         """The changes as :attr:`Omission.key` (and ``biases``): alike in every group and
         network."""
-        return tuple(c.key if isinstance(c, LeftOut) else "biases" for c in self.changes)
+        return tuple(c.key if isinstance(c, Omitted) else "biases" for c in self.changes)
 
     @property
     def expression(self) -> str:
@@ -758,7 +758,7 @@ def counts(
         value = sum(flipped_values.values())
         found.append(Count(plain, value, quantity, layer, first, (bias,), Cause.BIASES))
     for omission in omissions(analysis, quantity, scope):
-        left_out = LeftOut(omission.key, omission)
+        left_out = Omitted(omission.key, omission)
         for values, before in ((plain_values, ()), (flipped_values, (bias,))):
             if values is None:
                 continue

@@ -33,6 +33,7 @@ from generator.analysis import (
     families,
     graph,
     lineage,
+    successors,
     sweeps,
     versions,
 )
@@ -43,7 +44,7 @@ from generator.analysis.examples import Examples
 from generator.analysis.families import Family
 from generator.analysis.hypotheses import Cause
 from generator.analysis.lineage import Difference
-from generator.analysis.successors import SuccessorsPage, successors_page
+from generator.analysis.successors import SuccessorsPage
 from generator.analysis.sweeps import Sweep
 from generator.analysis.versions import Version
 from generator.core import rules
@@ -308,7 +309,7 @@ def tally(architectures: Sequence[Architecture]) -> Tally:
 
 
 @dataclass(frozen=True, slots=True)
-class Audited:
+class FamilyTally:
     """The networks of one family that state a number, and the tally of their verdicts."""
 
     name: str
@@ -321,7 +322,7 @@ class Tallies:
     """The audit's verdicts counted: over the site, and family by family."""
 
     site: Tally
-    families: tuple[Audited, ...]
+    families: tuple[FamilyTally, ...]
     """Each family with a network that states a number."""
 
 
@@ -335,7 +336,7 @@ def tallies(architectures: Sequence[Architecture], lineages: Sequence[Lineage]) 
             if (a := by_name[m.analysis.name]).checks or a.comparisons
         )
         if stated:
-            found.append(Audited(found_lineage.family.name, stated, tally(stated)))
+            found.append(FamilyTally(found_lineage.family.name, stated, tally(stated)))
     return Tallies(tally(architectures), tuple(found))
 
 
@@ -389,7 +390,7 @@ class Stages:
     """The effective strides at which any of them has a stage, smallest first."""
 
 
-def stages(paper: str, lineages: Sequence[Lineage]) -> Stages:
+def stage_table(paper: str, lineages: Sequence[Lineage]) -> Stages:
     alexnet = [m for f in lineages if f.family.alexnet for m in f.members]
     staged = (
         *(m for m in alexnet if m.analysis.name == paper),
@@ -512,8 +513,8 @@ def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
         flagship=flagship(paper) if paper else None,
         tallies=tallies(architectures, lineages),
         side_by_side=side_by_side(analyses, lineages),
-        stages=stages(PAPER, lineages),
-        successors=successors_page(
+        stages=stage_table(PAPER, lineages),
+        successors=successors.gather(
             paper.analysis,
             members[PAPER].depth,
             [(a.analysis, a.checks, a.comparisons) for a in architectures],

@@ -396,7 +396,7 @@ def row_name(first: str | None, layer: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Stated:
+class Audited:
     """A number a successor's source states, audited: a total or a comparison."""
 
     analysis: Analysis
@@ -412,17 +412,17 @@ class SuccessorsPage:
     paper_depth: int
     families: tuple[families.Family, ...]
     successors: tuple[Successor, ...]
-    against_alexnet: tuple[Stated, ...]
+    against_alexnet: tuple[Audited, ...]
     """Comparisons a successor's source states against an AlexNet of the site."""
-    between: tuple[Stated, ...]
+    between: tuple[Audited, ...]
     """Comparisons a successor's source states against another successor."""
-    totals: tuple[Stated, ...]
+    totals: tuple[Audited, ...]
     """Totals a successor's sources state (parameters, multiply-accumulates)."""
     sizes: tuple[SizeAudit, ...]
     tables: tuple[TableAudit, ...]
 
 
-def successors_page(
+def gather(
     paper: Analysis,
     paper_depth: int,
     audited: Sequence[tuple[Analysis, Sequence[Check], Sequence[Comparison]]],
@@ -433,7 +433,7 @@ def successors_page(
     alexnets = {n for f in grouped if f.alexnet for n in f.names}
     mine = [(a, c, d) for a, c, d in audited if a.name not in alexnets]
     by_name = {a.name: a for a, _, _ in audited}
-    compared = [Stated(a, comparison=d) for a, _, ds in mine for d in ds]
+    compared = [Audited(a, comparison=d) for a, _, ds in mine for d in ds]
     return SuccessorsPage(
         paper=paper,
         paper_depth=paper_depth,
@@ -442,7 +442,7 @@ def successors_page(
         against_alexnet=tuple(s for s in compared if _to(s) in alexnets),
         between=tuple(s for s in compared if _to(s) not in alexnets),
         totals=tuple(
-            Stated(a, check=c)
+            Audited(a, check=c)
             for a, cs, _ in mine
             for c in cs
             if c.claim.layer is None and c.claim.quantity in ROW_QUANTITIES
@@ -454,6 +454,6 @@ def successors_page(
     )
 
 
-def _to(stated: Stated) -> str:
+def _to(stated: Audited) -> str:
     assert stated.comparison is not None
     return stated.comparison.claim.to

@@ -59,10 +59,10 @@ def framework_rules(ex: Example) -> list[FrameworkRule]:
         if ex.calc.outputs["tf_valid"] is not None
         else NO_OUTPUT
     )
-    pad = ex.calc.padding["tf_same"] or (0, 0)
+    before, after = ex.padding("tf_same")
     same = (
-        f"⌈{ex.n} / {ex.s}⌉ = {ex.out('tf_same')}, padding {pad[0] + pad[1]} = "
-        f"{pad[0]} before + {pad[1]} after"
+        f"⌈{ex.n} / {ex.s}⌉ = {ex.out('tf_same')}, padding {ex.padding_total('tf_same')} = "
+        f"{before} before + {after} after"
     )
     clip_formula = Markup(
         "⌈x⌉, minus 1 if the last window would start at or past n + p<sub>before</sub>"

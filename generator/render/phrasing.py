@@ -26,9 +26,9 @@ from generator.analysis.hypotheses import (
     InputNeurons,
     InputSize,
     LayerRounding,
-    LeftOut,
     NetworkRounding,
     Omission,
+    Omitted,
     Padding,
     Slip,
     Swap,
@@ -161,7 +161,7 @@ def change_text(change: Change) -> str:
             return f"counted after {after}"
         case InputNeurons():
             return "input counted as neurons"
-        case LeftOut(_, omission):
+        case Omitted(_, omission):
             return f"{omission_noun(omission)} left out"
         case Slip():
             return (
@@ -235,7 +235,7 @@ def _total_way(quantity: Quantity, change: Change | None) -> str:
             if quantity is Quantity.PARAMS:
                 return ", without the biases"
             return ", a bias counted as one more input of each output"
-        case LeftOut(_, omission):
+        case Omitted(_, omission):
             return f", with {omission_text(omission)}"
     return ""
 
@@ -260,7 +260,7 @@ def _count_phrase(change: Change) -> str:
             return "weights only"
         case Biases():
             return "a bias counted as one more input"
-        case LeftOut(_, omission):
+        case Omitted(_, omission):
             return omission_text(omission)
     raise ValueError(f"not a way of taking a count: {change}")
 
