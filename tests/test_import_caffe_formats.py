@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as fuzzing
+from hypothesis import strategies as st
 
 from generator.core.results import Analysis
 from generator.load.importers.source import ModelError, import_spec, read_source
@@ -214,9 +217,7 @@ def oracle(
     found: list[OracleLayer] = []
     batch_norms: dict[str, int] = {}  # a BatchNorm's output blob: its index in ``found``
     for name, kind, bottoms, tops, settings in _layers(net):
-        if (
-            kind == "scale"
-        ):  # a BatchNorm's learned scale and shift: 2 per channel, on the BatchNorm
+        if kind == "scale":  # a BatchNorm's learned scale and shift: 2 per channel, on it
             index = batch_norms[bottoms[0]]
             before = found[index]
             found[index] = OracleLayer(before.name, before.output, 2 * before.output[0], 0)
@@ -638,3 +639,61 @@ def test_the_older_formats_types_by_name_and_number(tmp_path: Path) -> None:
         ("s", "sigmoid"),
         ("t", "tanh"),
     ]
+
+
+# --- never a traceback ------------------------------------------------------------------------------
+
+#: Words and values the older formats and the training definitions use, to put in each other's
+#: places.
+WORDS = (
+    'type: "padding"',
+    'type: "conv"',
+    "kernelsize: 0",
+    "pad: -1",
+    "pool: STOCHASTIC",
+    "layer { }",
+    'bottom: "label"',
+    'top: "data"',
+    'type: "Python"',
+    "type: DATA",
+    "crop_size: 0",
+    "include { phase: TRAIN }",
+    "loss_weight: 1",
+    "layers { }",
+    'bottom: "pad2"',
+    "{",
+    "}",
+)
+
+
+@st.composite
+def swapped(draw: st.DrawFn, text: str) -> str:
+    """``text`` with one of its lines replaced by, or added to, one of :data:`WORDS`."""
+    lines = text.splitlines()
+    at = draw(st.integers(0, len(lines) - 1))
+    word = draw(st.sampled_from(WORDS))
+    if draw(st.booleans()):
+        lines[at] = word
+    else:
+        lines.insert(at, word)
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+@fuzzing(
+    max_examples=fuzzing.default.max_examples,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_changed_v0_or_training_file_imports_or_says_why(
+    tmp_path: Path, data: st.DataObject
+) -> None:
+    """Whatever a line becomes, the import gives a spec or ModelErrors, never another error."""
+    fixture = data.draw(st.sampled_from([PADDING_V0, TRAIN_V0, TRAIN_VAL, TRAIN_VAL_V1]))
+    path = tmp_path / "changed.prototxt"
+    path.write_text(data.draw(swapped(fixture.read_text(encoding="utf-8"))), encoding="utf-8")
+    try:
+        imported(path, tmp_path)
+    except ModelError as error:
+        assert error.problems and all(p.startswith(str(path)) for p in error.problems)
