@@ -39,6 +39,7 @@ def test_show_prints_a_table_with_the_formula() -> None:
     assert "(224 − 11) / 4 + 1 = 54.25 → ⌈54.25⌉ = 55" in result.stdout
 
 
+@pytest.mark.slow
 def test_check_passes_on_the_shipped_specs() -> None:
     result = run_cli("check")
     assert result.returncode == 0, result.stderr

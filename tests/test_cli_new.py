@@ -41,6 +41,7 @@ def test_it_says_what_to_do_next(project: Path) -> None:
     assert "/architectures/my-net/" in result.stdout
 
 
+@pytest.mark.slow
 def test_a_variant_extends_its_parent_and_passes_check(project: Path) -> None:
     result = run_cli("new", "my-variant", "--from", "bvlc-alexnet", cwd=project)
     assert result.returncode == 0, result.stderr
@@ -54,6 +55,7 @@ def test_a_variant_extends_its_parent_and_passes_check(project: Path) -> None:
     assert checked.returncode == 0, checked.stderr
 
 
+@pytest.mark.slow
 def test_the_variants_commented_changes_are_valid(project: Path) -> None:
     """Uncommenting the examples of remove, change and insert gives a spec that still loads."""
     run_cli("new", "my-variant", "--from", "bvlc-alexnet", cwd=project)
@@ -82,6 +84,7 @@ def refused(name: str) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "message"),
     [

@@ -207,6 +207,7 @@ def test_explain_prints_a_ranked_list() -> None:
     assert "  1. 2 × 48 × 48 × 55 = 253,440" in result.stdout
 
 
+@pytest.mark.slow
 def test_explain_says_when_nothing_reproduces_the_number() -> None:
     result = run_cli("explain", "630000000", "--arch", PAPER, "--quantity", "macs")
     assert result.returncode == 0, result.stderr
