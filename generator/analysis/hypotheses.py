@@ -629,7 +629,7 @@ class Omission:
     merge: str | None = None
     """For the branches into one input of every merge: the merge's kind (``add``)."""
     position: int = 0
-    """For branches: which input of the merge they feed, 0 for the first."""
+    """For branches: which input of the merge they feed, 1 for the first."""
 
 
 def omissions(
@@ -663,7 +663,7 @@ def omissions(
         by_key.setdefault(arm.key, []).extend(r for r in arm.layers if r.index in everything)
     for (kind, position, inputs), members in by_key.items():
         key = f"branch:{kind}:{position + 1}/{inputs}"
-        found.append(_omission(key, members, merge=kind, position=position))
+        found.append(_omission(key, members, merge=kind, position=position + 1))
     reductions = [r for r in graph.reductions(analysis) if r.index in everything]
     found.append(_omission("reduce", reductions))
     unique: dict[frozenset[int], Omission] = {}

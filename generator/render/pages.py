@@ -86,6 +86,7 @@ def home_page(model: SiteModel, entries: dict[str, str] | None = None) -> str:
             first_conv=first_conv,
             entries=links,
             every=every,
+            networks=len(model.architectures),
         )
 
     text = render(True)

@@ -112,7 +112,7 @@ def omission_noun(omission: Omission) -> str:
         return omission.layer
     if omission.merge is not None:
         position = omission.position
-        place = ORDINALS[position] if position < len(ORDINALS) else f"input {position + 1}"
+        place = ORDINALS[position - 1] if position <= len(ORDINALS) else f"input {position}"
         return f"the {place} branch of each {omission.merge}"
     return OMISSIONS[omission.key]
 
