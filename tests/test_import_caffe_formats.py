@@ -400,6 +400,10 @@ def problems(path: Path, input_shape: tuple[int, int, int] | None = None) -> lis
             "7: layer 'x': V0 layer type 'convolution' is not one of V0's types",
         ),
         (
+            'layers { layer { name: "x" type: conv } bottom: "data" top: "x" }',
+            "7: layer 'x': field 'type' must be a quoted V0 layer type, got conv",
+        ),
+        (
             'layers { layer { name: "c" type: "conv" num_output: 4 kernelsize: 0 } bottom: "data" top: "c" }',
             "7: layer 'c': field 'kernelsize' must be a positive whole number, got 0",
         ),

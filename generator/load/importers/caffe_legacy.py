@@ -271,7 +271,8 @@ def _upgrade(entry: Message, inner: Message, paddings: Mapping[str, _Padding]) -
     """One V0 entry as a current layer message (``UpgradeV0LayerParameter``)."""
     problems: list[tuple[int, str]] = []
     kind_field = inner.first("type")
-    v0_type = str(kind_field.value) if kind_field is not None else ""
+    quoted = kind_field is not None and _quoted(kind_field.value)
+    v0_type = str(kind_field.value) if kind_field is not None and quoted else ""
     fields: list[Field] = []
     moved: dict[str, list[Field]] = {}
     for f in inner.fields:
@@ -279,7 +280,12 @@ def _upgrade(entry: Message, inner: Message, paddings: Mapping[str, _Padding]) -
             fields.append(f)
         elif f.name == "type":
             upgraded = V0_TYPES.get(v0_type)
-            if upgraded is None and isinstance(f.value, str):
+            if not _quoted(f.value):
+                shown = "a message { ... }" if isinstance(f.value, Message) else str(f.value)
+                problems.append(
+                    (f.line, f"field 'type' must be a quoted V0 layer type, got {shown}")
+                )
+            elif upgraded is None:
                 known = ", ".join(sorted((*V0_TYPES, PADDING)))
                 problems.append(
                     (f.line, f"V0 layer type {v0_type!r} is not one of V0's types ({known})")
@@ -332,6 +338,10 @@ def _upgrade(entry: Message, inner: Message, paddings: Mapping[str, _Padding]) -
         for name, values in moved.items()
     )
     return Entry(Message(tuple(fields), entry.line), v0_type, tuple(problems), comment)
+
+
+def _quoted(value: object) -> bool:
+    return isinstance(value, str) and not isinstance(value, Identifier)
 
 
 def _takes_padding(
