@@ -112,56 +112,64 @@ V1_NUMBERS: Mapping[int, str] = {
     31: "Threshold",
 }
 
-#: V0's layer types (``UpgradeV0LayerType``), as the current format names them.
+#: ``UpgradeV0LayerType``: each V0 layer type (a lower-case word, as V0 files write it) and the
+#: current format's name for it, in upgrade_proto.cpp's order.
+_V0_TYPE_TABLE = """
+    accuracy                    Accuracy
+    bnll                        BNLL
+    concat                      Concat
+    conv                        Convolution
+    data                        Data
+    dropout                     Dropout
+    euclidean_loss              EuclideanLoss
+    flatten                     Flatten
+    hdf5_data                   HDF5Data
+    hdf5_output                 HDF5Output
+    im2col                      Im2col
+    images                      ImageData
+    infogain_loss               InfogainLoss
+    innerproduct                InnerProduct
+    lrn                         LRN
+    multinomial_logistic_loss   MultinomialLogisticLoss
+    pool                        Pooling
+    relu                        ReLU
+    sigmoid                     Sigmoid
+    softmax                     Softmax
+    softmax_loss                SoftmaxWithLoss
+    split                       Split
+    tanh                        TanH
+    window_data                 WindowData
+"""
+#: V0's layer types, as the current format names them.
 V0_TYPES: Mapping[str, str] = {
-    "accuracy": "Accuracy",
-    "bnll": "BNLL",
-    "concat": "Concat",
-    "conv": "Convolution",
-    "data": "Data",
-    "dropout": "Dropout",
-    "euclidean_loss": "EuclideanLoss",
-    "flatten": "Flatten",
-    "hdf5_data": "HDF5Data",
-    "hdf5_output": "HDF5Output",
-    "im2col": "Im2col",
-    "images": "ImageData",
-    "infogain_loss": "InfogainLoss",
-    "innerproduct": "InnerProduct",
-    "lrn": "LRN",
-    "multinomial_logistic_loss": "MultinomialLogisticLoss",
-    "pool": "Pooling",
-    "relu": "ReLU",
-    "sigmoid": "Sigmoid",
-    "softmax": "Softmax",
-    "softmax_loss": "SoftmaxWithLoss",
-    "split": "Split",
-    "tanh": "TanH",
-    "window_data": "WindowData",
+    v0: current for v0, current in (line.split() for line in _V0_TYPE_TABLE.strip().splitlines())
 }
 #: V0's zero padding, a layer of its own, taken into the convolution or pooling that reads it.
 PADDING = "padding"
+#: The layers that may read a V0 padding layer, by their current names.
+PADDED = ("Convolution", "Pooling")
 _CONV, _POOL, _FC = "convolution_param", "pooling_param", "inner_product_param"
-#: Each V0 setting that shapes the network: the V0 types that take it, each with the message of
-#: the current format it moves to, and its name there (``UpgradeV0LayerParameter``).
+#: Each V0 setting that shapes the network: the layer types that take it (by their current
+#: names), each with the message of the current format it moves to, and the setting's name there
+#: (``UpgradeV0LayerParameter``).
 V0_SETTINGS: Mapping[str, tuple[Mapping[str, str], str]] = {
-    "num_output": ({"conv": _CONV, "innerproduct": _FC}, "num_output"),
-    "biasterm": ({"conv": _CONV, "innerproduct": _FC}, "bias_term"),
-    "pad": ({"conv": _CONV, "pool": _POOL}, "pad"),
-    "kernelsize": ({"conv": _CONV, "pool": _POOL}, "kernel_size"),
-    "group": ({"conv": _CONV}, "group"),
-    "stride": ({"conv": _CONV, "pool": _POOL}, "stride"),
-    "pool": ({"pool": _POOL}, "pool"),
-    "dropout_ratio": ({"dropout": "dropout_param"}, "dropout_ratio"),
-    "local_size": ({"lrn": "lrn_param"}, "local_size"),
-    "alpha": ({"lrn": "lrn_param"}, "alpha"),
-    "beta": ({"lrn": "lrn_param"}, "beta"),
-    "k": ({"lrn": "lrn_param"}, "k"),
-    "concat_dim": ({"concat": "concat_param"}, "concat_dim"),
+    "num_output": ({"Convolution": _CONV, "InnerProduct": _FC}, "num_output"),
+    "biasterm": ({"Convolution": _CONV, "InnerProduct": _FC}, "bias_term"),
+    "pad": ({"Convolution": _CONV, "Pooling": _POOL}, "pad"),
+    "kernelsize": ({"Convolution": _CONV, "Pooling": _POOL}, "kernel_size"),
+    "group": ({"Convolution": _CONV}, "group"),
+    "stride": ({"Convolution": _CONV, "Pooling": _POOL}, "stride"),
+    "pool": ({"Pooling": _POOL}, "pool"),
+    "dropout_ratio": ({"Dropout": "dropout_param"}, "dropout_ratio"),
+    "local_size": ({"LRN": "lrn_param"}, "local_size"),
+    "alpha": ({"LRN": "lrn_param"}, "alpha"),
+    "beta": ({"LRN": "lrn_param"}, "beta"),
+    "k": ({"LRN": "lrn_param"}, "k"),
+    "concat_dim": ({"Concat": "concat_param"}, "concat_dim"),
     # Any type: Caffe's upgrade moves it to the data transformation every layer may have.
-    "cropsize": (dict.fromkeys(V0_TYPES, "transform_param"), "crop_size"),
-    "new_height": ({"images": "image_data_param"}, "new_height"),
-    "new_width": ({"images": "image_data_param"}, "new_width"),
+    "cropsize": (dict.fromkeys(V0_TYPES.values(), "transform_param"), "crop_size"),
+    "new_height": ({"ImageData": "image_data_param"}, "new_height"),
+    "new_width": ({"ImageData": "image_data_param"}, "new_width"),
 }
 #: V0 fields that do not shape the network: what a layer starts from and learns at (fillers,
 #: weights, learning rates), where and how data is read, and a detector's sampling.
@@ -189,11 +197,11 @@ V0_IGNORED = frozenset(
         "hdf5_output_param",
     }
 )
-#: What each V0 type cannot do without.
+#: What each V0 type cannot do without, by its current name.
 V0_REQUIRED: Mapping[str, tuple[str, ...]] = {
-    "conv": ("num_output", "kernelsize"),
-    "pool": ("kernelsize",),
-    "innerproduct": ("num_output",),
+    "Convolution": ("num_output", "kernelsize"),
+    "Pooling": ("kernelsize",),
+    "InnerProduct": ("num_output",),
 }
 
 
@@ -273,27 +281,27 @@ def _upgrade(entry: Message, inner: Message, paddings: Mapping[str, _Padding]) -
     kind_field = inner.first("type")
     quoted = kind_field is not None and _quoted(kind_field.value)
     v0_type = str(kind_field.value) if kind_field is not None and quoted else ""
+    current = V0_TYPES.get(v0_type, "")
     fields: list[Field] = []
     moved: dict[str, list[Field]] = {}
     for f in inner.fields:
         if f.name == "name":
             fields.append(f)
         elif f.name == "type":
-            upgraded = V0_TYPES.get(v0_type)
             if not _quoted(f.value):
                 shown = "a message { ... }" if isinstance(f.value, Message) else str(f.value)
                 problems.append(
                     (f.line, f"field 'type' must be a quoted V0 layer type, got {shown}")
                 )
-            elif upgraded is None:
+            elif not current:
                 known = ", ".join(sorted((*V0_TYPES, PADDING)))
                 problems.append(
                     (f.line, f"V0 layer type {v0_type!r} is not one of V0's types ({known})")
                 )
-            fields.append(Field("type", upgraded or v0_type, f.line, written="type"))
+            fields.append(Field("type", current or v0_type, f.line, written="type"))
         elif f.name in V0_SETTINGS:
             takers, target = V0_SETTINGS[f.name]
-            message = takers.get(v0_type)
+            message = takers.get(current)
             if message is None:
                 problems.append(
                     (
@@ -311,7 +319,7 @@ def _upgrade(entry: Message, inner: Message, paddings: Mapping[str, _Padding]) -
                     f"{f.name!r} is not a field of a V0 layer (caffe.proto's V0LayerParameter)",
                 )
             )
-    for needed in V0_REQUIRED.get(v0_type, ()):
+    for needed in V0_REQUIRED.get(current, ()):
         if inner.first(needed) is None:
             problems.append((inner.line, f"a V0 {v0_type!r} layer needs {needed}"))
     comment = None
@@ -320,13 +328,13 @@ def _upgrade(entry: Message, inner: Message, paddings: Mapping[str, _Padding]) -
         padding = paddings.get(str(bottom.value))
         if padding is None:
             continue
-        line, problem = _takes_padding(v0_type, padding, bottoms, bottom.line)
+        line, problem = _takes_padding(current, padding, bottoms, bottom.line)
         if problem:
             problems.append((line, problem))
             continue
         if padding.pad is not None:
             # Caffe's upgrade sets the padding's pad over any the layer has of its own.
-            place = _CONV if v0_type == "conv" else _POOL
+            place = _CONV if current == PADDED[0] else _POOL
             kept = [f for f in moved.get(place, []) if f.name != "pad"]
             moved[place] = [*kept, Field("pad", padding.pad.value, padding.pad.line, written="pad")]
         bottoms[index] = padding.bottoms[0]
@@ -345,10 +353,10 @@ def _quoted(value: object) -> bool:
 
 
 def _takes_padding(
-    v0_type: str, padding: _Padding, bottoms: Sequence[Field], line: int
+    current: str, padding: _Padding, bottoms: Sequence[Field], line: int
 ) -> tuple[int, str]:
     """Whether a layer can take the padding it reads (``UpgradeV0PaddingLayers``' checks)."""
-    if v0_type not in ("conv", "pool"):
+    if current not in PADDED:
         return line, (
             f"reads the V0 padding layer {padding.name!r} (line {padding.line}), which only a "
             "V0 'conv' or 'pool' layer can read: Caffe's upgrade stops here too"
