@@ -20,6 +20,7 @@ import inspect
 import itertools
 import json
 import re
+import sys
 import textwrap
 import typing
 from collections.abc import Iterator
@@ -157,10 +158,22 @@ def member_docs(enum: type[Enum]) -> dict[str, str]:
     return found
 
 
+@functools.cache
+def _classes(module: str) -> dict[str, ast.ClassDef]:
+    """The top-level classes of a module's source, by name: each module is parsed once, where
+    ``inspect.getsource`` would search the file again for every class."""
+    source = inspect.getsource(sys.modules[module])
+    tree = ast.parse(source)
+    return {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+
+
 def _documented(cls: type) -> Iterator[tuple[ast.stmt, str]]:
     """Each statement of a class's body that has a docstring written under it, with that text."""
-    tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
-    body = tree.body[0].body if isinstance(tree.body[0], ast.ClassDef) else []
+    found = _classes(cls.__module__).get(cls.__qualname__)
+    if found is None:  # not a top-level class: read its own source
+        tree = ast.parse(textwrap.dedent(inspect.getsource(cls)))
+        found = tree.body[0] if isinstance(tree.body[0], ast.ClassDef) else None
+    body = found.body if found is not None else []
     for statement, following in itertools.pairwise(body):
         if (
             isinstance(following, ast.Expr)
