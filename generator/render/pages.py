@@ -15,7 +15,7 @@ from generator.analysis.hypotheses import MAX_CHANGES
 from generator.analysis.model import Lineage, SiteModel, StageKey
 from generator.analysis.versions import first_conv
 from generator.core import formatting
-from generator.render import chapters, markup, phrasing
+from generator.render import chapters, phrasing
 from generator.render.templating import (
     ARCHITECTURES,
     ENV,
@@ -23,7 +23,6 @@ from generator.render.templating import (
     figure_html,
     value_text,
 )
-from generator.spec.errors import Problem
 from generator.spec.models import Quantity, Source
 
 COMPARE = "compare"
@@ -330,17 +329,6 @@ def lineage_book(model: SiteModel, *, split: bool) -> chapters.Book | None:
     return chapters.Book(
         LINEAGE, "How the variants differ", str(pen.intro(model.paper.analysis)), tuple(ordered)
     )
-
-
-def problems_banner(problems: Sequence[Problem]) -> str:
-    """A warning at the top of every page while ``mkdocs serve`` runs with a broken spec."""
-    lines = [f'!!! failure "{len(problems)} problem(s) in the architecture specs"', ""]
-    lines.append(
-        "    The pages of the specs below are missing until they are fixed; save the file to rebuild."
-    )
-    lines.append("")
-    lines.extend(f"    - {markup.inline(str(problem))}" for problem in problems)
-    return "\n".join(lines) + "\n\n"
 
 
 def comparison_formula(form: str, count: int, other: int) -> str:
