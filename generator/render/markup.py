@@ -4,6 +4,10 @@ Spec files are contributions; a title or quote may contain ``<script>``, raw HTM
 lists or ``javascript:`` links. Templates pass every value through :func:`inline` or
 :func:`block` by default (see :mod:`generator.render.pages`); only values the generator built itself are
 marked safe.
+
+Spec text is Markdown, within limits: emphasis (``*a*``, ``**a**``) renders, a code span
+(`` `a` ``) becomes ``<code>`` with its text escaped, a link to a web page stays a link; any
+other markup is shown as the characters it was written with.
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ _ESCAPES = {
 
 
 _TABLE = str.maketrans(_ESCAPES)
+# Inside a code span nothing is Markdown: the characters emphasis and links use are escaped too.
+_CODE_TABLE = str.maketrans({**_ESCAPES, "*": "&#42;", "_": "&#95;", "#": "&#35;"})
+# A code span as Markdown reads it: a run of backticks, text, and a run of as many.
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 # Text with none of these needs no work: most values a page prints are numbers and names.
 _PLAIN = re.compile(r"[^&<>|{}\[\]!\\`\s]*\Z")
 _SPACES = re.compile(r"\s+")
@@ -48,13 +56,33 @@ def plain(text: str) -> bool:
 
 
 def inline(text: object) -> Markup:
-    """Text for one line or table cell: Markdown links to web pages survive, nothing else does."""
+    """Text for one line or table cell: emphasis, code spans and Markdown links to web pages
+    survive, nothing else does."""
     value = str(text)
     if plain(value):
         return Markup(value)
     value = _SPACES.sub(" ", value)
+    if "`" not in value:
+        return Markup(_links(value))
+    out: list[str] = []
+    position = 0
+    for match in _CODE_SPAN.finditer(value):
+        out.append(_links(value[position : match.start()]))
+        out.append(code(match.group(2).strip(" ") or match.group(2)))
+        position = match.end()
+    out.append(_links(value[position:]))
+    return Markup("".join(out))
+
+
+def code(text: str) -> str:
+    """``text`` as inline code: a ``<code>`` element whose text Markdown leaves alone."""
+    return f"<code>{text.translate(_CODE_TABLE)}</code>"
+
+
+def _links(value: str) -> str:
+    """Text outside code spans: links to web pages kept, every other markup character escaped."""
     if "](" not in value:
-        return Markup(_escape(value))
+        return _escape(value)
     out: list[str] = []
     position = 0
     for match in _SAFE_LINK.finditer(value):
@@ -62,7 +90,7 @@ def inline(text: object) -> Markup:
         out.append(f"[{_escape(match.group(1))}]({url(match.group(2))})")
         position = match.end()
     out.append(_escape(value[position:]))
-    return Markup("".join(out))
+    return "".join(out)
 
 
 def block(text: object) -> Markup:
