@@ -58,33 +58,44 @@ def load(analysis: Analysis) -> tuple[tuple[int, ...], list[tuple[str, Any]], di
 
 
 def weighted(module: Any) -> list[Any]:
-    return [m for m in module.modules() if isinstance(m, nn.Conv2d | nn.Linear)]
+    return [
+        m for m in module.modules() if isinstance(m, nn.Conv2d | nn.ConvTranspose2d | nn.Linear)
+    ]
 
 
-def macs(module: Any, out: Any) -> int:
-    """From the modules' attributes: conv ``out elements × in_channels / groups × kh × kw``, fc
-    ``out elements × in_features``."""
+def macs(module: Any, x: Any, out: Any) -> int:
+    """From the modules' attributes: conv ``out elements × in_channels / groups × kh × kw``,
+    transposed conv ``in elements × out_channels / groups × kh × kw`` (every input value times a
+    kernel, as fvcore, ptflops and thop count it), fc ``out elements × in_features``."""
     total = 0
     for m in weighted(module):
         if isinstance(m, nn.Conv2d):
             kh, kw = m.kernel_size
             total += out.numel() * (m.in_channels // m.groups) * kh * kw
+        elif isinstance(m, nn.ConvTranspose2d):
+            kh, kw = m.kernel_size
+            total += x.numel() * (m.out_channels // m.groups) * kh * kw
         else:
             total += out.numel() * m.in_features
     return total
 
 
-def check_layer(result: LayerResult, module: Any, out: Any) -> None:
+def check_layer(result: LayerResult, module: Any, x: Any, out: Any) -> None:
+    """One layer against its modules, run on ``x`` (a merge's first input) giving ``out``."""
     name = result.name
     assert tuple(out.shape) == (1, *result.output), name
     params = sum(p.numel() for p in module.parameters())
     assert params == result.params, name
     modules = weighted(module)
-    if result.kind in ("conv", "fc"):
+    if result.kind in ("conv", "conv_transpose", "fc"):
         (layer,) = modules
         assert layer.weight.numel() == result.weights, name
         assert (0 if layer.bias is None else layer.bias.numel()) == result.biases, name
-        assert macs(module, out) == result.macs, name
+        assert macs(module, x, out) == result.macs, name
+    elif result.kind == "prelu":
+        (prelu,) = [m for m in module.modules() if isinstance(m, nn.PReLU)]
+        assert prelu.weight.numel() == result.weights == prelu.num_parameters, name
+        assert not modules and result.macs == 0, name
     elif result.kind == "batch_norm":
         # PyTorch: weight and bias are parameters, running mean and variance buffers.
         (norm,) = [m for m in module.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
@@ -112,8 +123,9 @@ def check_against_pytorch(analysis: Analysis) -> None:
     with torch.no_grad():
         for (name, module), layer in zip(layers, analysis.spec.layers, strict=True):
             module.eval()
-            out = module(*(outputs[source] for source in layer.inputs or [previous]))
-            check_layer(analysis.layer(name), module, out)
+            read = [outputs[source] for source in layer.inputs or [previous]]
+            out = module(*read)
+            check_layer(analysis.layer(name), module, read[0], out)
             outputs[name] = out
             previous = name
 
@@ -290,6 +302,66 @@ EVERY_KIND: dict[str, Any] = {
     ],
 }
 
+#: The kinds of issue 23 (FCN, HED, squeeze-and-excitation, Caffe's LRN within a channel), each
+#: in its forms: a network of them, checked against PyTorch as the others are.
+UPSAMPLING_KINDS: dict[str, Any] = {
+    "title": "Transposed convolutions, crops, products and upsampling",
+    "summary": "Each kind of issue 23 once or in each of its forms.",
+    "input": [3, 21, 19],
+    "sources": SOURCES,
+    "layers": [
+        {"name": "conv", "kind": "conv", "out_channels": 4, "kernel": 3, "padding": 8},
+        {"name": "prelu", "kind": "prelu"},
+        {"name": "pool", "kind": "max_pool", "kernel": 2, "stride": 2, "rounding": "ceil"},
+        # FCN's upscore: 4×4 at stride 2, no bias; even overlap.
+        {
+            "name": "upscore",
+            "kind": "conv_transpose",
+            "out_channels": 6,
+            "kernel": 4,
+            "stride": 2,
+            "bias": False,
+        },
+        # Everything a transposed convolution can say: uneven overlap, groups, dilation.
+        {
+            "name": "deconv",
+            "kind": "conv_transpose",
+            "out_channels": 4,
+            "kernel": [3, 2],
+            "stride": [2, 3],
+            "padding": [1, 0],
+            "output_padding": [1, 2],
+            "dilation": [1, 2],
+            "groups": 2,
+        },
+        {"name": "crop_fcn", "kind": "crop", "offset": [3, 1], "inputs": ["deconv", "input"]},
+        {"name": "crop_centre", "kind": "crop", "offset": "centre", "inputs": ["deconv", "pool"]},
+        {"name": "crop_width", "kind": "crop", "axis": "width", "inputs": ["crop_fcn", "pool"]},
+        {"name": "abs", "kind": "abs", "inputs": ["crop_width"]},
+        {"name": "within", "kind": "lrn", "size": 5, "region": "within_channel", "alpha": 0.01},
+        {"name": "shared", "kind": "prelu", "shared": True},
+        {"name": "squeeze", "kind": "adaptive_avg_pool", "output": 1},
+        {"name": "excite", "kind": "conv", "out_channels": 4, "kernel": 1},
+        {"name": "gate", "kind": "sigmoid"},
+        {"name": "scaled", "kind": "multiply", "inputs": ["shared", "gate"]},
+        {"name": "rows", "kind": "adaptive_avg_pool", "output": [1, 17]},
+        {"name": "grid", "kind": "multiply", "inputs": ["scaled", "rows", "gate"]},
+        {"name": "nearest", "kind": "upsample", "scale": [2, 3]},
+        {"name": "bilinear", "kind": "upsample", "size": [19, 40], "mode": "bilinear"},
+        {
+            "name": "crop_channels",
+            "kind": "crop",
+            "axis": "channels",
+            "inputs": ["bilinear", "crop_centre"],
+        },
+        {"name": "flatten", "kind": "flatten"},
+        {"name": "fc", "kind": "fc", "out_features": 5},
+        {"name": "prelu_vector", "kind": "prelu"},
+        {"name": "other", "kind": "fc", "out_features": 5, "inputs": ["flatten"]},
+        {"name": "product", "kind": "multiply", "inputs": ["prelu_vector", "other"]},
+    ],
+}
+
 CEIL_CONV: dict[str, Any] = {
     "title": "Clipped ceil convolution",
     "summary": "A convolution rounded up, with the last window starting in the padding dropped.",
@@ -331,20 +403,50 @@ CEIL_CONV: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("spec", [EVERY_KIND, CEIL_CONV], ids=["every-kind", "ceil-conv"])
+@pytest.mark.parametrize(
+    "spec",
+    [EVERY_KIND, CEIL_CONV, UPSAMPLING_KINDS],
+    ids=["every-kind", "ceil-conv", "upsampling-kinds"],
+)
 def test_every_layer_kind_and_rule_matches_pytorch(spec: dict[str, Any]) -> None:
     analysis = analyse("synthetic", Spec.model_validate(spec))
     check_against_pytorch(analysis)
     code = pytorch_snippet(analysis)
     if spec is CEIL_CONV:  # ⌈2.5⌉ and ⌈2.75⌉, minus the window that would start in the padding
         assert [r.output for r in analysis.layers[:3]] == [(2, 2, 2), (2, 3, 3), (2, 1, 1)]
-    else:
+    elif spec is EVERY_KIND:
         assert "DilatedAvgPool2d" in code and "ceil_mode=True" in code and "Towers" in code
         assert "ceil_unclipped" in code and "-inf" in code
 
 
+def test_the_upsampling_kinds_by_hand() -> None:
+    """conv 3×3 p8 on 21×19: 35×33; ceil pool: 18×17; ``upscore`` ``(18 − 1)·2 + 4 = 38`` by
+    ``(17 − 1)·2 + 4 = 36``; ``deconv`` ``37·2 − 2 + 2 + 1 + 1 = 76`` by ``35·3 + 2·1 + 2 + 1 =
+    110``, ``6·38·36 × 2 × 3·2 = 98,496`` multiply-accumulates (every input value times a
+    kernel), weights ``6 × 2 × 3 × 2 = 72``; then cut to the input's 21×19 at (3, 1), to the
+    pool's 18×17 centred at (29, 46), and to its width 17 from column 0."""
+    analysis = analyse("synthetic", Spec.model_validate(UPSAMPLING_KINDS))
+    layer = analysis.layer
+    assert layer("upscore").output == (6, 38, 36)
+    assert layer("deconv").output == (4, 76, 110)
+    assert (layer("deconv").macs, layer("deconv").weights) == (98_496, 72)
+    assert layer("crop_fcn").output == (4, 21, 19)
+    assert layer("crop_centre").output == (4, 18, 17)
+    assert "Crop(2, (29, 46))" in pytorch_snippet(analysis)
+    assert layer("crop_width").output == (4, 21, 17)
+    assert layer("grid").output == (4, 21, 17)
+    assert layer("nearest").output == (4, 42, 51)
+    assert layer("crop_channels").output == (4, 18, 17)
+    assert (layer("prelu").params, layer("shared").params, layer("prelu_vector").params) == (
+        4,
+        1,
+        5,
+    )
+    assert layer("product").output == (5,)
+
+
 def test_the_every_kind_spec_covers_every_kind() -> None:
-    kinds = {layer["kind"] for layer in EVERY_KIND["layers"]}
+    kinds = {layer["kind"] for spec in (EVERY_KIND, UPSAMPLING_KINDS) for layer in spec["layers"]}
     declared = {
         kind for model in LAYER_MODELS for kind in get_args(model.model_fields["kind"].annotation)
     }
@@ -352,6 +454,27 @@ def test_the_every_kind_spec_covers_every_kind() -> None:
 
 
 # --- Random networks ----------------------------------------------------------------------------
+
+
+@st.composite
+def transposed(
+    draw: st.DrawFn, name: st.SearchStrategy[str], pair: st.SearchStrategy[list[int]]
+) -> dict[str, Any]:
+    """A transposed convolution; its output padding less than its stride or dilation."""
+    stride, dilation = draw(pair), draw(pair)
+    extra = [draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation, strict=True)]
+    return {
+        "name": draw(name),
+        "kind": "conv_transpose",
+        "out_channels": draw(st.sampled_from([2, 4])),
+        "kernel": draw(pair),
+        "stride": stride,
+        "padding": draw(st.lists(st.integers(0, 2), min_size=2, max_size=2)),
+        "output_padding": extra,
+        "dilation": dilation,
+        "groups": draw(st.sampled_from([1, 2])),
+        "bias": draw(st.booleans()),
+    }
 
 
 def layer_strategy(index: int) -> st.SearchStrategy[dict[str, Any]]:
@@ -394,7 +517,21 @@ def layer_strategy(index: int) -> st.SearchStrategy[dict[str, Any]]:
         st.fixed_dictionaries(
             {"name": name, "kind": st.sampled_from([*activations.MODULES, "flatten", "batch_norm"])}
         ),
-        st.fixed_dictionaries({"name": name, "kind": st.just("lrn"), "size": st.integers(1, 5)}),
+        st.fixed_dictionaries(
+            {"name": name, "kind": st.just("lrn"), "size": st.integers(1, 5)},
+            optional={"region": st.sampled_from(["across_channels", "within_channel"])},
+        ),
+        transposed(name, pair),
+        st.one_of(
+            st.fixed_dictionaries({"name": name, "kind": st.just("upsample"), "scale": pair}),
+            st.fixed_dictionaries(
+                {"name": name, "kind": st.just("upsample"), "size": pair},
+                optional={"mode": st.sampled_from(["nearest", "bilinear"])},
+            ),
+        ),
+        st.fixed_dictionaries(
+            {"name": name, "kind": st.just("prelu")}, optional={"shared": st.booleans()}
+        ),
         st.fixed_dictionaries({"name": name, "kind": st.just("dropout")}),
         st.fixed_dictionaries(
             {"name": name, "kind": st.just("fc"), "out_features": st.integers(1, 6)}

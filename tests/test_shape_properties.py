@@ -625,3 +625,228 @@ def test_onnx_truncates_where_pytorch_floors() -> None:
     assert isinstance(pytorch_pool(window), Exception)
     assert isinstance(engine(window), GeometryError)
     assert math.floor(-1 / 2) + 1 == 0
+
+
+# --- Transposed convolution, upsampling, broadcasting (issue 23) --------------------------------
+
+
+@dataclass(frozen=True)
+class Transposed:
+    """One random transposed convolution on a ``channels × height × width`` input."""
+
+    channels: int
+    height: int
+    width: int
+    out_channels: int
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    output_padding: tuple[int, int]
+    dilation: tuple[int, int]
+    groups: int
+
+    def layer(self) -> dict[str, Any]:
+        return {
+            "name": "layer",
+            "kind": "conv_transpose",
+            "out_channels": self.out_channels,
+            "kernel": list(self.kernel),
+            "stride": list(self.stride),
+            "padding": list(self.padding),
+            "output_padding": list(self.output_padding),
+            "dilation": list(self.dilation),
+            "groups": self.groups,
+        }
+
+
+def engine_layer(layer: dict[str, Any], shape: tuple[int, ...]) -> Any:
+    """The engine's result for one layer on ``shape``, or its GeometryError."""
+    spec = Spec.model_validate(spec_data(layer, input=list(shape)))
+    try:
+        return analyse("property", spec).layers[0]
+    except GeometryError as error:
+        assert error.message, "a GeometryError must explain itself"
+        return error
+
+
+@st.composite
+def transposeds(draw: st.DrawFn) -> Transposed:
+    """Random transposed convolutions; output padding below the stride or the dilation (the spec
+    refuses the rest, as PyTorch does), padding sometimes larger than the output."""
+    groups = draw(st.integers(1, 4))
+    stride = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    dilation = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    extra = tuple(
+        draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation, strict=True)
+    )
+    return Transposed(
+        channels=channel_count(draw, groups),
+        height=draw(st.integers(1, 12)),
+        width=draw(st.integers(1, 12)),
+        out_channels=channel_count(draw, groups),
+        kernel=(draw(st.integers(1, 7)), draw(st.integers(1, 7))),
+        stride=stride,
+        padding=(draw(st.integers(0, 6)), draw(st.integers(0, 6))),
+        output_padding=(extra[0], extra[1]),
+        dilation=dilation,
+        groups=groups,
+    )
+
+
+def pytorch_transposed(layer: Transposed) -> tuple[tuple[int, ...], int, int] | Exception:
+    """nn.ConvTranspose2d's output shape, its parameters, and ``input values × out_channels /
+    groups × kh × kw`` from its own attributes; or what it raised."""
+    try:
+        module = torch.nn.ConvTranspose2d(
+            layer.channels,
+            layer.out_channels,
+            layer.kernel,
+            stride=layer.stride,
+            padding=layer.padding,
+            output_padding=layer.output_padding,
+            groups=layer.groups,
+            dilation=layer.dilation,
+        )
+    except ValueError as error:  # channels that do not split into the groups
+        return error
+    x = torch.zeros(1, layer.channels, layer.height, layer.width)
+    shape = run(lambda: module(x))
+    if isinstance(shape, Exception):
+        return shape
+    if 0 in shape:  # PyTorch returns an empty tensor where the padding takes every row
+        return ValueError(f"an empty output, {shape}")
+    kh, kw = module.kernel_size
+    macs = x.numel() * (module.out_channels // module.groups) * kh * kw
+    return shape, sum(p.numel() for p in module.parameters()), macs
+
+
+@SETTINGS
+@given(transposeds())
+def check_transposeds(layer: Transposed) -> None:
+    CHECKED.setdefault("transposed", set()).add(repr(layer))
+    expected = pytorch_transposed(layer)
+    got = engine_layer(layer.layer(), (layer.channels, layer.height, layer.width))
+    if isinstance(expected, Exception):
+        assert isinstance(got, GeometryError), f"{layer}: PyTorch rejects it ({expected})"
+        return
+    assert not isinstance(got, GeometryError), f"{layer}: PyTorch gives {expected}: {got}"
+    assert (got.output, got.params, got.macs) == expected, layer
+
+
+def test_transposed_convolutions_match_pytorch() -> None:
+    """ConvTranspose2d: kernel, stride, padding, output padding, dilation, groups; the shape, the
+    parameters and every input value times a kernel."""
+    CHECKED["transposed"] = set()
+    check_transposeds()
+    assert len(CHECKED["transposed"]) >= EXAMPLES
+
+
+@settings(max_examples=ONNX_EXAMPLES * 3 // 2, deadline=None)
+@given(transposeds())
+def check_onnx_transposeds(layer: Transposed) -> None:
+    """ONNX's ConvTranspose shape inference: ``s·(n − 1) + op + ((k − 1)·d + 1) − p_begin −
+    p_end``, which does not check that the output is positive or that channels split."""
+    CHECKED.setdefault("onnx transposed", set()).add(repr(layer))
+    helper = onnx.helper
+    tensor = onnx.TensorProto.FLOAT
+    per_group = max(layer.out_channels // layer.groups, 1)
+    inputs = [
+        helper.make_tensor_value_info("X", tensor, [1, layer.channels, layer.height, layer.width]),
+        helper.make_tensor_value_info("W", tensor, [layer.channels, per_group, *layer.kernel]),
+    ]
+    node = helper.make_node(
+        "ConvTranspose",
+        ["X", "W"],
+        ["Y"],
+        kernel_shape=list(layer.kernel),
+        strides=list(layer.stride),
+        dilations=list(layer.dilation),
+        pads=[*layer.padding, *layer.padding],
+        output_padding=list(layer.output_padding),
+        group=layer.groups,
+    )
+    output = helper.make_tensor_value_info("Y", tensor, None)
+    graph = helper.make_graph([node], "layer", inputs, [output])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 22)])
+    dims = onnx.shape_inference.infer_shapes(model).graph.output[0].type.tensor_type.shape.dim
+    shape = tuple(d.dim_value for d in dims[1:])
+    got = engine_layer(layer.layer(), (layer.channels, layer.height, layer.width))
+    if isinstance(got, GeometryError):
+        assert got.field in ("padding", "groups", "out_channels"), got.message
+        return
+    assert got.output == (per_group * layer.groups, *shape[1:]), layer
+
+
+def test_transposed_convolutions_match_onnx_shape_inference() -> None:
+    CHECKED["onnx transposed"] = set()
+    check_onnx_transposeds()
+    assert len(CHECKED["onnx transposed"]) >= ONNX_EXAMPLES
+
+
+@SETTINGS
+@given(
+    channels=CHANNELS,
+    height=st.integers(1, 20),
+    width=st.integers(1, 20),
+    how=st.one_of(
+        st.fixed_dictionaries({"scale": st.tuples(st.integers(1, 4), st.integers(1, 4))}),
+        st.fixed_dictionaries({"size": st.tuples(st.integers(1, 40), st.integers(1, 40))}),
+    ),
+    mode=st.sampled_from(["nearest", "bilinear"]),
+)
+def check_upsamples(channels: int, height: int, width: int, how: Any, mode: str) -> None:
+    CHECKED.setdefault("upsample", set()).add(repr((channels, height, width, how, mode)))
+    layer = {"name": "layer", "kind": "upsample", "mode": mode, **how}
+    got = engine_layer(layer, (channels, height, width))
+    x = torch.zeros(1, channels, height, width)
+    key, value = next(iter(how.items()))
+    module = torch.nn.Upsample(**{"scale_factor" if key == "scale" else "size": value}, mode=mode)
+    assert got.output == run(lambda: module(x)), (channels, height, width, how, mode)
+
+
+def test_upsampling_matches_pytorch() -> None:
+    """nn.Upsample by a whole factor per axis or to a size, nearest and bilinear."""
+    CHECKED["upsample"] = set()
+    check_upsamples()
+    assert len(CHECKED["upsample"]) >= EXAMPLES
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3)), min_size=2, max_size=3
+    )
+)
+def check_products(shapes: list[tuple[int, int, int]]) -> None:
+    """Element-wise products of volumes: PyTorch's broadcasting, or its refusal."""
+    CHECKED.setdefault("multiply", set()).add(repr(shapes))
+    layers: list[dict[str, Any]] = []
+    for i, (channels, height, width) in enumerate(shapes):
+        # Each input's shape: the 3×3×3 image pooled to its height and width, then a 1×1
+        # convolution to its channels.
+        layers += [
+            {"name": f"p{i}", "kind": "adaptive_avg_pool", "output": [height, width]},
+            {"name": f"c{i}", "kind": "conv", "out_channels": channels, "kernel": 1},
+        ]
+        layers[-2]["inputs"] = ["input"]
+    product = {
+        "name": "product",
+        "kind": "multiply",
+        "inputs": [f"c{i}" for i in range(len(shapes))],
+    }
+    spec = spec_data(*layers, product, input=[3, 3, 3])
+    try:
+        result: Any = analyse("property", Spec.model_validate(spec)).layer("product").output
+    except GeometryError as error:
+        result = error
+    expected = run(lambda: math.prod(torch.zeros(1, *s) for s in shapes))
+    if isinstance(expected, Exception):
+        assert isinstance(result, GeometryError), (shapes, result)
+    else:
+        assert result == expected, shapes
+
+
+def test_products_broadcast_as_pytorch_does() -> None:
+    CHECKED["multiply"] = set()
+    check_products()
+    assert len(CHECKED["multiply"]) >= EXAMPLES

@@ -112,6 +112,9 @@ _SHAPE_KEEPING = frozenset(
         Op.TANH,
         Op.SIGMOID,
         Op.SOFTMAX,
+        Op.PRELU,
+        Op.ABS,
+        Op.LRN_WITHIN,
     }
 )
 
@@ -177,9 +180,11 @@ def module_calls(result: LayerResult) -> tuple[ModuleCall, ...]:
 
 # --- what a rule multiplies -----------------------------------------------------------------------
 
-#: The modules that hold a layer's weights (conv, fc) or its scales and shifts (batch norm).
-_WEIGHTED = frozenset({Op.CONV2D, Op.LINEAR})
+#: The modules that hold a layer's weights (conv, transposed conv, fc), its scales and shifts
+#: (batch norm), or its slopes (PReLU).
+_WEIGHTED = frozenset({Op.CONV2D, Op.CONV_TRANSPOSE, Op.LINEAR})
 _NORMALISING = frozenset({Op.BATCH_NORM_1D, Op.BATCH_NORM_2D})
+_LEARNING = _WEIGHTED | _NORMALISING | {Op.PRELU}
 
 
 def _values(shape: Shape) -> int:
@@ -187,8 +192,9 @@ def _values(shape: Shape) -> int:
 
 
 def _weight_macs(call: ModuleCall, result: LayerResult) -> int:
-    """The engine's multiply-accumulates for the conv or fc module of a layer; for the script's
-    ``DilatedAvgPool2d``, its fixed depthwise convolution: ``output values × k_h × k_w``."""
+    """The engine's multiply-accumulates for the conv, transposed conv or fc module of a layer;
+    for the script's ``DilatedAvgPool2d``, its fixed depthwise convolution: ``output values ×
+    k_h × k_w``."""
     if call.op in _WEIGHTED:
         return result.macs
     if call.op is Op.DILATED_AVG_POOL:
@@ -264,8 +270,21 @@ def _rows(call: ModuleCall, result: LayerResult) -> int:
 
 
 def _params(call: ModuleCall, result: LayerResult) -> int:
-    """The layer's parameters, held by its conv, fc or batch-norm module."""
-    return result.params if call.op in _WEIGHTED | _NORMALISING else 0
+    """The layer's parameters, held by its conv, fc, batch-norm or PReLU module."""
+    return result.params if call.op in _LEARNING else 0
+
+
+def _weights_at_outputs(call: ModuleCall, result: LayerResult) -> int:
+    """A transposed convolution's weights times its output positions, ``H_out·W_out``."""
+    if call.op is not Op.CONV_TRANSPOSE:
+        return 0
+    return result.weights * math.prod(call.output[1:])
+
+
+def _bilinear_outputs(call: ModuleCall, result: LayerResult) -> int:
+    """An upsampling's output values when it interpolates (``mode='bilinear'``)."""
+    bilinear = call.op is Op.UPSAMPLE and call.arg(2, "mode", "nearest") == "bilinear"
+    return _values(call.output) if bilinear else 0
 
 
 #: How each quantity is worked out for one module call of a layer.
@@ -280,6 +299,8 @@ _QUANTITIES: Mapping[Quantity, Callable[[ModuleCall, LayerResult], int]] = Mappi
         Quantity.LRN_SQUARES: _lrn_squares,
         Quantity.ROWS: _rows,
         Quantity.PARAMS: _params,
+        Quantity.WEIGHTS_AT_OUTPUTS: _weights_at_outputs,
+        Quantity.BILINEAR_OUTPUTS: _bilinear_outputs,
     }
 )
 

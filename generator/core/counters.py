@@ -28,7 +28,8 @@ from types import MappingProxyType
 
 class Op(str, Enum):
     """A module the generated PyTorch script builds layers from: ``torch.nn`` classes by their
-    name, and the script's own ``Add``, ``Concat`` and ``DilatedAvgPool2d``."""
+    name, and the script's own ``Add``, ``Concat``, ``Multiply``, ``Crop``, ``Abs``,
+    ``DilatedAvgPool2d`` and ``LocalResponseNormWithin``."""
 
     CONV2D = "Conv2d"
     LINEAR = "Linear"
@@ -57,6 +58,18 @@ class Op(str, Enum):
     """The script's sum of its inputs: ``torch.stack(xs).sum(dim=0)``."""
     CONCAT = "Concat"
     """The script's ``torch.cat(xs, dim=1)``."""
+    CONV_TRANSPOSE = "ConvTranspose2d"
+    UPSAMPLE = "Upsample"
+    PRELU = "PReLU"
+    ABS = "Abs"
+    """The script's ``torch.abs(x)``."""
+    MULTIPLY = "Multiply"
+    """The script's product of its inputs with the ``*`` operator, broadcasting."""
+    CROP = "Crop"
+    """The script's ``x.narrow(dim, offset, size)`` on each dimension cut."""
+    LRN_WITHIN = "LocalResponseNormWithin"
+    """The script's LRN within a channel, as Caffe builds it: ``x * x``, ``F.avg_pool2d`` of
+    that (stride 1, padded to the same size), then ``x / (k + alpha * mean) ** beta``."""
 
 
 class Quantity(str, Enum):
@@ -84,7 +97,14 @@ class Quantity(str, Enum):
     ROWS = "rows"
     """Vectors a softmax normalises: output values over channels (1 for a vector)."""
     PARAMS = "params"
-    """The module's parameters: weights and biases, or a batch norm's scales and shifts."""
+    """The module's parameters: weights and biases, a batch norm's scales and shifts, or a
+    PReLU's slopes."""
+    WEIGHTS_AT_OUTPUTS = "weights at output positions"
+    """A transposed convolution's weights times its output's positions, ``C_in·(C_out/g)·k_h·k_w
+    × H_out·W_out``: a convolution's multiply-accumulates counted on the output side, which for
+    a transposed one (whose products are made at its input's positions) is not its count."""
+    BILINEAR_OUTPUTS = "bilinear outputs"
+    """Output values of an upsampling that interpolates (``bilinear``); 0 for ``nearest``."""
 
 
 class Unit(str, Enum):
@@ -173,6 +193,9 @@ BATCH_NORM = "batch norm"
 LRN = "LRN"
 SOFTMAX = "Softmax"
 DILATED_AVERAGE = "dilated average pooling (as a convolution)"
+UPSAMPLING = "upsampling"
+OUTPUT_SIDE = "transposed convolutions counted at their outputs"
+PRELU = "PReLU slopes"
 
 FVCORE_VERSION = "0.1.5.post20221221"
 PTFLOPS_VERSION = "0.7.5"
@@ -213,6 +236,23 @@ FVCORE = Tool(
                 (Count(Quantity.WEIGHT_MACS, 1, DILATED_AVERAGE),),
                 "fvcore/nn/jit_handles.py: conv_flop_jit",
                 "The script's F.conv2d is an aten::_convolution: k_h × k_w per output value.",
+            ),
+            Op.CONV_TRANSPOSE: Rule(
+                (Count(Quantity.WEIGHT_MACS),),
+                "fvcore/nn/jit_handles.py: conv_flop_jit, conv_flop_count",
+                "aten::_convolution with transposed set: batch × prod(weight shape) × input "
+                "positions ('Flops for a transposed convolution are calculated as flops = "
+                "(x_shape[2:] * prod(w_shape) * batch_size)'), every input value times a kernel; "
+                "the bias is ignored.",
+            ),
+            Op.UPSAMPLE: Rule(
+                (
+                    Count(Quantity.OUTPUTS, 1, UPSAMPLING),
+                    Count(Quantity.BILINEAR_OUTPUTS, 3, UPSAMPLING),
+                ),
+                f"{_FVCORE_TABLE}: aten::upsample_nearest2d, elementwise_flop_counter(0, 1); "
+                "aten::upsample_bilinear2d, elementwise_flop_counter(0, 4)",
+                "One per output value for nearest, four for bilinear (input_scale 0).",
             ),
             Op.ADAPTIVE_AVG_POOL: Rule(
                 (Count(Quantity.INPUTS, 1, ADAPTIVE_POOLING),),
@@ -272,6 +312,11 @@ FVCORE_ACTIVATIONS = Tool(
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit('conv') (jit_handles.py)",
                 "The script's F.conv2d is an aten::_convolution: its output values.",
             ),
+            Op.CONV_TRANSPOSE: Rule(
+                (Count(Quantity.OUTPUTS),),
+                f"{_ACTIVATIONS_TABLE}: generic_activation_jit('conv') (jit_handles.py)",
+                "aten::_convolution, transposed too: its output values.",
+            ),
         },
     ),
 )
@@ -311,6 +356,13 @@ TORCH_FLOP_COUNTER = Tool(
                 (Count(Quantity.WEIGHT_MACS, 2, DILATED_AVERAGE),),
                 f"{_TORCH_FLOPS}: conv_flop, conv_flop_count",
                 "The script's F.conv2d is an aten.convolution: 2 × k_h × k_w per output value.",
+            ),
+            Op.CONV_TRANSPOSE: Rule(
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
+                f"{_TORCH_FLOPS}: conv_flop, conv_flop_count",
+                "aten.convolution with transposed set: 'each point in the *input* spatial "
+                "dimension' × kernel × batch × the weight's C_in × C_out/groups × 2: two per "
+                "multiply-accumulate, the bias ignored.",
             ),
         },
     ),
@@ -352,6 +404,12 @@ PTFLOPS_ATEN = Tool(
                 f"{_PTFLOPS_ATEN}: conv_flop",
                 "The script's F.conv2d is an aten.convolution without bias: k_h × k_w per output.",
             ),
+            Op.CONV_TRANSPOSE: Rule(
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                f"{_PTFLOPS_ATEN}: conv_flop, conv_flop_count",
+                "aten.convolution with transposed set: batch × prod(weight shape) × input "
+                "positions, plus one per output value when there is a bias.",
+            ),
         },
     ),
 )
@@ -373,7 +431,7 @@ _DOUBLE_ACTIVATION = Rule(
     (Count(Quantity.OUTPUTS, 2, ACTIVATION_FUNCTIONS),),
     f"{_PTFLOPS_OPS}: MODULES_MAPPING, relu_flops_counter_hook; {_PATCHED}",
     "The module's hook counts its output values, and its forward calls the patched "
-    "functional (F.relu, F.elu, F.gelu), which counts its input values: 2 per value.",
+    "functional (F.relu, F.elu, F.gelu, F.prelu), which counts its input values: 2 per value.",
 )
 _BN_HOOK = Rule(
     (
@@ -397,8 +455,8 @@ PTFLOPS_PYTORCH = Tool(
             (),
             f"{_PTFLOPS_OPS}: MODULES_MAPPING, FUNCTIONAL_MAPPING, TENSOR_OPS_MAPPING",
             "No hook for the module, and none of the functions its forward calls is patched "
-            "(torch.tanh, torch.sigmoid, F.dropout, F.pad, F.conv2d, torch.stack, torch.cat…): "
-            "a zero-op.",
+            "(torch.tanh, torch.sigmoid, F.dropout, F.pad, F.conv2d, torch.stack, torch.cat, "
+            "torch.abs, Tensor.narrow, the * operator…): a zero-op.",
         ),
         {
             Op.CONV2D: Rule(
@@ -441,6 +499,29 @@ PTFLOPS_PYTORCH = Tool(
                 f"{_PTFLOPS_OPS}: FUNCTIONAL_MAPPING[F.softmax]; {_PATCHED}",
                 "No module hook; the patched F.softmax its forward calls counts its input values.",
             ),
+            Op.CONV_TRANSPOSE: Rule(
+                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+                f"{_PTFLOPS_OPS}: MODULES_MAPPING, conv_flops_counter_hook(transpose=True)",
+                "kernel × C_in × C_out/groups per input position (the input's, for a transpose), "
+                "plus one per output value when there is a bias; F.conv_transpose2d is not "
+                "patched.",
+            ),
+            Op.UPSAMPLE: Rule(
+                (Count(Quantity.OUTPUTS, 2, UPSAMPLING),),
+                f"{_PTFLOPS_OPS}: MODULES_MAPPING, upsample_flops_counter_hook, "
+                f"FUNCTIONAL_MAPPING[F.interpolate]; {_PATCHED}",
+                "The module's hook counts its output values, and its forward calls the patched "
+                "F.interpolate, which counts them again (input values × the scale on each axis, "
+                "or the size × channels): 2 per output value, nearest or bilinear.",
+            ),
+            Op.PRELU: _DOUBLE_ACTIVATION,
+            Op.LRN_WITHIN: Rule(
+                (Count(Quantity.INPUTS, 1, LRN),),
+                f"{_PTFLOPS_OPS}: FUNCTIONAL_MAPPING[F.avg_pool2d]; {_PATCHED}",
+                "No module hook; the patched F.avg_pool2d over the squares counts its input "
+                "values, one per input value (x * x, the power and the division are operators, "
+                "not patched functions).",
+            ),
         },
     ),
 )
@@ -477,8 +558,9 @@ THOP = Tool(
             (),
             f"{_THOP_TABLE}; thop/profile.py: functional_hooks",
             "No rule for the module or any class it derives from (GELU, ELU, Tanh, Sigmoid, "
-            "LocalResponseNorm, the script's Add, Concat and DilatedAvgPool2d), and the "
-            "functions its forward calls are not among the counted products: 0.",
+            "LocalResponseNorm, the script's Add, Concat, Multiply, Crop, Abs, DilatedAvgPool2d "
+            "and LocalResponseNormWithin), and the functions its forward calls are not among "
+            "the counted products: 0.",
         ),
         {
             Op.CONV2D: Rule(
@@ -510,6 +592,23 @@ THOP = Tool(
                 f"{_THOP_HOOKS}: count_adap_avgpool",
                 "'one add per pooled input, one divide per output': the values of each adaptive "
                 "window, and one per output value.",
+            ),
+            Op.CONV_TRANSPOSE: Rule(
+                (Count(Quantity.WEIGHT_MACS),),
+                f"{_THOP_HOOKS}: count_convtNd; thop/vision/calc_func.py: "
+                "calculate_conv2d_flops(transpose=True)",
+                "'A transpose scatters rather than gathers': input values × C_out/groups × "
+                "kernel; the bias is not counted.",
+            ),
+            Op.UPSAMPLE: Rule(
+                (Count(Quantity.BILINEAR_OUTPUTS, 11, UPSAMPLING),),
+                f"{_THOP_HOOKS}: count_upsample",
+                "Per output value: 0 for 'nearest', 11 for 'bilinear'.",
+            ),
+            Op.PRELU: Rule(
+                (Count(Quantity.INPUTS, 1, ACTIVATION_FUNCTIONS),),
+                f"{_THOP_HOOKS}: count_prelu",
+                "Outside training, one per input value.",
             ),
             Op.SOFTMAX: Rule(
                 (Count(Quantity.OUTPUTS, 3, SOFTMAX), Count(Quantity.ROWS, -1, SOFTMAX)),
@@ -574,6 +673,23 @@ TORCHINFO = Tool(
                 (Count(Quantity.PARAMS, 1, BATCH_NORM),),
                 _TORCHINFO,
                 "Batch size × parameters: 2 per feature (scale and shift), not per value.",
+            ),
+            Op.CONV_TRANSPOSE: Rule(
+                (
+                    Count(Quantity.WEIGHT_MACS),
+                    Count(Quantity.WEIGHTS_AT_OUTPUTS, 1, OUTPUT_SIDE),
+                    Count(Quantity.WEIGHT_MACS, -1, OUTPUT_SIDE),
+                    Count(Quantity.BIASED_OUTPUTS, 1, BIASES),
+                ),
+                _TORCHINFO,
+                "'Conv' in the class name: each of weight and bias × output positions, as for a "
+                "convolution; but a transposed convolution's products are made at its input's "
+                "positions, so the weights count H_out·W_out / (H_in·W_in) times the site's.",
+            ),
+            Op.PRELU: Rule(
+                (Count(Quantity.PARAMS, 1, PRELU),),
+                _TORCHINFO,
+                "Batch size × parameters: its slopes, one per channel (or one), not per value.",
             ),
         },
     ),

@@ -6,6 +6,7 @@ height and width separately.
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 from generator.spec.models import Rounding
@@ -107,3 +108,88 @@ def receptive_field(previous: Fraction, kernel: int, jump: Fraction) -> Fraction
 def next_jump(jump: Fraction, stride: Fraction) -> Fraction:
     """Input pixels between neighbouring outputs (the effective stride): ``j_out = j_in · s``."""
     return jump * stride
+
+
+# --- transposed convolution ---------------------------------------------------------------------
+
+
+def transposed_output_size(
+    size: int, kernel: int, stride: int, padding: int, output_padding: int, dilation: int
+) -> int:
+    """Output side of a transposed convolution:
+    ``(n − 1)·s − 2·p + d·(k − 1) + output_padding + 1``.
+
+    Each of the ``n`` inputs places a kernel spanning ``d·(k − 1) + 1`` pixels, ``s`` apart; the
+    padding is taken off both ends and the output padding added at the end. For FCN's ``upscore2``
+    (``k = 4``, ``s = 2``) on 16 inputs: ``15·2 + 3 + 1 = 34``.
+    """
+    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
+
+
+def transposed_taps(kernel: int, dilation: int, stride: int) -> tuple[int, ...]:
+    """How many kernel taps reach an output position of each phase ``r = 0 … s − 1`` (position
+    mod ``s``, away from the edges): ``#{t < k : t·d ≡ r (mod s)}``.
+
+    The taps of one phase are ``p = s / gcd(d, s)`` apart, so ``gcd(d, s)`` phases share the
+    ``k`` taps, ``⌈(k − c)/p⌉`` for the one starting at tap ``c < p``, and the others get none.
+    Equal counts (``k`` a multiple of ``s`` when ``d`` and ``s`` are coprime) mean even overlap;
+    otherwise neighbouring outputs add up different numbers of products: the checkerboard of
+    uneven overlap.
+    """
+    step = stride // math.gcd(dilation, stride)
+    counts = [0] * stride
+    for start in range(min(step, kernel)):
+        counts[start * dilation % stride] = -(-(kernel - start) // step)
+    return tuple(counts)
+
+
+def transposed_span(kernel: int, dilation: int, stride: int) -> int:
+    """Inputs one output of a transposed convolution depends on, along an axis:
+    ``(⌈k / p⌉ − 1)·d / g + 1`` with ``g = gcd(d, s)`` and ``p = s / g``.
+
+    The taps reaching one output are ``p`` apart in the kernel, so ``p·d`` pixels apart in the
+    output, which is ``p·d / s = d / g`` inputs; ``⌈k / s⌉`` inputs without dilation (FCN's 4×4
+    at stride 2: 2).
+    """
+    common = math.gcd(dilation, stride)
+    step = stride // common
+    return (-(-kernel // step) - 1) * (dilation // common) + 1
+
+
+def conv_transpose_weights(
+    in_channels: int, out_channels: int, groups: int, kh: int, kw: int
+) -> int:
+    """Transposed convolution weights: ``C_in · (C_out / g) · k_h · k_w`` (PyTorch's weight is
+    ``C_in × C_out/g × k_h × k_w``, Caffe's ``Deconvolution`` blob alike)."""
+    return in_channels * (out_channels // groups) * kh * kw
+
+
+def conv_transpose_macs(
+    in_channels: int, height: int, width: int, out_channels: int, groups: int, kh: int, kw: int
+) -> int:
+    """Transposed convolution multiply-accumulates: ``C_in · H_in · W_in · (C_out / g) · k_h ·
+    k_w``, every input value times a kernel, as PyTorch's operation counters count them (the
+    products a kernel puts past the cropped edges included)."""
+    return in_channels * height * width * (out_channels // groups) * kh * kw
+
+
+# --- crops, products and upsampling -------------------------------------------------------------
+
+
+def centre_offset(size: int, target: int) -> int:
+    """Where a centred crop of ``m`` from ``n`` starts: ``⌊(n − m) / 2⌋``, the odd pixel after."""
+    return (size - target) // 2
+
+
+def broadcast_size(sizes: tuple[int, ...]) -> int | None:
+    """One axis of an element-wise product: the size every input has or stretches from 1 to
+    (PyTorch's broadcasting); ``None`` when two inputs differ and neither is 1."""
+    wider = {size for size in sizes if size != 1}
+    if len(wider) > 1:
+        return None
+    return wider.pop() if wider else 1
+
+
+def upsampled_size(size: int, scale: int) -> int:
+    """Output side of an upsampling by a whole factor: ``n · s`` (PyTorch's ``⌊n · s⌋``)."""
+    return size * scale

@@ -353,7 +353,8 @@ class LayerBase(Model):
     )
     """The layers whose outputs this layer reads, by name, each declared before it (``input``
     is the network's input). Absent, the layer reads the layer written just before it, so a chain
-    needs none. ``add`` and ``concat`` read two or more; every other kind reads one."""
+    needs none. ``add``, ``concat`` and ``multiply`` read two or more, ``crop`` two (what it crops
+    and the layer whose size it takes); every other kind reads one."""
     note: Text | None = Field(
         default=None, examples=["The paper gives no padding; rounding up gives its 55."]
     )
@@ -415,12 +416,21 @@ class AdaptivePool(LayerBase):
 
 
 class LRN(LayerBase):
-    """Local response normalisation across ``size`` neighbouring channels (paper §3.3)."""
+    """Local response normalisation across ``size`` neighbouring channels (paper §3.3), or over a
+    ``size``×``size`` region of each channel's own map (Caffe's ``WITHIN_CHANNEL``)."""
 
     kind: Literal["lrn"]
     """The layer kind."""
     size: PositiveInt = Field(examples=[5])
-    """How many neighbouring channels each value is normalised over (the paper's ``n``)."""
+    """How many neighbouring channels each value is normalised over (the paper's ``n``); within a
+    channel, the side of the square region (odd, as Caffe requires)."""
+    region: Literal["across_channels", "within_channel"] = Field(
+        default="across_channels", examples=["within_channel"]
+    )
+    """Where the squares are summed: over ``size`` neighbouring channels at the same position
+    (``across_channels``, the paper's), or over a ``size``×``size`` region around the value in
+    its own channel (``within_channel``, Caffe's ``norm_region: WITHIN_CHANNEL``, whose ``alpha``
+    scales the region's mean square and whose ``k`` Caffe fixes at 1)."""
     alpha: Annotated[float, Bounds(ge=0)] = Field(default=1.0e-4, examples=[1.0e-4])
     """The scale of the sum of squares (the paper's α); write ``1.0e-4``, not ``1e-4``."""
     beta: Annotated[float, Bounds(ge=0)] = Field(default=0.75, examples=[0.75])
@@ -458,7 +468,7 @@ class Concat(LayerBase):
 class Activation(LayerBase):
     """An elementwise non-linearity: shape in = shape out, no parameters."""
 
-    kind: Literal["relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid"]
+    kind: Literal["relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "abs"]
     """The layer kind: which non-linearity."""
 
 
@@ -498,6 +508,166 @@ class Softmax(LayerBase):
     """The layer kind."""
 
 
+# --- the kinds real model files use beyond AlexNet's (issue 23) --------------------------------
+
+
+def _offsets(value: Any) -> Any:
+    """``1`` means ``(1, 1)``; ``[h, w]`` gives the two axes separately (zero allowed)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value, value)
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return tuple(value)
+    got = f"a list of {_values(len(value))}" if isinstance(value, list | tuple) else describe(value)
+    raise _refuse(
+        "pair", "expected a non-negative integer or a list [height, width], got {got}", got=got
+    )
+
+
+#: Two non-negative sizes, ``[height, width]``, or one for both.
+OffsetPair = Annotated[
+    tuple[Offset, Offset],
+    BeforeValidator(_offsets, json_schema_input_type=Offset | tuple[Offset, Offset]),
+]
+
+
+class ConvTranspose(LayerBase):
+    """A 2-D transposed convolution ("deconvolution", Caffe's ``Deconvolution``, PyTorch's
+    ``ConvTranspose2d``): each input value scatters a kernel into a larger output, of side
+    ``(n − 1)·stride − 2·padding + dilation·(kernel − 1) + output_padding + 1``."""
+
+    kind: Literal["conv_transpose"]
+    """The layer kind."""
+    out_channels: PositiveInt = Field(examples=[21])
+    """How many output channels (feature maps)."""
+    kernel: Pair = Field(examples=[4, [4, 2]])
+    """The kernel's height and width: one number for a square kernel, or ``[height, width]``."""
+    stride: Pair = Field(default=(1, 1), examples=[2])
+    """How far apart neighbouring inputs' kernels land in the output: the upsampling factor."""
+    padding: OffsetPair = Field(default=(0, 0), examples=[1, [1, 0]])
+    """Rows (and columns) taken off each side of the full output: one number or ``[height,
+    width]``, the same on both sides (PyTorch's and Caffe's ``padding``/``pad``)."""
+    output_padding: OffsetPair = Field(default=(0, 0), examples=[1])
+    """Rows (and columns) added on the bottom (and right) only, to reach a size a strided
+    convolution maps back from; less than the stride or the dilation, as PyTorch requires."""
+    dilation: Pair = Field(default=(1, 1), examples=[2])
+    """The spacing between kernel taps (1: adjacent): one number or ``[height, width]``."""
+    groups: PositiveInt = Field(default=1, examples=[2])
+    """Input and output channels are split into this many independent groups."""
+    bias: StrictBool = Field(default=True, examples=[False])
+    """Whether each output channel adds a learned bias (one parameter per channel)."""
+
+    @model_validator(mode="after")
+    def _output_padding_fits(self) -> ConvTranspose:
+        for axis, extra, stride, dilation in zip(
+            ("height", "width"), self.output_padding, self.stride, self.dilation, strict=True
+        ):
+            if extra >= max(stride, dilation):
+                raise _refuse(
+                    "output_padding",
+                    "'output_padding' must be less than the stride or the dilation (PyTorch's "
+                    "rule), got {extra} for the {axis} with stride {stride} and dilation "
+                    "{dilation}",
+                    extra=extra,
+                    axis=axis,
+                    stride=stride,
+                    dilation=dilation,
+                )
+        return self
+
+
+def _crop_offset(value: Any) -> Any:
+    """``5`` means ``(5,)``: one offset for every axis cropped, as Caffe's single ``offset``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return (value,)
+    return value
+
+
+#: The axes a crop may start from, in the order of a ``C×H×W`` shape.
+CROP_AXES = ("channels", "height", "width")
+
+
+class Crop(LayerBase):
+    """Its first input cut to the size of its second, the reference, on every axis from ``axis``
+    on (Caffe's ``Crop``): the window starts at ``offset``, or is centred. The reference's values
+    are not read, only its shape; name both in ``inputs``."""
+
+    kind: Literal["crop"]
+    """The layer kind."""
+    axis: Literal["channels", "height", "width"] = Field(default="height", examples=["height"])
+    """The first axis cut to the reference's size; the axes after it are cut too, those before
+    it kept (Caffe's ``axis: 2``, its default, is ``height``: height and width are cut)."""
+    offset: Annotated[
+        tuple[Offset, ...] | Literal["centre"],
+        BeforeValidator(
+            _crop_offset,
+            json_schema_input_type=Offset | tuple[Offset, ...] | Literal["centre"],
+        ),
+    ] = Field(default=(0,), examples=[19, [5, 5], "centre"])
+    """Where the window starts on each axis cut: one number for all of them, a list of one per
+    axis, or ``centre`` (``⌊(n − m) / 2⌋`` on an axis of ``n`` cut to ``m``, as U-Net's skip
+    connections are cut)."""
+
+    @model_validator(mode="after")
+    def _one_offset_per_axis(self) -> Crop:
+        axes = len(CROP_AXES) - CROP_AXES.index(self.axis)
+        if isinstance(self.offset, tuple) and len(self.offset) not in (1, axes):
+            raise _refuse(
+                "crop_offset",
+                "give one offset for every axis cut or one per axis ({axes} from '{axis}'), "
+                "got {got}",
+                axes=axes,
+                axis=self.axis,
+                got=_values(len(self.offset)),
+            )
+        return self
+
+
+class Multiply(LayerBase):
+    """Element-wise product of its inputs, each axis of size 1 stretched to the others' (PyTorch's
+    broadcasting): a squeeze-and-excitation branch's ``C×1×1`` channel scales times the
+    ``C×H×W`` maps it scales. The inputs have one rank: all volumes, or all vectors."""
+
+    kind: Literal["multiply"]
+    """The layer kind."""
+
+
+class Upsample(LayerBase):
+    """Each map enlarged by a whole factor, or to a size, without parameters (PyTorch's
+    ``nn.Upsample``, ONNX's ``Resize``): ``nearest`` repeats each value, ``bilinear``
+    interpolates between the two nearest on each axis. Give ``scale`` (2 when neither is given)
+    or ``size``, not both."""
+
+    model_config = ConfigDict(json_schema_extra={"not": {"required": ["scale", "size"]}})
+
+    kind: Literal["upsample"]
+    """The layer kind."""
+    mode: Literal["nearest", "bilinear"] = Field(default="nearest", examples=["bilinear"])
+    """How the new values are made: the nearest input value, or bilinear interpolation (with
+    PyTorch's default ``align_corners=False``; the sizes do not depend on it)."""
+    scale: Pair = Field(default=(2, 2), examples=[2, [2, 1]])
+    """The factor each side is multiplied by: one whole number or ``[height, width]``."""
+    size: Annotated[Pair | None, LeftOut()] = Field(default=None, examples=[[56, 56]])
+    """The output's height and width, whatever the input's, instead of a ``scale``: one number or
+    ``[height, width]``."""
+
+    @model_validator(mode="after")
+    def _scale_or_size(self) -> Upsample:
+        if self.size is not None and "scale" in self.model_fields_set:
+            raise _refuse("upsample_size", "give 'scale' or 'size', not both")
+        return self
+
+
+class PReLU(LayerBase):
+    """A rectifier whose negative slope is learned: one slope per channel, or one for all
+    (PyTorch's ``nn.PReLU``, Caffe's ``PReLU``): shape in = shape out."""
+
+    kind: Literal["prelu"]
+    """The layer kind."""
+    shared: StrictBool = Field(default=False, examples=[True])
+    """One slope shared by every channel (PyTorch's ``nn.PReLU()``, Caffe's ``channel_shared:
+    true``) instead of one per channel (``nn.PReLU(C)``, Caffe's default)."""
+
+
 LAYER_MODELS: tuple[type[LayerBase], ...] = (
     Conv,
     Pool,
@@ -511,6 +681,11 @@ LAYER_MODELS: tuple[type[LayerBase], ...] = (
     Flatten,
     FullyConnected,
     Softmax,
+    ConvTranspose,
+    Crop,
+    Multiply,
+    Upsample,
+    PReLU,
 )
 #: Every layer kind, in the order of :data:`LAYER_MODELS`.
 LAYER_KINDS: tuple[str, ...] = tuple(
@@ -556,7 +731,12 @@ Layer = Annotated[
     | Dropout
     | Flatten
     | FullyConnected
-    | Softmax,
+    | Softmax
+    | ConvTranspose
+    | Crop
+    | Multiply
+    | Upsample
+    | PReLU,
     Field(discriminator="kind"),
     BeforeValidator(_layer_kind),
 ]

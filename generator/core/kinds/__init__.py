@@ -14,12 +14,16 @@ from generator.core.kinds.adaptive_pool import ADAPTIVE_POOL
 from generator.core.kinds.base import GeometryError, Incoming, LayerKind, Product, TorchCode
 from generator.core.kinds.batch_norm import BATCH_NORM
 from generator.core.kinds.conv import CONV
+from generator.core.kinds.conv_transpose import CONV_TRANSPOSE
+from generator.core.kinds.crop import CROP
 from generator.core.kinds.dropout import DROPOUT
 from generator.core.kinds.fc import FC
 from generator.core.kinds.flatten import FLATTEN
 from generator.core.kinds.lrn import LRN_KIND
-from generator.core.kinds.merges import ADD, CONCAT
+from generator.core.kinds.merges import ADD, CONCAT, MULTIPLY
 from generator.core.kinds.pool import POOL
+from generator.core.kinds.prelu import PRELU
+from generator.core.kinds.upsample import UPSAMPLE
 from generator.core.results import Axis
 from generator.spec.models import Conv, Layer, Pool
 
@@ -38,14 +42,19 @@ __all__ = [
 #: One entry per spec model; notes about kinds (in scripts, under tables) follow this order.
 ENTRIES: tuple[LayerKind, ...] = (
     CONV,
+    CONV_TRANSPOSE,
     POOL,
     ADAPTIVE_POOL,
+    UPSAMPLE,
+    CROP,
     DROPOUT,
     LRN_KIND,
     BATCH_NORM,
     ADD,
     CONCAT,
+    MULTIPLY,
     ACTIVATION,
+    PRELU,
     FLATTEN,
     FC,
     SOFTMAX,

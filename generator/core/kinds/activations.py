@@ -1,4 +1,5 @@
-"""Elementwise non-linearities and ``softmax``: shape in = shape out, no parameters, no MACs."""
+"""Elementwise non-linearities (the absolute value among them) and ``softmax``: shape in = shape
+out, no parameters, no MACs."""
 
 from __future__ import annotations
 
@@ -15,7 +16,18 @@ MODULES = {
     "tanh": "nn.Tanh()",
     "sigmoid": "nn.Sigmoid()",
     "softmax": "nn.Softmax(dim=1)",
+    "abs": "Abs()",
 }
+
+#: ``torch.nn`` has no absolute value: the script defines this module where a spec needs one.
+ABS_MODULE = '''\
+class Abs(nn.Module):
+    """The absolute value of each value (Caffe's AbsVal); no parameters."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.abs(x)'''
+#: The script's own modules, by the kinds that need them.
+HELPERS = {"abs": (ABS_MODULE,)}
 
 
 def compute(index: int, layer: Layer, incoming: Incoming) -> LayerResult:
@@ -24,7 +36,7 @@ def compute(index: int, layer: Layer, incoming: Incoming) -> LayerResult:
 
 
 def torch(result: LayerResult) -> TorchCode:
-    return TorchCode((MODULES[result.kind],))
+    return TorchCode((MODULES[result.kind],), helpers=HELPERS.get(result.kind, ()))
 
 
 def operation(result: LayerResult) -> str:
@@ -32,7 +44,7 @@ def operation(result: LayerResult) -> str:
 
 
 ACTIVATION = LayerKind(
-    names=("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid"),
+    names=("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "abs"),
     model=Activation,
     compute=compute,
     torch=torch,

@@ -1,7 +1,9 @@
-"""``add`` and ``concat``: the layers where branches meet. No parameters, no multiply-accumulates.
+"""``add``, ``concat`` and ``multiply``: the layers where branches meet. No parameters, no
+multiply-accumulates.
 
 A residual block ends in ``add``, the element-wise sum of two equal shapes; an inception or fire
-module ends in ``concat``, its branches stacked along the channels. Through a merge the receptive
+module ends in ``concat``, its branches stacked along the channels; a squeeze-and-excitation block
+in ``multiply``, its ``C×1×1`` channel scales times the ``C×H×W`` maps, axes of size 1 broadcast. Through a merge the receptive
 field is the widest of the inputs' (an output value depends on every path into it, so on the union
 of their windows, which the widest contains when the windows are centred alike), and the jump the
 largest of theirs (equal in the networks on this site: the branches meet at one resolution).
@@ -9,12 +11,13 @@ largest of theirs (equal in the networks on this site: the branches meet at one 
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
-from generator.core import formatting
-from generator.core.kinds.base import GeometryError, Incoming, LayerKind, TorchCode
+from generator.core import formatting, rules
+from generator.core.kinds.base import GeometryError, Incoming, LayerKind, Merge, TorchCode
 from generator.core.results import LayerResult, Shape
-from generator.spec.models import Add, Concat, Layer
+from generator.spec.models import Add, Concat, Layer, LayerBase, Multiply
 
 #: The script's modules for the two merges: ``torch.nn`` has neither.
 ADD_MODULE = '''\\
@@ -29,6 +32,16 @@ class Concat(nn.Module):
 
     def forward(self, *xs: torch.Tensor) -> torch.Tensor:
         return torch.cat(xs, dim=1)'''
+MULTIPLY_MODULE = '''\
+class Multiply(nn.Module):
+    """The element-wise product of its inputs, axes of size 1 broadcast (a channel scale); no
+    parameters."""
+
+    def forward(self, *xs: torch.Tensor) -> torch.Tensor:
+        product = xs[0]
+        for x in xs[1:]:
+            product = product * x
+        return product'''
 
 
 def _shapes(layer: Layer, incomings: tuple[Incoming, ...]) -> str:
@@ -86,20 +99,54 @@ def concat(index: int, layer: Layer, incomings: tuple[Incoming, ...]) -> LayerRe
     return _merged(index, layer, incomings, (sum(i.shape[0] for i in incomings), height, width))
 
 
+def multiply(index: int, layer: Layer, incomings: tuple[Incoming, ...]) -> LayerResult:
+    """Output: on each axis the size every input has or stretches from 1 to (``C×H×W`` times
+    ``C×1×1`` is ``C×H×W``). Neighbouring outputs are as far apart as in the inputs that are not
+    stretched on that axis."""
+    ranks = {len(i.shape) for i in incomings}
+    sizes = [
+        rules.broadcast_size(axis)
+        for axis in zip(*(i.shape for i in incomings), strict=len(ranks) == 1)
+    ]
+    if len(ranks) > 1 or None in sizes:
+        raise GeometryError(
+            layer.name,
+            "inputs",
+            "a multiply needs inputs of one rank whose sizes on each axis are equal or 1, got "
+            + _shapes(layer, incomings),
+        )
+    output = tuple(size for size in sizes if size is not None)
+    result = _merged(index, layer, incomings, output)
+    if len(output) != 3:
+        return result
+    jumps = [
+        max(i.jump[axis] for i in incomings if i.shape[axis + 1] == output[axis + 1])
+        for axis in (0, 1)
+    ]
+    return dataclasses.replace(result, jump=(jumps[0], jumps[1]))
+
+
 def _one(index: int, layer: Layer, incoming: Incoming) -> LayerResult:
-    merge = add if isinstance(layer, Add) else concat
+    merge = MERGES[type(layer)]
     return merge(index, layer, (incoming,))
 
 
 def torch(result: LayerResult) -> TorchCode:
-    if isinstance(result.layer, Add):
-        return TorchCode(("Add()",), helpers=(ADD_MODULE,))
-    return TorchCode(("Concat()",), helpers=(CONCAT_MODULE,))
+    name, helper = MODULES[type(result.layer)]
+    return TorchCode((f"{name}()",), helpers=(helper,))
 
 
 def operation(result: LayerResult) -> str:
     return f"{result.kind} of {len(result.inputs)}"
 
+
+#: Each merge's computation, and its module in the script (its name and its source), by model.
+MERGES: dict[type[LayerBase], Merge] = {Add: add, Concat: concat, Multiply: multiply}
+MODULES: dict[type[LayerBase], tuple[str, str]] = {
+    Add: ("Add", ADD_MODULE),
+    Concat: ("Concat", CONCAT_MODULE),
+    Multiply: ("Multiply", MULTIPLY_MODULE),
+}
 
 ADD = LayerKind(
     names=("add",),
@@ -119,4 +166,14 @@ CONCAT = LayerKind(
     torch=torch,
     operation=operation,
     colour="#1f9e89",
+)
+
+MULTIPLY = LayerKind(
+    names=("multiply",),
+    model=Multiply,
+    compute=_one,
+    merge=multiply,
+    torch=torch,
+    operation=operation,
+    colour="#b05c8e",
 )
