@@ -11,11 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from generator.analysis.hypotheses import MAX_CHANGES
+from generator.analysis.hypotheses import MAX_CHANGES, Slip
 from generator.analysis.model import Lineage, SiteModel, StageKey
 from generator.analysis.versions import first_conv
 from generator.core import formatting
-from generator.render import chapters, phrasing
+from generator.render import chapters, phrasing, windows
 from generator.render.templating import (
     ARCHITECTURES,
     ENV,
@@ -192,6 +192,7 @@ def entry(pages: dict[str, str], stem: str) -> str:
 
 
 FLAGSHIP_PAGE = "where-does-253440-come-from.md"
+CONCEPTS_PAGE = "concepts.md"
 SUCCESSORS = "successors"
 SUCCESSORS_PAGE = f"{SUCCESSORS}.md"
 AUDIT = "audit"
@@ -209,6 +210,7 @@ NAV_ORDER = (
     COMPARE_PAGE,
     LINEAGE_PAGE,
     "arithmetic.md",
+    CONCEPTS_PAGE,
     AUDIT_PAGE,
     "contributing.md",
 )
@@ -233,7 +235,40 @@ def flagship_page(model: SiteModel) -> str | None:
     paper, found = model.paper, model.flagship
     if paper is None or found is None:
         return None
+    hypotheses = found.check.hypotheses
+    slip = (
+        next((c for c in hypotheses[0].changes if isinstance(c, Slip)), None)
+        if hypotheses
+        else None
+    )
+    h = found.height
+    # The reading with a larger input, whose conv1 tiles it: the picture's second row.
+    tiled = next(
+        (
+            c.axes[0]
+            for v in found.versions
+            for c in (v.first_conv,)
+            if c and c.axes and c.axes[0].size > h.size and c.axes[0].is_exact
+        ),
+        None,
+    )
     return ENV.get_template("flagship.md.j2").render(
+        concepts=CONCEPTS_PAGE,
+        slip=slip,
+        totals={v.key: t for v, t in found.totals},
+        stated_figure=windows.figure(
+            windows.from_axis(h),
+            element_id="windows-stated",
+            title=f"conv1 along one side, as stated: {h.size} pixels",
+            controls=True,
+        ),
+        tiled_figure=windows.figure(
+            windows.from_axis(tiled),
+            element_id="windows-tiled",
+            title=f"The same windows over {tiled.size} pixels",
+        )
+        if tiled
+        else "",
         paper=paper.analysis,
         paper_link=f"{ARCHITECTURES}/{paper.name}.md",
         f=found,

@@ -14,6 +14,7 @@ from generator.analysis.model import Architecture, SiteModel
 from generator.render import (
     architecture,
     arithmetic,
+    concepts,
     contributing,
     export,
     figures,
@@ -45,6 +46,7 @@ def shared_files(model: SiteModel) -> Iterator[tuple[str, str]]:
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(model.side_by_side.alexnets))
     yield arithmetic.PAGE, arithmetic.arithmetic_page(model)
+    yield concepts.PAGE, concepts.concepts_page(model)
     yield schema.SCHEMA_PATH, schema.schema_text()
     yield contributing.CONTRIBUTING_PAGE, contributing.contributing_page(model.examples)
 

@@ -189,6 +189,16 @@
     });
   }
 
+  // The rules, for the picture of a layer's windows (windows.js), which draws what they give.
+  window.ConvArithmetic = {
+    floorDiv: floorDiv,
+    ceilDiv: ceilDiv,
+    exactText: exactText,
+    grouped: grouped,
+    outputSize: outputSize,
+    parseWhole: parseWhole,
+  };
+
   function setUp() {
     document.querySelectorAll("[data-conv-calc]:not([data-ready])").forEach(function (root) {
       root.dataset.ready = "true";
