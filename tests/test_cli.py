@@ -64,6 +64,14 @@ def test_show_an_unknown_name(name: str) -> None:
     assert "no such spec file" in result.stderr  # a path, or a good name: nothing about names
 
 
+def test_show_a_name_near_a_spec_suggests_it() -> None:
+    result = run_cli("show", "resnet18")
+    assert result.returncode != 0
+    assert result.stderr == (
+        "Error: docs/architectures/resnet18.yml: no such spec file; did you mean 'resnet-18'?\n"
+    )
+
+
 def test_show_a_name_that_cannot_name_a_spec_says_the_spec_name_rule() -> None:
     """Not "no such spec file": no spec could have that name, and the rule says why."""
     result = run_cli("show", "AlexNet 2012")

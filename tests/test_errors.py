@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from generator.load import loader
-from generator.spec.errors import SpecError
-from generator.spec.models import NAME, SPEC_NAME, Spec
-from tests.helpers import MINIMAL, problems, spec_data
+from generator.load import loader, yaml_nodes
+from generator.spec.errors import SpecError, article
+from generator.spec.models import LAYER_KINDS, NAME, SPEC_NAME, Spec
+from tests.helpers import MINIMAL, ROOT, build, copy_project, problems, spec_data
 
 #: One layer, to follow :data:`MINIMAL` in a spec whose layers are not the point.
 LAYER = "  - {name: fc, kind: fc, out_features: 10}\n"
@@ -57,10 +57,8 @@ def test_all_problems_of_a_file_are_reported_together(write_spec: Callable[..., 
     assert problems(path) == [
         f"{path}:9: layer 'conv1': field 'out_channels': must be greater than 0, got 0",
         f"{path}:11: layer 'conv1': field 'strid': unknown field; did you mean 'stride'?",
-        f"{path}:12: layer 'pool1': field 'kind': unknown layer kind 'maxpool'; expected one of "
-        "'conv', 'max_pool', 'avg_pool', 'adaptive_avg_pool', 'adaptive_max_pool', 'lrn', 'batch_norm', 'add', 'concat', 'relu', "
-        "'leaky_relu', 'elu', 'gelu', 'tanh', 'sigmoid', 'dropout', 'flatten', 'fc', 'softmax'; "
-        "did you mean 'max_pool'?",
+        f"{path}:12: layer 'pool1': field 'kind': unknown layer kind 'maxpool': the kind is "
+        "written 'max_pool'",
         f"{path}:13: layer 'fc': field 'out_features': expected a whole number, got the text '10'",
     ]
 
@@ -301,3 +299,183 @@ def test_an_input_of_no_values_is_one_problem(write_spec: Callable[..., Path]) -
     assert problems(path) == [
         f"{path}:3: field 'input': expected [channels, height, width], got 0 values"
     ]
+
+
+# --- hints: what another framework calls a layer, how a source writes a number ---------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "hint"),
+    [
+        ("linear", "a fully connected layer is kind 'fc', its outputs in 'out_features'"),
+        ("Dense", "a fully connected layer is kind 'fc', its outputs in 'out_features'"),
+        ("InnerProduct", "a fully connected layer is kind 'fc', its outputs in 'out_features'"),
+        (
+            "depthwise_conv",
+            "a depthwise convolution is kind 'conv' with 'groups' equal to its input channels "
+            "('out_channels' a multiple of them)",
+        ),
+        ("Conv2d", "the kind is written 'conv'"),
+        ("MaxPool2d", "the kind is written 'max_pool'"),
+        ("batchnorm", "the kind is written 'batch_norm'"),
+        ("BatchNorm2d", "the kind is written 'batch_norm'"),
+        ("LeakyReLU", "the kind is written 'leaky_relu'"),
+        (
+            "global_avg_pool",
+            "global average pooling is kind 'adaptive_avg_pool' with 'output: 1'",
+        ),
+        ("Eltwise", "an element-wise sum is kind 'add', the layers it sums in 'inputs'"),
+    ],
+)
+def test_a_kind_from_another_framework_is_told_how_it_is_written(
+    write_spec: Callable[..., Path], kind: str, hint: str
+) -> None:
+    path = write_spec(f"- {{name: x, kind: {kind}}}\n")
+    assert problems(path) == [
+        f"{path}:7: layer 'x': field 'kind': unknown layer kind {kind!r}: {hint}"
+    ]
+
+
+def test_an_unknown_kind_without_a_hint_lists_the_kinds(write_spec: Callable[..., Path]) -> None:
+    path = write_spec("- {name: x, kind: relu7}\n")
+    (message,) = problems(path)
+    assert message == (
+        f"{path}:7: layer 'x': field 'kind': unknown layer kind 'relu7'; expected one of "
+        f"{', '.join(map(repr, LAYER_KINDS))}; did you mean 'relu'?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (
+            "133M",
+            "expected a whole number, got the text '133M': write it in full, 133000000, with "
+            "'approximate: true' if the source rounded it",
+        ),
+        # 60,000,000 would read as rounded to ten millions: the place is said.
+        (
+            "60 million",
+            "expected a whole number, got the text '60 million': write it in full, 60000000, "
+            "with 'approximate: true' and 'rounded_to: 1000000' if the source rounded it",
+        ),
+        (
+            '"61,100,840"',
+            "expected a whole number, got the text '61,100,840': write it without separators, "
+            "61100840",
+        ),
+        ("6.1e7", "expected a whole number, got the text '6.1e7': write it in full, 61000000"),
+        ("6.5", "expected a whole number, got 6.5"),
+        ("true", "expected a whole number, got true"),
+        ("[96, a]", "expected a whole number, got the text 'a'"),
+    ],
+)
+def test_a_stated_number_written_as_a_source_writes_it_gets_one_message(
+    write_spec: Callable[..., Path], value: str, message: str
+) -> None:
+    stated = f"stated:\n  - {{quantity: params, value: {value}, source: src}}\n"
+    path = write_spec(text=stated + MINIMAL + LAYER)
+    field = "stated[1].value[2]" if value.startswith("[") else "stated[1].value"
+    assert problems(path) == [f"{path}:2: field {field!r}: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("add", "an"), ("concat", "a"), ("fc", "an"), ("lrn", "an"), ("elu", "an"), ("relu", "a")],
+)
+def test_messages_say_a_or_an_as_the_kind_is_read(word: str, expected: str) -> None:
+    assert article(word) == expected
+
+
+# --- the size limit ------------------------------------------------------------------------
+
+#: 2 MB of comments above a valid spec.
+COMMENTS = ("# " + "x" * 97 + "\n") * 20_000
+
+
+def many_layers(count: int) -> str:
+    return "".join(f"  - {{name: r{i}, kind: relu}}\n" for i in range(count))
+
+
+def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(
+    write_spec: Callable[..., Path],
+) -> None:
+    path = write_spec(text=COMMENTS + MINIMAL + LAYER)
+    assert problems(path) == [
+        f"{path}: the file has {path.stat().st_size:,} bytes, too many: a spec file may have at "
+        "most 1,000,000 bytes (1 MB) and 10,000 layers"
+    ]
+
+
+def test_a_spec_over_the_layer_limit_is_refused(write_spec: Callable[..., Path]) -> None:
+    path = write_spec(text=MINIMAL + many_layers(20_000))
+    assert path.stat().st_size < loader.MAX_BYTES  # the layers, not the bytes
+    assert problems(path) == [
+        f"{path}:6: field 'layers': the spec has 20,000 layers, too many: a spec file may have "
+        "at most 1,000,000 bytes (1 MB) and 10,000 layers"
+    ]
+
+
+def test_the_limit_is_said_in_one_place() -> None:
+    limits = f"{loader.MAX_BYTES:,} bytes (1 MB) and {loader.MAX_LAYERS:,} layers"
+    assert loader.LIMITS.endswith(f"may have at most {limits}")
+    assert f"at most {limits}" in " ".join((ROOT / "README.md").read_text("utf-8").split())
+
+
+def test_layers_added_by_a_variant_count_towards_the_limit(
+    write_spec: Callable[..., Path],
+) -> None:
+    write_spec(text=MINIMAL + many_layers(loader.MAX_LAYERS), name="parent")
+    child = write_spec(
+        text="extends: parent\ninsert:\n  - {after: r0, layers: [{name: extra, kind: relu}]}\n",
+        name="child",
+    )
+    (message,) = problems(child)
+    assert "field 'layers': the spec has 10,001 layers, too many" in message
+
+
+def test_spec_text_in_memory_is_held_to_the_byte_limit() -> None:
+    with pytest.raises(SpecError) as caught:
+        loader.load_text(Path("big.yml"), COMMENTS + MINIMAL + LAYER)
+    assert "big.yml: the file has 2,000," in caught.value.report()
+
+
+def test_aliases_that_multiply_are_refused_in_their_own_words(
+    write_spec: Callable[..., Path],
+) -> None:
+    laughs = "".join(
+        f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+        for prev, name in zip(["", "a", "b", "c", "d", "e", "f", "g"], "abcdefgh", strict=True)
+    )
+    path = write_spec(text=laughs + MINIMAL + LAYER)
+    (message,) = problems(path)
+    assert message.endswith(
+        f"aliases repeat more than {yaml_nodes.MAX_ALIAS_VALUES:,} values (an alias of a list "
+        "of aliases multiplies them): write the values out instead"
+    )
+
+
+def test_aliases_that_share_a_value_are_fine(write_spec: Callable[..., Path]) -> None:
+    shared = "".join(
+        f"  - {{name: c{i}, kind: conv, out_channels: 4, kernel: *k, padding: *p}}\n"
+        for i in range(100)
+    )
+    path = write_spec(
+        text=MINIMAL
+        + "  - {name: c, kind: conv, out_channels: 4, kernel: &k [3, 3], padding: &p 1}\n"
+        + shared
+    )
+    assert len(loader.load(path).spec.layers) == 101
+
+
+@pytest.mark.slow
+def test_neither_an_oversized_file_nor_a_long_spec_is_published(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "project")
+    specs = project / "docs" / "architectures"
+    (specs / "comments.yml").write_text(COMMENTS + MINIMAL + LAYER, "utf-8")
+    (specs / "long.yml").write_text(MINIMAL + many_layers(20_000), "utf-8")
+    result = build(project, tmp_path / "site")
+    assert result.returncode != 0
+    assert "comments.yml: the file has 2,000," in result.stderr
+    assert "long.yml:6: field 'layers': the spec has 20,000 layers, too many" in result.stderr
+    assert not (tmp_path / "site").exists() or not any((tmp_path / "site").rglob("*comments*"))

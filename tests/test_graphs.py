@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from generator.core import engine
 from generator.core.engine import GeometryError
+from generator.load import loader
 from generator.spec.models import Spec
 from tests.helpers import (
     build,
@@ -132,19 +133,33 @@ def test_inputs_must_name_earlier_layers(tmp_path: Path) -> None:
     ]
 
 
+def test_a_layer_that_reads_itself_is_told_so(tmp_path: Path) -> None:
+    path = write_spec(
+        tmp_path,
+        """\
+        - {name: conv_a, kind: conv, out_channels: 8, kernel: 1}
+        - {name: sum, kind: add, inputs: [conv_a, sum]}
+        """,
+    )
+    assert problems(path) == [
+        f"{path}:8: layer 'sum': field 'inputs': it reads itself: a layer reads 'input' or "
+        "layers written before it"
+    ]
+
+
 def test_each_kind_reads_as_many_inputs_as_it_takes(tmp_path: Path) -> None:
     path = write_spec(
         tmp_path,
         """\
         - {name: conv_a, kind: conv, out_channels: 3, kernel: 1}
         - {name: sum, kind: add, inputs: [conv_a]}
-        - {name: conv_b, kind: conv, out_channels: 3, kernel: 1, inputs: [conv_a, sum]}
+        - {name: fc, kind: fc, out_features: 3, inputs: [conv_a, sum]}
         """,
     )
     assert problems(path) == [
-        f"{path}:8: layer 'sum': field 'inputs': a add reads two or more layers, got 1",
-        f"{path}:9: layer 'conv_b': field 'inputs': a conv layer reads one layer, got 2: only "
-        "add and concat merge several",
+        f"{path}:8: layer 'sum': field 'inputs': an add reads two or more layers, got 1",
+        f"{path}:9: layer 'fc': field 'inputs': an fc layer reads one layer, got 2: only "
+        f"{loader.MERGING} read several",
     ]
 
 

@@ -23,7 +23,7 @@ from generator.load import loader
 from generator.load.importers import source as importer
 from generator.render import contributing, export, phrasing
 from generator.spec import models, schema
-from generator.spec.errors import Problem, SpecError
+from generator.spec.errors import Problem, SpecError, suggest
 from generator.spec.models import Quantity
 
 DEFAULT_SPECS = Path("docs/architectures")
@@ -40,7 +40,9 @@ def _resolve(name_or_path: str, specs: Path) -> Path:
 
 def _analyse(path: Path) -> Analysis:
     if not path.is_file():
-        raise click.ClickException(f"{path}: no such spec file")
+        names = [p.name.removesuffix(loader.SUFFIX) for p in loader.spec_paths(path.parent)]
+        hint = suggest(path.name.removesuffix(loader.SUFFIX), names)
+        raise click.ClickException(f"{path}: no such spec file{hint}")
     loaded = loader.load(path)
     for warning in loaded.warnings:
         click.echo(f"warning: {warning}", err=True)

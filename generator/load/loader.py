@@ -22,20 +22,41 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from generator.core import engine
-from generator.core.kinds import kind_of
+from generator.core.kinds import ENTRIES, kind_of
 from generator.core.results import Analysis
 from generator.load.yaml_nodes import Node, locate, parse, to_plain
-from generator.spec.errors import Location, Problem, SpecError, describe, label, quote, suggest
+from generator.spec.errors import (
+    Location,
+    Problem,
+    SpecError,
+    article,
+    describe,
+    label,
+    quote,
+    suggest,
+)
 from generator.spec.models import (
     LAYER_MODELS,
     OVERRIDE_KEYS,
     SPEC_NAME,
+    Layer,
     Source,
     Spec,
     Stated,
 )
 
 SUFFIX = ".yml"
+#: The size limit of a spec file, in bytes and in layers (README, "Add an architecture"): room
+#: for the largest real networks several times over. The largest shipped specs have 24 kB and 197
+#: layers; an imported ResNet-1202 would have about 4,200 layers in some 300 kB, a DenseNet-264
+#: about 930. A file past either is refused before it is parsed or published (50 MB of comments
+#: would otherwise be copied into the site), and 10,000 layers load and analyse in two seconds.
+MAX_BYTES = 1_000_000
+MAX_LAYERS = 10_000
+LIMITS = f"a spec file may have at most {MAX_BYTES:,} bytes (1 MB) and {MAX_LAYERS:,} layers"
+_MERGES = [name for entry in ENTRIES if entry.merge is not None for name in entry.names]
+#: The kinds that read several layers, as messages list them ("add, concat and crop").
+MERGING = " and ".join([", ".join(_MERGES[:-1]), _MERGES[-1]] if len(_MERGES) > 1 else _MERGES)
 #: Every field name the format knows, for "did you mean" suggestions.
 KNOWN_FIELDS = sorted(
     {
@@ -108,6 +129,7 @@ def _load(path: Path, texts: Texts) -> LoadedSpec:
             ]
         )
     tree = _resolve(path, (), texts)
+    _check_layer_count(tree)
     data = to_plain(tree)
     try:
         spec = Spec.model_validate(data)
@@ -121,7 +143,33 @@ def _load(path: Path, texts: Texts) -> LoadedSpec:
     ]
     if problems:
         raise SpecError(problems)
-    return dataclasses.replace(loaded, warnings=tuple(_unread(loaded)))
+    warnings = (*_unread(loaded), *_forgotten_inputs(loaded))
+    return dataclasses.replace(
+        loaded, warnings=tuple(sorted(warnings, key=lambda w: (w.location.path, w.location.line)))
+    )
+
+
+def _check_size(path: Path, size: int) -> None:
+    """Refuse a file of more than :data:`MAX_BYTES` bytes, before it is parsed."""
+    if size > MAX_BYTES:
+        raise SpecError(
+            [Problem(Location(str(path)), f"the file has {size:,} bytes, too many: {LIMITS}")]
+        )
+
+
+def _check_layer_count(tree: Node) -> None:
+    """Refuse a spec of more than :data:`MAX_LAYERS` layers (counted after ``extends``)."""
+    layers = tree.value.get("layers") if isinstance(tree.value, dict) else None
+    if layers is not None and isinstance(layers.value, list) and len(layers.value) > MAX_LAYERS:
+        raise SpecError(
+            [
+                Problem(
+                    layers.location,
+                    f"the spec has {len(layers.value):,} layers, too many: {LIMITS}",
+                    field="layers",
+                )
+            ]
+        )
 
 
 def analyse(loaded: LoadedSpec) -> Analysis:
@@ -230,11 +278,13 @@ class _Files:
 
     def read(self, path: Path) -> str:
         try:
+            _check_size(path, path.stat().st_size)
             raw = path.read_bytes()
         except OSError as error:
             raise SpecError(
                 [Problem(Location(str(path)), f"cannot read the file: {error.strerror or error}")]
             ) from None
+        _check_size(path, len(raw))  # it may have grown since
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -289,7 +339,10 @@ class _InMemory:
     texts: Mapping[Path, str]
 
     def read(self, path: Path) -> str:
-        return self.texts[path]
+        text = self.texts[path]
+        if len(text) > MAX_BYTES // 4:  # at most 4 bytes a character: only then count them
+            _check_size(path, len(text.encode("utf-8", "surrogatepass")))
+        return text
 
     def exists(self, path: Path) -> bool:
         return path in self.texts
@@ -639,11 +692,16 @@ def _graph_checks(loaded: LoadedSpec) -> Iterable[Problem]:
         for name in layer.inputs:
             if name == engine.INPUT or position.get(name, index) < index:
                 continue
-            where = "comes after it" if name in position else "does not exist"
+            if name == layer.name:
+                what = "itself"
+            elif name in position:
+                what = f"{name!r}, which comes after it"
+            else:
+                what = f"{name!r}, which does not exist"
+            hint = suggest(name, list(position)[:index]) if name not in position else ""
             yield Problem(
                 locate(loaded.tree, place),
-                f"it reads {name!r}, which {where}: a layer reads 'input' or layers written "
-                f"before it{suggest(name, list(position)[:index]) if name not in position else ''}",
+                f"it reads {what}: a layer reads 'input' or layers written before it{hint}",
                 layer.name,
                 "inputs",
             )
@@ -651,15 +709,16 @@ def _graph_checks(loaded: LoadedSpec) -> Iterable[Problem]:
         if merges and len(layer.inputs) < 2:
             yield Problem(
                 locate(loaded.tree, place),
-                f"a {layer.kind} reads two or more layers, got {len(layer.inputs)}",
+                f"{article(layer.kind)} {layer.kind} reads two or more layers, "
+                f"got {len(layer.inputs)}",
                 layer.name,
                 "inputs",
             )
         if not merges and len(layer.inputs) != 1:
             yield Problem(
                 locate(loaded.tree, place),
-                f"a {layer.kind} layer reads one layer, got {len(layer.inputs)}: "
-                "only add and concat merge several",
+                f"{article(layer.kind)} {layer.kind} layer reads one layer, got "
+                f"{len(layer.inputs)}: only {MERGING} read several",
                 layer.name,
                 "inputs",
             )
@@ -685,6 +744,155 @@ def _unread(loaded: LoadedSpec) -> Iterable[Problem]:
                 "'outputs' if it is a result of the network",
                 layer.name,
             )
+
+
+class _Wiring:
+    """Who reads whom in a spec's layers, by index (``-1`` is the network's input)."""
+
+    def __init__(self, layers: tuple[Layer, ...]) -> None:
+        self.layers = layers
+        position = {layer.name: index for index, layer in enumerate(layers)}
+        position[engine.INPUT] = -1
+        self.sources = [
+            tuple(position[name] for name in engine.sources(layers, index))
+            for index in range(len(layers))
+        ]
+        self.readers: dict[int, list[int]] = {}
+        for index, sources in enumerate(self.sources):
+            for source in dict.fromkeys(sources):
+                self.readers.setdefault(source, []).append(index)
+
+    def name(self, index: int) -> str:
+        return self.layers[index].name if index >= 0 else engine.INPUT
+
+    def merges(self, index: int) -> bool:
+        return index >= 0 and kind_of(self.layers[index]).merge is not None
+
+    def weighted(self, indices: Iterable[int]) -> int:
+        """How many of the layers make outputs of their own with weights (convolutions, fc)."""
+        return sum(1 for i in indices if i >= 0 and kind_of(self.layers[i]).width is not None)
+
+    def starts_blocks(self, index: int) -> bool:
+        """Whether a layer's output is where blocks start: the input, a merge or a pooling, or
+        the activations and normalisations right after one (a residual block's skip, a dense
+        block's input, a stem's end)."""
+        while index >= 0:
+            kind = kind_of(self.layers[index])
+            if kind.merge is not None or kind.pooling:
+                return True
+            if not kind.passthrough:
+                return False
+            index = self.sources[index][0]
+        return True
+
+    def below(self, start: int, end: int) -> set[int]:
+        """``start`` and the layers before ``end`` that read it, directly or not."""
+        found = {start}
+        for index in range(start + 1, end):
+            if any(source in found for source in self.sources[index]):
+                found.add(index)
+        return found
+
+    def above(self, start: int, floor: int) -> set[int]:
+        """``start`` and the layers it reads, directly or not, from ``floor`` on."""
+        found, todo = {start}, [start]
+        while todo:
+            for source in self.sources[todo.pop()]:
+                if source >= floor and source not in found:
+                    found.add(source)
+                    todo.append(source)
+        return found
+
+    def branch(self, end: int) -> tuple[list[int], int]:
+        """The branch that ends at ``end``, back to where it starts, and the layer it reads there.
+
+        It runs back through layers read by no other, and stops at a layer that names its
+        ``inputs`` (a branch marked as such), or before a layer where blocks start
+        (:meth:`starts_blocks`) or that several layers read (a fork).
+        """
+        layers = [end]
+        while True:
+            index = layers[-1]
+            source = self.sources[index][0]
+            if (
+                self.layers[index].inputs is not None
+                or source < 0
+                or self.starts_blocks(source)
+                or len(self.readers[source]) > 1
+            ):
+                return layers, source
+            layers.append(source)
+
+
+def _forgotten_inputs(loaded: LoadedSpec) -> Iterable[Problem]:
+    """Layers whose implicit input looks like a forgotten ``inputs`` (a located warning each).
+
+    A layer without ``inputs`` reads the layer written before it, P. When a layer that reads
+    several (M: an ``add``, a ``concat``) also reads P, and reads this layer's output too
+    (directly or through more layers), this layer starts a branch off P. That is how a residual or dense block is written
+    when P is where blocks start (a merge, a pooling, their activation; the input). It is
+    probably a forgotten ``inputs`` when P is instead the end of another branch:
+
+    - M also merges a branch that neither leads to P nor comes from it (an inception module
+      whose third branch reads the second's end);
+    - or the branch through this layer is a single convolution (a projection shortcut) while the
+      branch ending in P holds more (ResNet's ``res2a_branch1`` reading ``bn2a_branch2c``);
+    - or the branch ending in P starts by naming its ``inputs``, and no other layer reads
+      that one (the second branch of a block forgot it).
+
+    Naming the input, even the layer before, says it is meant and ends the warning.
+    """
+    layers = loaded.spec.layers
+    wiring = _Wiring(layers)
+    for index in range(1, len(layers)):
+        if layers[index].inputs is not None:
+            continue
+        prior = index - 1
+        for merge in wiring.readers[prior]:
+            if merge <= index or not wiring.merges(merge):
+                continue
+            below = wiring.below(index, merge)
+            others = [s for s in wiring.sources[merge] if s != prior]
+            if not any(source in below for source in others):
+                continue
+            if _looks_forgotten(wiring, index, prior, merge, below):
+                yield _forgotten(loaded, wiring, index, prior, merge)
+                break
+
+
+def _looks_forgotten(wiring: _Wiring, index: int, prior: int, merge: int, below: set[int]) -> bool:
+    """Whether the branch that starts at layer ``index`` (``below``: it and what reads it) off
+    ``prior``, into ``merge``, looks like a mistake (the three signs of
+    :func:`_forgotten_inputs`)."""
+    others = [source for source in wiring.sources[merge] if source != prior]
+    after = wiring.below(prior, merge)
+    before = wiring.above(prior, max(min(others), 0))
+    if any(other >= 0 and other not in after and other not in before for other in others):
+        return True  # a parallel branch: prior is one branch's end among others
+    if wiring.starts_blocks(prior):
+        return False
+    branch, start = wiring.branch(prior)
+    own = wiring.weighted(below & wiring.above(merge, index))
+    theirs = wiring.weighted(branch)
+    if own <= 1 and theirs > max(own, 1):
+        return True  # a lone convolution beside a longer branch: a projection shortcut
+    marked = wiring.layers[branch[-1]].inputs is not None
+    return marked and branch[-1] > 0 and len(wiring.readers[start]) == 1
+
+
+def _forgotten(loaded: LoadedSpec, wiring: _Wiring, index: int, prior: int, merge: int) -> Problem:
+    """The warning for layer ``index``, with the ``inputs`` it probably meant: the layer the
+    branch ending in ``prior`` starts from."""
+    name, read, merged = wiring.name(index), wiring.name(prior), wiring.name(merge)
+    where = label(wiring.name(wiring.branch(prior)[1]))
+    return Problem(
+        loaded.locate(name, "name"),
+        f"it has no 'inputs', so it reads the layer before it, {read!r}, which {merged!r} also "
+        f"reads: a forgotten 'inputs'? If this layer starts a branch of its own, name what it "
+        f"reads, as `inputs: [{where}]` if it starts where the branch ending in {read!r} does; "
+        f"to read {read!r}, write `inputs: [{read}]`",
+        name,
+    )
 
 
 def _compared_checks(loaded: LoadedSpec, texts: Texts) -> Iterable[Problem]:

@@ -21,8 +21,11 @@ import yaml
 
 from generator.spec.errors import Location, Problem, SpecError
 
-# Aliases let a tiny file expand into an enormous tree ("billion laughs"); a spec never needs that.
-MAX_NODES = 50_000
+#: Values an alias (``*name``) may add by repeating its anchor's value, over the whole file. An
+#: alias of a list of aliases multiplies ("billion laughs": a few lines, billions of values); a spec
+#: never needs more than a few repeated paddings or sources. The size of a file itself is limited
+#: by the loader (:data:`generator.load.loader.MAX_BYTES`).
+MAX_ALIAS_VALUES = 100_000
 #: A spec nests four levels deep; far deeper nesting (or an anchor used inside itself) would
 #: exhaust the stack of PyYAML's recursive composer and of this module.
 MAX_DEPTH = 32
@@ -181,20 +184,28 @@ class _TooDeep(Exception):
 class _Builder:
     def __init__(self, path: str) -> None:
         self.path = path
-        self.count = 0
+        self.repeated = 0
+        """Values built again because an alias repeats them."""
+        self.built: set[int] = set()
+        """The YAML nodes built so far: an alias is the node of its anchor, met again."""
         self.problems: list[Problem] = []
         self.constructor = yaml.SafeLoader("")
 
-    def build(self, node: yaml.Node, location: Location, depth: int) -> Node:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise SpecError(
-                [
-                    Problem(
-                        location, f"the file expands to more than {MAX_NODES:,} values (aliases?)"
-                    )
-                ]
-            )
+    def build(self, node: yaml.Node, location: Location, depth: int, alias: bool = False) -> Node:
+        alias = alias or id(node) in self.built
+        self.built.add(id(node))
+        if alias:
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_VALUES:
+                raise SpecError(
+                    [
+                        Problem(
+                            location,
+                            f"aliases repeat more than {MAX_ALIAS_VALUES:,} values (an alias of a "
+                            "list of aliases multiplies them): write the values out instead",
+                        )
+                    ]
+                )
         if depth > MAX_DEPTH:
             raise _TooDeep(location)
         if isinstance(node, yaml.CollectionNode) and node.tag not in _COLLECTION_TAGS:
@@ -227,11 +238,11 @@ class _Builder:
                 if key in entries:
                     self.problems.append(Problem(key_location, f"key {_short(key)} is given twice"))
                     continue
-                entries[key] = self.build(value_node, key_location, depth + 1)
+                entries[key] = self.build(value_node, key_location, depth + 1, alias)
             return Node(entries, location)
         if isinstance(node, yaml.SequenceNode):
             items = [
-                self.build(item, Location(self.path, item.start_mark.line + 1), depth + 1)
+                self.build(item, Location(self.path, item.start_mark.line + 1), depth + 1, alias)
                 for item in node.value
             ]
             return Node(items, location)

@@ -84,6 +84,20 @@ def quote(value: Any) -> str:
     return repr(label(value)) if isinstance(value, str) else describe(value)
 
 
+#: Letters whose names start with a vowel sound ("ef", "el", "en"): ``fc`` and ``lrn`` are read
+#: letter by letter, so "an fc", "an lrn".
+_VOWEL_LETTERS = frozenset("aefhilmnorsx")
+
+
+def article(word: str) -> str:
+    """The article before ``word`` as it is read aloud: "an add", "a concat", "an fc" (a word
+    without vowels is read letter by letter)."""
+    if not word:
+        return "a"
+    spelt = not any(letter in "aeiouy" for letter in word.lower())
+    return "an" if word[0].lower() in (_VOWEL_LETTERS if spelt else "aeiou") else "a"
+
+
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the candidate nearest ``word`` (never ``word`` itself), or
     nothing when none is near."""

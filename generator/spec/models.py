@@ -709,6 +709,11 @@ def _layer_kind(value: Any) -> Any:
             got=describe(kind),
         )
     if kind not in LAYER_KINDS:
+        hint = kind_hint(kind)
+        if hint is not None:
+            raise _refuse(
+                "layer_kind", "unknown layer kind {kind}: {hint}", hint=hint, kind=quote(kind)
+            )
         raise _refuse(
             "layer_kind",
             "unknown layer kind {kind}; expected one of {kinds}{suggestion}",
@@ -717,6 +722,88 @@ def _layer_kind(value: Any) -> Any:
             kind=quote(kind),
         )
     return value
+
+
+#: What other frameworks call a layer, and how a spec writes it: each hint names the spec's kind
+#: first, and is given only while that kind exists. Names are compared as :func:`_bare` leaves
+#: them, so ``Linear``, ``linear`` and ``LINEAR`` are one.
+_FOREIGN_KINDS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(
+        ("linear", "dense", "innerproduct", "fullyconnected", "gemm"),
+        ("fc", "a fully connected layer is kind 'fc', its outputs in 'out_features'"),
+    ),
+    **dict.fromkeys(
+        ("depthwiseconv", "depthwiseconvolution", "depthwise", "dwconv", "convdw"),
+        (
+            "conv",
+            "a depthwise convolution is kind 'conv' with 'groups' equal to its input channels "
+            "('out_channels' a multiple of them)",
+        ),
+    ),
+    **dict.fromkeys(
+        ("separableconv", "separableconvolution", "depthwiseseparableconv"),
+        (
+            "conv",
+            "a separable convolution is two layers of kind 'conv': a depthwise one, with "
+            "'groups' equal to its input channels, then a 1×1 one",
+        ),
+    ),
+    **dict.fromkeys(
+        ("groupconv", "groupedconv", "groupconvolution", "groupedconvolution"),
+        ("conv", "a grouped convolution is kind 'conv' with 'groups'"),
+    ),
+    **dict.fromkeys(("convolution", "convolutional"), ("conv", "a convolution is kind 'conv'")),
+    **dict.fromkeys(
+        ("pool", "pooling", "maxpooling", "averagepooling", "averagepool", "avgpooling"),
+        ("max_pool", "pooling is kind 'max_pool' or 'avg_pool'"),
+    ),
+    **dict.fromkeys(
+        ("globalavgpool", "globalaveragepool", "globalaveragepooling"),
+        (
+            "adaptive_avg_pool",
+            "global average pooling is kind 'adaptive_avg_pool' with 'output: 1'",
+        ),
+    ),
+    **dict.fromkeys(
+        ("globalmaxpool", "globalmaxpooling"),
+        ("adaptive_max_pool", "global max pooling is kind 'adaptive_max_pool' with 'output: 1'"),
+    ),
+    **dict.fromkeys(
+        ("bn", "batchnormalization"), ("batch_norm", "batch normalisation is kind 'batch_norm'")
+    ),
+    **dict.fromkeys(
+        ("localresponsenorm", "localresponsenormalization"),
+        ("lrn", "local response normalisation is kind 'lrn'"),
+    ),
+    **dict.fromkeys(
+        ("eltwise", "sum", "elementwisesum", "plus"),
+        ("add", "an element-wise sum is kind 'add', the layers it sums in 'inputs'"),
+    ),
+    **dict.fromkeys(
+        ("cat", "concatenate", "concatenation", "depthconcat"),
+        ("concat", "stacking channels is kind 'concat', the layers it stacks in 'inputs'"),
+    ),
+}
+
+
+def _bare(name: str) -> str:
+    """A kind's name without case, separators or a trailing ``1d``/``2d``: ``MaxPool2d`` →
+    ``maxpool``."""
+    bare = re.sub(r"[\s_\-]", "", name.lower())
+    return re.sub(r"[12]d$", "", bare) or bare
+
+
+def kind_hint(kind: str) -> str | None:
+    """How a spec writes the layer another framework calls ``kind`` (``Linear``, ``MaxPool2d``,
+    ``depthwise_conv``), or None when it is no name known for a kind."""
+    bare = _bare(kind)
+    for known in LAYER_KINDS:
+        if _bare(known) == bare:
+            return f"the kind is written {known!r}"
+    target = _FOREIGN_KINDS.get(bare)
+    if target is None or target[0] not in LAYER_KINDS:
+        return None
+    return target[1]
 
 
 Layer = Annotated[
@@ -760,6 +847,92 @@ class Source(Model):
     """What this source says about the network, in a sentence or a short quote."""
 
 
+#: A figure as sources abbreviate it: ``133M``, ``1.2 billion``, ``380K``.
+_ABBREVIATED = re.compile(
+    r"(?i)^\s*[~≈]?\s*(\d+(?:\.\d+)?)\s*"
+    r"(k|thousand|m|mn|mio|million|b|bn|billion|g|giga)\s*$"
+)
+_SCALES = {"k": 3, "thousand": 3, "g": 9, "giga": 9, "b": 9, "bn": 9, "billion": 9}
+#: A figure in scientific notation, which YAML reads as text without a sign: ``6.1e7``.
+_SCIENTIFIC = re.compile(r"^\s*\d+(?:\.\d+)?[eE][+-]?\d+\s*$")
+#: A whole number written with separators: ``61,100,840``, ``61 100 840``.
+_GROUPED = re.compile(r"^\s*\d{1,3}(?:[,\s\u202f\u2009']\d{3})+\s*$")
+
+
+def _unit(value: int) -> int:
+    """The power of ten a figure's trailing zeros say it was rounded to (``650000`` → 10,000)."""
+    unit = 1
+    while value and value % (unit * 10) == 0:
+        unit *= 10
+    return unit
+
+
+def _whole_number(value: Any) -> Any:
+    """A stated number written as sources write it ("133M", "61,100,840", ``6.1e7``) is refused
+    once, with how to write it; anything else goes on to the number or the shape it must be."""
+    if isinstance(value, float) and value.is_integer() and 0 <= value < 10**18:
+        raise _refuse(
+            "stated_value",
+            "expected a whole number, got {got}: write it as one, {whole}",
+            whole=int(value),
+            got=describe(value),
+        )
+    if not isinstance(value, str):
+        return value
+    abbreviated = _ABBREVIATED.fullmatch(value)
+    if abbreviated is not None:
+        figure, scale = Decimal(abbreviated[1]), abbreviated[2].lower()
+        exponent = _SCALES.get(scale, 6)
+        whole = figure.scaleb(exponent)
+        if whole == whole.to_integral_value() and whole < 10**18:
+            number = int(whole)
+            exponent_written = figure.as_tuple().exponent
+            place = 10 ** (
+                exponent + (exponent_written if isinstance(exponent_written, int) else 0)
+            )
+            rounded = "" if _unit(number) == place else f" and 'rounded_to: {place}'"
+            raise _refuse(
+                "stated_value",
+                "expected a whole number, got {got}: write it in full, {number}, with "
+                "'approximate: true'{rounded} if the source rounded it",
+                number=number,
+                rounded=rounded,
+                got=describe(value),
+            )
+    if (
+        _SCIENTIFIC.fullmatch(value)
+        and Decimal(value) == Decimal(value).to_integral_value()
+        and Decimal(value) < 10**18
+    ):
+        raise _refuse(
+            "stated_value",
+            "expected a whole number, got {got}: write it in full, {number}",
+            number=f"{Decimal(value):f}".split(".")[0],
+            got=describe(value),
+        )
+    if _GROUPED.fullmatch(value):
+        raise _refuse(
+            "stated_value",
+            "expected a whole number, got {got}: write it without separators, {number}",
+            number=re.sub(r"\D", "", value),
+            got=describe(value),
+        )
+    raise _refuse("stated_value", "expected a whole number, got {got}", got=describe(value))
+
+
+def _stated_form(value: Any) -> str:
+    """Which form of stated value was written, so that only that form reports errors."""
+    return "shape" if isinstance(value, list | tuple) else "number"
+
+
+#: A stated value: a whole number, or a shape.
+StatedValue = Annotated[
+    Annotated[Count, Tag("number")] | Annotated[list[Count], Tag("shape")],
+    Discriminator(_stated_form),
+    BeforeValidator(_whole_number, json_schema_input_type=Count | list[Count]),
+]
+
+
 class Stated(Model):
     """A number a source states, to be audited against the computed one."""
 
@@ -775,7 +948,7 @@ class Stated(Model):
 
     quantity: Quantity = Field(examples=["neurons"])
     """What the number counts."""
-    value: Count | list[Count] = Field(examples=[253440, [96, 55, 55]])
+    value: StatedValue = Field(examples=[253440, [96, 55, 55]])
     """The number as the source gives it: a whole number, or a list ``[C, H, W]`` or ``[N]`` for a
     shape."""
     source: Name = Field(examples=["paper"])
