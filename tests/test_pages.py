@@ -51,16 +51,21 @@ def test_no_version_gives_the_caption_number(analyses: dict[str, Analysis]) -> N
 
 
 def test_the_audit_page_tallies_every_verdict(all_analyses: SiteModel) -> None:
-    """Explained, 15: the caption's 253,440 (2 × 48 × 48 × 55); the abstract's 650,000 neurons
-    (659,272 − 9,192 in the fc layers = 650,080); the single-column model's "0.2% more
-    parameters", which conv4 at 256 kernels makes true; VGG-16's 15.3 billion (its convolutions
-    alone) and "about 3x"; ResNet-34's 3.6 billion (without its projection shortcuts) and "18%"
-    (cut off); SqueezeNet's "50x" (one significant figure) and v1.1's "2.4x" (twice); GoogLeNet's
-    5 million, 1.5 billion and three rows of Table 1 (3b and 4b parameters, 4a operations)."""
+    """Explained, 6: the caption's 253,440 (2 × 48 × 48 × 55, one 55 written as 48); CS231n's
+    227 input (224 rounded up tiles as 227 rounded down); GoogLeNet's 1.5 billion (Table 1's own
+    column, 1,502M); the single-column model's "0.2% more parameters" (its released code's
+    network); ResNet-34's 3.6 billion (identity shortcuts, option A) and "18%" (the paper's own
+    3.6 / 19.6). Every other mismatch is unexplained, its fits listed as coincidental."""
     text = pages.audit_page(all_analyses)
-    assert "| **explained** | 15 |" in text
-    assert "2 × 48 × 48 × 55" in text
-    assert "conv4 with 256" in text
+    assert "| **matches** | 84 |" in text
+    assert "| **rounds to** | 22 |" in text
+    assert "| **explained** | 6 |" in text
+    assert "| **unexplained** | 27 |" in text
+    assert "| all | 139 |" in text
+    assert "2 × 48 × 48 × 55 = 253,440" in text
+    # A verdict's reason is a sentence, never the number restated as an equation.
+    assert "659,272 = 659,272" not in text
+    assert "Every difference is stated − computed." in text
 
 
 def test_caffenet_differs_from_bvlc_only_in_where_pooling_sits(

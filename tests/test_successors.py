@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.analysis import families, graph, hypotheses, rounding
-from generator.analysis.audit import Verdict, audit
-from generator.analysis.comparisons import Comparison, Rounded, compare, count_for
+from generator.analysis import families, graph, hypotheses, plausibility, rounding
+from generator.analysis.audit import Check, Verdict
+from generator.analysis.comparisons import Comparison, OwnFigures, Rounded, compare, count_for
 from generator.analysis.model import SiteModel, build_site_model
 from generator.analysis.rounding import Rule
 from generator.analysis.successors import (
@@ -47,6 +47,13 @@ def page(site: SiteModel) -> SuccessorsPage:
 
 def comparison(analyses: dict[str, Analysis], name: str, to: str) -> Comparison:
     return next(d for d in compare(analyses[name], analyses) if d.claim.to == to)
+
+
+def stated(site: SiteModel, name: str, source: str, value: int) -> Check:
+    """The audit of one stated number, as the site gives it (held to every spec's numbers)."""
+    found = site.architecture(name)
+    assert found is not None
+    return next(c for c in found.checks if (c.claim.source, c.claim.value) == (source, value))
 
 
 # --- the networks' shapes -----------------------------------------------------------------------
@@ -172,8 +179,9 @@ def test_a_familys_name_is_what_its_titles_begin_with(titles: list[str], name: s
 @pytest.mark.parametrize(
     ("value", "stated", "rule", "expected"),
     [
-        # 60,965,224 / 1,248,424 = 48.83…: 49 half up, 48 cut off, 50 to one figure.
-        (Fraction(60_965_224, 1_248_424), "50", Rule.HALF_UP, False),
+        # 60,965,224 / 1,248,424 = 48.83…: "50" is read to the ten, as its zero says (as a
+        # count's trailing zeros say its place): 50 half up, 40 cut off, 50 to one figure.
+        (Fraction(60_965_224, 1_248_424), "50", Rule.HALF_UP, True),
         (Fraction(60_965_224, 1_248_424), "50", Rule.DOWN, False),
         (Fraction(60_965_224, 1_248_424), "50", Rule.ONE_FIGURE, True),
         # 12 has two figures: rounding to one cannot give it.
@@ -213,40 +221,40 @@ def test_a_rounded_count_rounds_half_up_or_cuts_off_to_its_unit(
 # --- the stated totals --------------------------------------------------------------------------
 
 
-def test_resnet34s_3_6_billion_is_the_network_without_its_projection_shortcuts(
-    analyses: dict[str, Analysis],
-) -> None:
+def test_resnet34s_3_6_billion_is_the_network_with_identity_shortcuts(site: SiteModel) -> None:
     """Each shortcut does as much work: 128·64·28·28 = 256·128·14·14 = 512·256·7·7 = 6,422,528.
-    3,663,761,408 − 3 × 6,422,528 = 3,644,493,824, 3.6 billion; with them it rounds to 3.7,
-    unless cut off."""
-    (paper,) = [
-        c
-        for c in audit(analyses["resnet-34"])
-        if c.claim.source == "paper" and c.claim.layer is None
-    ]
+    3,663,761,408 − 3 × 6,422,528 = 3,644,493,824, 3.6 billion: the network with option (A)'s
+    identity shortcuts, as the paper's own residual networks. With them it rounds to 3.7; cut
+    off, it gives 3.6, but no other figure of the paper is cut off: a coincidence."""
+    paper = stated(site, "resnet-34", "paper", 3_600_000_000)
     assert paper.verdict is Verdict.EXPLAINED
-    best, cut = paper.hypotheses[:2]
+    (best,) = paper.hypotheses
     assert best.value == 3_663_761_408 - 3 * 6_422_528 == 3_644_493_824
     assert best.cause is hypotheses.Cause.OMISSION
-    assert "res3a_branch1, res4a_branch1, res5a_branch1" in phrasing.explanation(best)
-    assert cut.changes == (hypotheses.CutOff(),)
+    assert "projection shortcuts (res3a_branch1, res4a_branch1, res5a_branch1)" in (
+        phrasing.explanation(best)
+    )
+    (cut,) = paper.coincidences
+    assert cut.reading.changes == (hypotheses.CutOff(),)
+    assert "which no other figure of the same source shows" in phrasing.doubts_text(cut.doubts)
 
 
-def test_vgg16s_15_3_billion_is_its_convolutions_alone(analyses: dict[str, Analysis]) -> None:
+def test_vgg16s_15_3_billion_is_its_convolutions_alone_only_by_coincidence(
+    site: SiteModel,
+) -> None:
     """fc6 25,088·4,096 + fc7 4,096·4,096 + fc8 4,096·1,000 = 123,633,664 multiply-accumulates;
-    15,470,264,320 − 123,633,664 = 15,346,630,656, 15.3 billion. VGG-19's 19.6 needs them:
-    19,632,062,464 rounds to it as it is."""
-    checks = {
-        (c.claim.source, c.claim.value): c
-        for name in ("vgg-16", "vgg-19")
-        for c in audit(analyses[name])
-        if isinstance(c.claim.value, int)
-    }
-    fifteen = checks[("resnet-paper", 15_300_000_000)]
-    assert fifteen.verdict is Verdict.EXPLAINED
-    assert fifteen.hypotheses[0].value == 15_470_264_320 - 123_633_664
-    assert phrasing.changes(fifteen.hypotheses[0]) == ("the fully connected layers left out",)
-    assert checks[("resnet-paper", 19_600_000_000)].verdict is Verdict.MATCHES
+    15,470,264,320 − 123,633,664 = 15,346,630,656, 15.3 billion. But the same parenthesis gives
+    VGG-19 19.6 billion, which needs the fc layers: 19,632,062,464 rounds to it as it is, and
+    without them 19,508,428,800 is 19.5. One count cannot give both."""
+    fifteen = stated(site, "vgg-16", "resnet-paper", 15_300_000_000)
+    assert fifteen.verdict is Verdict.UNEXPLAINED
+    (fit,) = fifteen.coincidences
+    assert fit.reading.value == 15_470_264_320 - 123_633_664
+    assert phrasing.changes(fit.reading) == ("the fully connected layers left out",)
+    (why,) = fit.doubts
+    assert isinstance(why, plausibility.Redefines)
+    assert (why.evidence.spec, why.value) == ("vgg-19", 19_508_428_800)
+    assert stated(site, "vgg-19", "resnet-paper", 19_600_000_000).verdict is Verdict.ROUNDS_TO
 
 
 def test_a_part_that_is_not_there_is_no_reading(analyses: dict[str, Analysis]) -> None:
@@ -282,42 +290,47 @@ def test_googlenets_12_times_fewer_is_unexplained(analyses: dict[str, Analysis])
     assert found.needed == Fraction(60_965_224, 12)
 
 
-def test_squeezenets_50x_fits_one_significant_figure_or_another_alexnet(
-    analyses: dict[str, Analysis],
-) -> None:
-    """60,965,224 / 1,248,424 = 48.83…: 50 to one figure. Half up, 50 needs an AlexNet of at
-    least 49.5 × 1,248,424 = 61,796,988 parameters: one-weird-trick's 61,838,248 (49.53) and
-    ZFNet's 62,357,608 (49.95)."""
+def test_squeezenets_50x_rounds_to_the_ten(analyses: dict[str, Analysis]) -> None:
+    """60,965,224 / 1,248,424 = 48.83…: "50" read to the ten, as its zero says, is 50. The
+    readings that would count ZFNet (49.95) or one-weird-trick (49.53) as AlexNet are not
+    needed, and are not tried."""
     found = comparison(analyses, "squeezenet-1.0", "alexnet-2012")
-    assert found.verdict is Verdict.EXPLAINED
-    assert [(f.other.name, f.rule, phrasing.fit_changes(f)) for f in found.fits] == [
-        ("alexnet-2012", Rule.ONE_FIGURE, ("to one significant figure",)),
-        ("one-weird-trick", Rule.HALF_UP, ("one-weird-trick for alexnet-2012",)),
-        ("zfnet", Rule.HALF_UP, ("zfnet for alexnet-2012",)),
-    ]
-    # The paper's network and the two BVLC models count the same: one reading names all three.
-    assert found.fits[0].other.names == ("alexnet-2012", "bvlc-alexnet", "caffenet")
+    assert found.verdict is Verdict.ROUNDS_TO
+    assert found.fits == found.coincidences == ()
 
 
-def test_vgg_about_3x_fits_only_an_alexnet_of_fifty_million(
+def test_vgg_about_3x_fits_only_an_alexnet_of_fifty_million_a_coincidence(
     analyses: dict[str, Analysis],
 ) -> None:
     """138,357,544 / 60,965,224 = 2.27…, 2 half up and to one figure. TF-slim's alexnet_v2 has
-    50,303,912 parameters: 2.75, 3. d2l's AlexNet (46,764,746: 2.96) is for ten classes, not the
-    thousand of the others, and is not read."""
+    50,303,912 parameters: 2.75, 3; but it is another network than the paper's, which no source
+    of the paper's spec describes (and the same passage of Inception-v3 gives AlexNet 60
+    million). d2l's AlexNet (46,764,746: 2.96) is for ten classes, not the thousand of the
+    others, and is not read."""
     found = comparison(analyses, "vgg-16", "alexnet-2012")
     assert found.figure == Fraction(138_357_544, 60_965_224)
-    assert [(f.other.name, phrasing.fit_changes(f)) for f in found.fits] == [
-        ("tf-slim-alexnet-v2", ("tf-slim-alexnet-v2 for alexnet-2012",))
-    ]
+    assert found.verdict is Verdict.UNEXPLAINED
+    assert found.fits == ()
+    (fit,) = found.coincidences
+    assert (fit.reading.other.name, phrasing.fit_changes(fit.reading)) == (
+        "tf-slim-alexnet-v2",
+        ("tf-slim-alexnet-v2 for alexnet-2012",),
+    )
+    assert fit.doubts == (plausibility.Stranger("tf-slim-alexnet-v2", "alexnet-2012"),)
 
 
-def test_resnet34s_18_percent_of_vgg19_fits_only_cut_off(analyses: dict[str, Analysis]) -> None:
-    """3,663,761,408 / 19,632,062,464 = 18.66…%: 19 half up, 18 cut off. Without the shortcuts
-    3,644,493,824 / 19,632,062,464 = 18.56%, still 19 half up: the same one change more."""
+def test_resnet34s_18_percent_of_vgg19_is_the_papers_own_3_6_over_19_6(
+    analyses: dict[str, Analysis],
+) -> None:
+    """3,663,761,408 / 19,632,062,464 × 100 = 18.66…%: 19 half up, 18 only cut off, which no
+    other figure of the paper is. The paper's own rounded figures, 3.6 / 19.6 × 100 = 18.37%,
+    round half up to 18."""
     found = comparison(analyses, "resnet-34", "vgg-19")
-    assert [f.changes for f in found.fits] == [(Rounded(Rule.DOWN),)]
-    assert found.fits[0].rule is Rule.DOWN
+    assert found.verdict is Verdict.EXPLAINED
+    (own,) = found.fits
+    assert own.changes == (OwnFigures(3_600_000_000, 19_600_000_000),)
+    assert own.figure == Fraction(3_600, 196)
+    assert [k.reading.changes for k in found.coincidences] == [(Rounded(Rule.DOWN),)]
 
 
 def test_a_bias_convention_holds_for_both_networks_or_neither(
@@ -394,7 +407,7 @@ def test_conv1s_2_7k_is_unexplained_and_nearest_without_biases(page: SuccessorsP
     )
 
 
-def test_inception_4b_fits_without_its_5x5_reduction_but_no_reading_fits_the_column(
+def test_inception_4b_fits_without_its_5x5_reduction_only_by_coincidence(
     page: SuccessorsPage,
 ) -> None:
     """449,160 − (480·24 + 24) = 449,160 − 12,312 = 436,848, "437K". The same reading misses the
@@ -408,7 +421,14 @@ def test_inception_4b_fits_without_its_5x5_reduction_but_no_reading_fits_the_col
     ]
     reach = table.reach(Quantity.PARAMS)
     assert len(reach[0].rows) == 1
-    assert len(table.missed(Quantity.PARAMS)) == 11
+    # Every row: read to the thousand, loss3's 1,025,000 is 1,025K, not "1000K".
+    assert len(table.missed(Quantity.PARAMS)) == 12
+    # The audit lists the fit as coincidental: one layer of a row is no convention, and the
+    # same reading gives none of the column's other rows.
+    assert cell.check.verdict is Verdict.UNEXPLAINED
+    (fit,) = cell.check.coincidences
+    assert fit.reading.value == 436_848
+    assert {type(d) for d in fit.doubts} == {plausibility.Unnamed, plausibility.Lone}
 
 
 def test_table_1s_operations_follow_its_own_parameters(page: SuccessorsPage) -> None:
@@ -444,8 +464,10 @@ def test_the_successors_page_sets_each_claim_beside_the_specs(site: SiteModel) -
     assert text is not None
     assert text.startswith("# What the successors say about AlexNet")
     assert "60,965,224 / 6,998,552 = 8.71" in text
-    assert "60,965,224 / 1,248,424 = 48.83" in text
-    assert "| to one significant figure |" in text
+    assert "60,965,224 / 1,248,424 = 48.83, which rounds half up to\n50" in text
+    # Enough digits for the rounding shown: 2.345…, which rounds half up to 2.3.
+    assert "818,924,576 / 349,151,936 = 2.345, which rounds half up to\n2.3" in text
+    assert "| no, coincidental: it counts tf-slim-alexnet-v2 as alexnet-2012" in text
     assert "3,663,761,408 / 19,632,062,464 × 100 = 18.66" in text
     assert "| 243,860,896 |" in text and "| 478,159 |" in text
     for row in TABLE_1_ROWS:

@@ -33,7 +33,7 @@ def mismatches(analysis: Analysis) -> list[tuple[str | None, str, object, object
     return [
         (c.claim.layer, c.claim.source, c.claim.value, c.computed)
         for c in audit(analysis)
-        if c.verdict is not Verdict.MATCHES
+        if c.verdict not in (Verdict.MATCHES, Verdict.ROUNDS_TO)
     ]
 
 

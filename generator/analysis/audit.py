@@ -1,29 +1,38 @@
-"""Stated versus computed: every number a source states, beside what the engine derives. Pure."""
+"""Stated versus computed: every number a source states, beside what the engine derives, with
+one verdict. Pure."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
-from generator.analysis import hypotheses, rounding
+from generator.analysis import hypotheses, plausibility, rounding
 from generator.analysis.hypotheses import Hypothesis
-from generator.core.results import Analysis, counted
-from generator.spec.models import Quantity, Source, Stated
+from generator.analysis.plausibility import Coincidence, Context, Figure, computed_value
+from generator.core.results import Analysis
+from generator.spec.models import Source, Stated
 
 Value = int | tuple[int, ...]
 
+__all__ = ["Check", "Verdict", "audit", "check", "computed_value", "unit", "verdict"]
+
 
 class Verdict(str, Enum):
-    """How a stated number compares with the computed one."""
+    """How a stated number (or a stated comparison) compares with the computed one. Each claim
+    has one, given once by the audit; every page, export and command shows that one."""
 
     MATCHES = "matches"
-    """Equal, or for an approximate statement, equal once the computed value is rounded alike."""
+    """Equal to the computed value."""
+    ROUNDS_TO = "rounds to"
+    """A rounded figure that the computed value gives once rounded half up to its last digit."""
     EXPLAINED = "explained"
-    """Different, but a hypothesis reproduces the stated number exactly (see the finder)."""
+    """Different, and a reading that clears the bar (:mod:`generator.analysis.plausibility`)
+    reproduces it: one assumption changed, or one named convention, rounded and defined as the
+    source rounds and defines its other figures."""
     UNEXPLAINED = "unexplained"
-    """Different, and nothing found reproduces it."""
+    """Different, and no reading that clears the bar reproduces it (any fit that does not is
+    listed as coincidental)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +44,11 @@ class Check:
     computed: Value
     verdict: Verdict
     hypotheses: tuple[Hypothesis, ...] = ()
-    """For a mismatch: the explanations that reproduce the stated number, best first."""
+    """For a mismatch: the readings that explain it (they clear the bar), best first."""
+    coincidences: tuple[Coincidence[Hypothesis], ...] = ()
+    """For a mismatch: the readings that reproduce it but fail the bar, best first, with why."""
+    unit: int | None = None
+    """For a rounded figure, the place it is read to (:func:`plausibility.place`)."""
 
     @property
     def about(self) -> str:
@@ -46,7 +59,7 @@ class Check:
 
     @property
     def difference(self) -> int | None:
-        """Stated minus computed, for counts."""
+        """Stated minus computed, for counts: the site's one sign convention."""
         if isinstance(self.computed, int) and isinstance(self.claim.value, int):
             return self.claim.value - self.computed
         return None
@@ -60,76 +73,116 @@ class Check:
         assert isinstance(self.computed, int)
         return Fraction(difference, self.computed)
 
-
-def computed_value(
-    analysis: Analysis, quantity: Quantity, layer: str | None, first: str | None = None
-) -> Value:
-    """The engine's value for what a claim states: a layer's, a group of layers' (``first``
-    through ``layer``), the input's, or the network total."""
-    if first is not None and layer is not None and quantity is not Quantity.SHAPE:
-        start, end = analysis.layer(first).index, analysis.layer(layer).index
-        return sum(counted(r, quantity) for r in analysis.layers[start : end + 1])
-    if layer == "input":
-        return (
-            math.prod(analysis.input) if quantity is not Quantity.SHAPE else tuple(analysis.input)
-        )
-    if quantity is Quantity.SHAPE:
-        # A network's shape is its output's.
-        return tuple((analysis.layers[-1] if layer is None else analysis.layer(layer)).output)
-    return counted(analysis.totals if layer is None else analysis.layer(layer), quantity)
+    @property
+    def best(self) -> Hypothesis | None:
+        """The reading the verdict rests on: the first explanation, if any."""
+        return self.hypotheses[0] if self.hypotheses else None
 
 
-def unit(claim: Stated) -> int | None:
-    """The place a rounded figure was rounded to: as the spec says (``rounded_to``), else as its
-    trailing zeros say; None for an exact figure."""
-    if not claim.approximate or not isinstance(claim.value, int):
-        return None
-    return claim.rounded_to or rounding.rounding_unit(claim.value)
+def unit(claim: Stated, analysis: Analysis) -> int | None:
+    """The place a rounded figure was rounded to (:func:`plausibility.place`); None when exact."""
+    return plausibility.place(claim, analysis.spec)[0]
 
 
-def verdict(claim: Stated, computed: Value) -> Verdict:
+def verdict(claim: Stated, computed: Value, place: int | None = None) -> Verdict | None:
+    """The verdict of the plain count: it matches, or rounds half up at ``place`` to a rounded
+    figure; None when it does neither (the readings decide)."""
     stated: Value = tuple(claim.value) if isinstance(claim.value, list) else claim.value
     if stated == computed:
         return Verdict.MATCHES
-    place = unit(claim)
-    if place is not None and isinstance(stated, int) and isinstance(computed, int):
-        return (
-            Verdict.MATCHES
-            if rounding.count_rounds_to(computed, stated, place)
-            else Verdict.UNEXPLAINED
-        )
-    return Verdict.UNEXPLAINED
+    if (
+        place is not None
+        and isinstance(stated, int)
+        and isinstance(computed, int)
+        and rounding.count_rounds_to(computed, stated, place)
+    ):
+        return Verdict.ROUNDS_TO
+    return None
 
 
-def audit(analysis: Analysis) -> tuple[Check, ...]:
-    """Every stated number of the spec, checked; mismatches are handed to the hypothesis finder.
+def readings(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:
+    """Every reading the finder takes that makes a stated number come true, best first.
 
     An exact count of one layer or of the network goes to the whole finder. A rounded figure
     ("650,000") fits too many products to single one out, and a group of layers (a table row) is
     a sum, not a product: those are read only as the sum with parts of the graph left out, the
-    biases counted the other way, or the figure cut off instead of rounded
-    (:func:`hypotheses.explain_count`). The finder is the costly part, so a build audits each
-    analysis once, when it builds the site model (:mod:`generator.analysis.model`), and the pages
-    read the result.
+    biases counted the other way, the figure cut off instead of rounded or read with K = 1,024,
+    or a total as the source's own column summed (:func:`hypotheses.explain_count`). A stated
+    input size is read as the one the first layer's round-up rule implies
+    (:func:`hypotheses.explain_shape`).
     """
-    checks = []
-    for claim in analysis.spec.stated:
-        computed = computed_value(analysis, claim.quantity, claim.layer, claim.first)
-        found = verdict(claim, computed)
-        explained: tuple[Hypothesis, ...] = ()
-        if found is Verdict.UNEXPLAINED and isinstance(claim.value, int):
-            if claim.first is None and not claim.approximate:
-                explained = hypotheses.explain(analysis, claim.value, claim.layer, claim.quantity)
-            elif claim.layer != "input":
-                explained = hypotheses.explain_count(
-                    analysis,
-                    claim.value,
-                    claim.quantity,
-                    claim.layer,
-                    claim.first,
-                    unit=unit(claim),
-                )
-            if explained:
-                found = Verdict.EXPLAINED
-        checks.append(Check(claim, analysis.spec.sources[claim.source], computed, found, explained))
-    return tuple(checks)
+    claim = figure.claim
+    if isinstance(claim.value, list):
+        if claim.layer == hypotheses.INPUT:
+            return hypotheses.explain_shape(analysis, tuple(claim.value))
+        return ()
+    if claim.layer == hypotheses.INPUT:
+        return ()
+    if claim.first is None and not claim.approximate:
+        found = hypotheses.explain(analysis, claim.value, claim.layer, claim.quantity)
+        if claim.layer is None:
+            found += _column(analysis, figure)
+        return found
+    return hypotheses.explain_count(
+        analysis,
+        claim.value,
+        claim.quantity,
+        claim.layer,
+        claim.first,
+        unit=figure.unit,
+        explicit=figure.explicit,
+        source=claim.source,
+    )
+
+
+def _column(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:
+    """An exact total that the source's own column sums to."""
+    claim = figure.claim
+    column = hypotheses.column_sum(analysis, claim.quantity, claim.source)
+    if column is None or column.total != claim.value:
+        return ()
+    return (
+        Hypothesis(
+            str(column.total),
+            (column.total,),
+            (column,),
+            hypotheses.Cause.TABLE,
+            claim.quantity,
+            None,
+            summed=True,
+        ),
+    )
+
+
+def check(analysis: Analysis, claim: Stated, context: Context | None = None) -> Check:
+    """One stated number of ``analysis``'s spec audited: the plain count's verdict, else the
+    finder's readings held to the bar (:func:`plausibility.doubts`) against the rest of the
+    site's stated numbers (``context``; by default this spec's own)."""
+    context = context or plausibility.context([analysis])
+    figure = context.figure(analysis.name, claim) or plausibility.figure_of(analysis, claim)
+    source = analysis.spec.sources[claim.source]
+    plain = verdict(claim, figure.computed, figure.unit)
+    if plain is not None:
+        return Check(claim, source, figure.computed, plain, unit=figure.unit)
+    explained: list[Hypothesis] = []
+    coincidences: list[Coincidence[Hypothesis]] = []
+    for hypothesis in readings(analysis, figure):
+        doubts = plausibility.doubts(hypothesis, figure, context)
+        if doubts:
+            coincidences.append(Coincidence(hypothesis, doubts))
+        else:
+            explained.append(hypothesis)
+    found = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
+    return Check(
+        claim, source, figure.computed, found, tuple(explained), tuple(coincidences), figure.unit
+    )
+
+
+def audit(analysis: Analysis, context: Context | None = None) -> tuple[Check, ...]:
+    """Every stated number of the spec, checked (:func:`check`).
+
+    The finder is the costly part, so a build audits each analysis once, when it builds the site
+    model (:mod:`generator.analysis.model`), and the pages read the result.
+    """
+    context = context or plausibility.context([analysis])
+    return tuple(check(analysis, claim, context) for claim in analysis.spec.stated)

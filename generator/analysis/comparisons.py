@@ -22,9 +22,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from generator.analysis import families, hypotheses, rounding
+from generator.analysis import families, hypotheses, plausibility, rounding
 from generator.analysis.audit import Verdict
 from generator.analysis.hypotheses import Change, Count
+from generator.analysis.plausibility import (
+    Account,
+    Coincidence,
+    Context,
+    Doubt,
+    Misnamed,
+    Ratio,
+    Stranger,
+)
 from generator.analysis.rounding import FIGURE_RULES, Rule
 from generator.core import engine
 from generator.core.kinds import kind_of
@@ -83,8 +92,18 @@ class Rounded:
     rule: Rule
 
 
-#: What a reading of a stated comparison changes: which network, which counts, which rounding.
-FitChange = Swapped | Counted | Rounded
+@dataclass(frozen=True, slots=True)
+class OwnFigures:
+    """The figure worked out from the totals the same source states for the two networks (its
+    own rounded figures), not from the specs' counts."""
+
+    this: int
+    other: int
+
+
+#: What a reading of a stated comparison changes: which network, which counts, which rounding,
+#: or whose figures.
+FitChange = Swapped | Counted | Rounded | OwnFigures
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,13 +134,20 @@ class Comparison:
     """For a mismatch: the one-layer widths that make the stated figure come true. One explains
     the mismatch; several leave it unexplained (the figure is too coarse to single one out)."""
     fits: tuple[Fit, ...] = ()
-    """For a mismatch: the readings (:func:`readings`) that make the stated figure true, fewest
-    changes first."""
+    """For a mismatch: the readings (:func:`readings`) that make the stated figure true and clear
+    the bar (:mod:`generator.analysis.plausibility`), fewest changes first."""
+    coincidences: tuple[Coincidence[Fit], ...] = ()
+    """For a mismatch: the readings that make it true and fail the bar, with why."""
     networks: tuple[tuple[str, ...], ...] = ()
     """The networks a reading may take for this one, this network first, each with the others of
     its family that have its totals (:func:`alternatives`)."""
     others: tuple[tuple[str, ...], ...] = ()
     """The same for the network it is compared with."""
+
+    @property
+    def network(self) -> str:
+        """The network whose source states the comparison."""
+        return self.networks[0][0] if self.networks else ""
 
     @property
     def figure(self) -> Fraction:
@@ -191,42 +217,80 @@ def figure(form: str, count: int, other: int) -> Fraction:
 rounds_to = rounding.figure_rounds_to
 
 
+def ratios(analyses: Sequence[Analysis]) -> tuple[Ratio, ...]:
+    """Every comparison the specs state, with the figure their totals give: what the bar reads
+    a source's way of rounding ratios from (:func:`plausibility.context`)."""
+    by_name = {a.name: a for a in analyses}
+    found = []
+    for analysis in analyses:
+        for claim in analysis.spec.compared:
+            other = by_name.get(claim.to)
+            if other is None:
+                continue
+            mine = counted(analysis.totals, claim.quantity)
+            theirs = counted(other.totals, claim.quantity)
+            value = figure(claim.form, mine, theirs) if mine and theirs else None
+            address = analysis.spec.sources[claim.source].url
+            found.append(Ratio(analysis.name, claim, address, value))
+    return tuple(found)
+
+
 def compare(
     analysis: Analysis,
     others: Mapping[str, Analysis],
     grouped: Sequence[families.Family] | None = None,
+    context: Context | None = None,
 ) -> tuple[Comparison, ...]:
     """Every stated difference of ``analysis``'s spec, audited against the networks it names.
 
     ``others`` are the site's analyses by name and ``grouped`` its families (worked out from
-    ``others`` when not given). The loader has checked that each named spec exists, so a name
-    missing here is a spec that failed to load, and its claims are left out.
+    ``others`` when not given); ``context`` the site's stated numbers and comparisons that a
+    reading is held to (by default those of ``analysis`` and ``others``). The loader has checked
+    that each named spec exists, so a name missing here is a spec that failed to load, and its
+    claims are left out.
     """
     if not analysis.spec.compared:
         return ()
+    site = [analysis, *(o for o in others.values() if o.name != analysis.name)]
     if grouped is None:
-        site = [analysis, *(o for o in others.values() if o.name != analysis.name)]
         grouped = families.families(site)
+    if context is None:
+        context = plausibility.context(site, ratios(site))
     return tuple(
-        _check(analysis, claim, other, grouped)
+        _check(analysis, claim, other, grouped, context)
         for claim in analysis.spec.compared
         if (other := others.get(claim.to)) is not None
     )
 
 
 def _check(
-    analysis: Analysis, claim: Compared, other: Analysis, grouped: Sequence[families.Family]
+    analysis: Analysis,
+    claim: Compared,
+    other: Analysis,
+    grouped: Sequence[families.Family],
+    context: Context,
 ) -> Comparison:
     count = counted(analysis.totals, claim.quantity)
     total = counted(other.totals, claim.quantity)
     mine = alternatives(analysis, other, grouped)
     theirs = alternatives(other, analysis, grouped)
     widths: tuple[Width, ...] = ()
-    fits: tuple[Fit, ...] = ()
-    if total and count and rounds_to(figure(claim.form, count, total), claim.figure):
+    fits: list[Fit] = []
+    coincidences: list[Coincidence[Fit]] = []
+    computed = figure(claim.form, count, total) if total and count else None
+    if computed is not None and computed == Fraction(claim.figure):
         verdict = Verdict.MATCHES
+    elif computed is not None and rounds_to(computed, claim.figure):
+        verdict = Verdict.ROUNDS_TO
     else:
-        fits = readings(claim, mine, theirs)
+        ratio = context.ratio(analysis.name, claim)
+        found = (*own_figures(analysis, claim, context), *readings(claim, mine, theirs))
+        for fit in sorted(found, key=lambda f: len(f.changes)):
+            doubts = fit_doubts(fit, claim, ratio, context)
+            if doubts:
+                coincidences.append(Coincidence(fit, doubts))
+            else:
+                fits.append(fit)
         if total and count:
             pool = tuple(sorted(_width_values(analysis.spec) | _width_values(other.spec)))
             widths = tuple(_each_width(analysis, claim, total, pool))
@@ -236,7 +300,95 @@ def _check(
         verdict = Verdict.EXPLAINED if explained else Verdict.UNEXPLAINED
     source = analysis.spec.sources[claim.source]
     names = tuple(n for _, n in mine), tuple(n for _, n in theirs)
-    return Comparison(claim, source, count, total, verdict, widths, fits, *names)
+    return Comparison(
+        claim, source, count, total, verdict, widths, tuple(fits), tuple(coincidences), *names
+    )
+
+
+def own_figures(analysis: Analysis, claim: Compared, context: Context) -> tuple[Fit, ...]:
+    """The comparison worked out from the totals its own source states for both networks
+    ("3.6 billion FLOPs, only 18% of VGG-19 (19.6 billion FLOPs)": 3.6 / 19.6 = 18.4%), rounded
+    by each rule; empty when the source states no such pair or none gives the figure."""
+    address = analysis.spec.sources[claim.source].url
+    totals = [
+        f
+        for f in context.figures.get(address, ())
+        if f.claim.layer is None
+        and f.claim.quantity is claim.quantity
+        and isinstance(f.claim.value, int)
+        and f.claim.value
+    ]
+    mine = next((f for f in totals if f.spec == analysis.name), None)
+    theirs = next((f for f in totals if f.spec == claim.to), None)
+    if mine is None or theirs is None:
+        return ()
+    assert isinstance(mine.claim.value, int) and isinstance(theirs.claim.value, int)
+    assert isinstance(mine.computed, int) and isinstance(theirs.computed, int)
+    this, that = mine.claim.value, theirs.claim.value
+    value = figure(claim.form, this, that)
+    change = OwnFigures(this, that)
+    found = []
+    for rule in RULES:
+        if FIGURE_RULES[rule](value, claim.figure):
+            ruled: tuple[FitChange, ...] = (change,)
+            ruled += (Rounded(rule),) if rule is not Rule.HALF_UP else ()
+            found.append(
+                Fit(
+                    Side((analysis.name,), Count(mine.computed, this, claim.quantity)),
+                    Side((claim.to,), Count(theirs.computed, that, claim.quantity)),
+                    rule,
+                    value,
+                    ruled,
+                )
+            )
+    return tuple(found[:1])
+
+
+def fit_doubts(
+    fit: Fit, claim: Compared, ratio: Ratio | None, context: Context
+) -> tuple[Doubt, ...]:
+    """Why a reading of a stated comparison does not explain it; empty when it does
+    (:mod:`generator.analysis.plausibility`)."""
+    account = Account(ratio, context)
+    for change in fit.changes:
+        match change:
+            case Swapped(network, named):
+                account.cost += 1
+                account.doubts.extend(_swap_doubts(network, named, claim, ratio, context))
+            case Counted(counting):
+                account.change(counting, claim.quantity)
+            case Rounded(rule):
+                account.way(rule)
+            case OwnFigures():
+                account.cost += 1
+    if fit.rule is Rule.HALF_UP:
+        account.way(Rule.HALF_UP)
+    return account.close()
+
+
+def _swap_doubts(
+    network: str, named: str, claim: Compared, ratio: Ratio | None, context: Context
+) -> list[Doubt]:
+    """Another network read for the named one: it must be the named network as another of the
+    named spec's sources gives it, and give what the claim's source states of the named one."""
+    found: list[Doubt] = []
+    mine, theirs = context.analyses.get(network), context.analyses.get(named)
+    if mine is None or theirs is None:
+        return found
+    shared = {s.url for s in mine.spec.sources.values()} & {
+        s.url for s in theirs.spec.sources.values()
+    }
+    if not shared:
+        found.append(Stranger(network, named))
+    if ratio is None:
+        return found
+    value = counted(mine.totals, claim.quantity)
+    for stated in context.figures.get(ratio.address, ()):
+        about = (stated.spec, stated.claim.layer, stated.claim.quantity)
+        if about == (named, None, claim.quantity) and stated.plain and not stated.given_by(value):
+            found.append(Misnamed(network, named, stated, value))
+            break
+    return found
 
 
 def _each_width(

@@ -41,9 +41,16 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from fractions import Fraction
 
 from generator.analysis import graph
-from generator.analysis.rounding import count_rounds_to, count_truncates_to
+from generator.analysis.rounding import (
+    Scale,
+    count_rounds_to,
+    count_truncates_to,
+    in_decimal,
+    magnitude,
+)
 from generator.core import engine, formatting
 from generator.core.kinds import Product, kind_of
 from generator.core.results import Analysis, LayerResult, Shape, counted
@@ -82,6 +89,7 @@ class Cause(str, Enum):
     TRANSPOSITION = "transposition"
     OMISSION = "omission"
     ROUNDING = "rounding"
+    TABLE = "table"
 
 
 #: Among hypotheses changing as many assumptions, lower ranks come first: a different convention
@@ -92,6 +100,7 @@ CAUSE_RANK = {
     Cause.TOWERS: 1,
     Cause.BIASES: 1,
     Cause.OMISSION: 1,
+    Cause.TABLE: 1,
     Cause.NEIGHBOUR: 2,
     Cause.ROUNDING: 2,
     Cause.SLIP: 3,
@@ -229,6 +238,42 @@ class CutOff:
     """A rounded figure cut off at its last digit instead of rounded half up."""
 
 
+@dataclass(frozen=True, slots=True)
+class Binary:
+    """A figure in K (M, B) read with K = 1,024 (1,024², 1,024³) instead of 1,000."""
+
+    power: int
+    """1 for K, 2 for M, 3 for B."""
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnSum:
+    """A total read as the sum of the figures the same source states row by row (a table's
+    column), not as the network's own count."""
+
+    source: str
+    """The spec's key of the source that states the rows."""
+    rows: int
+    """How many rows the column has."""
+    total: int
+    """The rows' stated figures summed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Overhang:
+    """A stated input size that is the stated one plus how far the first windowed layer's last
+    window reaches past it under the layer's round-up rule: the input a round-down rule needs to
+    give the same output size."""
+
+    layer: str
+    was: tuple[int, int]
+    """The spec's input, height and width."""
+    now: tuple[int, int]
+    """The input stated: ``was`` plus the overhang on each axis."""
+    output: tuple[int, int]
+    """The layer's output size, the same under both."""
+
+
 #: One changed assumption of a hypothesis: which factor or layer, from what, to what.
 Change = (
     InputSize
@@ -244,6 +289,9 @@ Change = (
     | Slip
     | Swap
     | CutOff
+    | Binary
+    | ColumnSum
+    | Overhang
 )
 #: The changes that recompute the network (the engine runs on a changed spec).
 GEOMETRY = (InputSize, Padding, LayerRounding, NetworkRounding)
@@ -630,6 +678,9 @@ class Omission:
     """For the branches into one input of every merge: the merge's kind (``add``)."""
     position: int = 0
     """For branches: which input of the merge they feed, 1 for the first."""
+    shortcut: bool = False
+    """For the branches into an ``add``: each is a 1×1 convolution beside the block it skips
+    (ResNet's projection shortcuts), which identity shortcuts would replace."""
 
 
 def omissions(
@@ -659,11 +710,19 @@ def omissions(
         for r in counted_in:
             found.append(_omission(f"layer:{r.name[len(prefix) :]}", [r], layer=r.name))
     by_key: dict[tuple[str, int, int], list[LayerResult]] = {}
+    # Whether every merge of a kind of branch keeps its inputs' shape (sums them, as a
+    # residual block does) rather than stacking them.
+    keeps: dict[tuple[str, int, int], bool] = {}
     for arm in graph.arms(analysis):
         by_key.setdefault(arm.key, []).extend(r for r in arm.layers if r.index in everything)
+        same = tuple(arm.merge.output) == tuple(arm.merge.input)
+        keeps[arm.key] = keeps.get(arm.key, True) and same
     for (kind, position, inputs), members in by_key.items():
         key = f"branch:{kind}:{position + 1}/{inputs}"
-        found.append(_omission(key, members, merge=kind, position=position + 1))
+        omission = _omission(key, members, merge=kind, position=position + 1)
+        if keeps[(kind, position, inputs)] and _projections(members):
+            omission = replace(omission, shortcut=True)
+        found.append(omission)
     reductions = [r for r in graph.reductions(analysis) if r.index in everything]
     found.append(_omission("reduce", reductions))
     unique: dict[frozenset[int], Omission] = {}
@@ -672,6 +731,14 @@ def omissions(
         if layers and layers != everything and layers not in unique:
             unique[layers] = omission
     return tuple(unique.values())
+
+
+def _projections(layers: list[LayerResult]) -> bool:
+    """Whether each layer with weights is a 1×1 convolution: a projection."""
+    weighted = [r for r in layers if graph.weighted(r)]
+    return bool(weighted) and all(
+        r.axes is not None and all(a.kernel == 1 for a in r.axes) for r in weighted
+    )
 
 
 def _omission(
@@ -788,23 +855,20 @@ def explain_count(
     first: str | None = None,
     *,
     unit: int | None = None,
+    explicit: bool = False,
+    source: str | None = None,
 ) -> tuple[Hypothesis, ...]:
     """The readings of :func:`counts` that give ``number``, best first: equal to it, or for a
     figure rounded to ``unit`` (``1,000`` for "380K"), equal once rounded half up to that unit,
-    or cut off there (one change more). At most :data:`MAX_CHANGES` changes; empty when none
+    or cut off there (one change more), or read with K = 1,024 (one change more; ``explicit``
+    when the unit is the source's own, :func:`generator.analysis.rounding.magnitude`). For a
+    network total that ``source`` (a key of the spec's sources) also states row by row, the
+    column's sum too (:func:`column_sum`). At most :data:`MAX_CHANGES` changes; empty when none
     fits."""
-    found: list[tuple[tuple[int, int, int], Hypothesis]] = []
+    found: list[tuple[tuple[int, int, Fraction], Hypothesis]] = []
+    power = magnitude(number, unit, explicit) if unit is not None else 0
     for reading in counts(analysis, quantity, layer, first):
-        fits: list[tuple[tuple[Change, ...], int | None]] = []
-        if unit is None and reading.value == number:
-            fits.append((reading.changes, None))
-        if unit is not None:
-            if reading.changes and count_rounds_to(reading.value, number, unit):
-                fits.append((reading.changes, number))
-            short = len(reading.changes) < MAX_CHANGES
-            if short and count_truncates_to(reading.value, number, unit):
-                fits.append(((*reading.changes, CutOff()), number))
-        for changes, rounded in fits:
+        for changes, value, rounded in _fits(reading, number, unit, power):
             cause = reading.cause if reading.changes else Cause.ROUNDING
             hypothesis = Hypothesis(
                 reading.expression,
@@ -817,8 +881,23 @@ def explain_count(
                 summed=True,
                 rounded=rounded,
             )
-            key = (len(changes), CAUSE_RANK[cause], abs(reading.value - number))
+            key = (len(changes), CAUSE_RANK[cause], abs(value - number))
             found.append((key, hypothesis))
+    column = column_sum(analysis, quantity, source) if layer is None and source else None
+    if column is not None and _gives(column.total, number, unit):
+        hypothesis = Hypothesis(
+            formatting.count(column.total),
+            (column.total,),
+            (column,),
+            Cause.TABLE,
+            quantity,
+            layer,
+            first,
+            summed=True,
+            rounded=number if unit is not None else None,
+        )
+        gap = Fraction(abs(column.total - number))
+        found.append(((1, CAUSE_RANK[Cause.TABLE], gap), hypothesis))
     found.sort(key=lambda pair: pair[0])
     # A reading that adds a change to one that already fits says nothing more.
     kept: list[Hypothesis] = []
@@ -826,6 +905,78 @@ def explain_count(
         if not any(set(k.changes) < set(hypothesis.changes) for k in kept):
             kept.append(hypothesis)
     return tuple(kept)
+
+
+def _gives(value: int, number: int, unit: int | None) -> bool:
+    """``value`` is ``number``, or for a rounded figure rounds half up to it."""
+    return value == number if unit is None else count_rounds_to(value, number, unit)
+
+
+def _fits(
+    reading: Count, number: int, unit: int | None, power: int
+) -> Iterator[tuple[tuple[Change, ...], Fraction, int | None]]:
+    """Each way a reading gives ``number``: its changes, the value compared (in decimal units)
+    and, for a rounded figure, the figure it rounds to."""
+    if unit is None:
+        if reading.value == number:
+            yield reading.changes, Fraction(reading.value), None
+        return
+    scales: list[tuple[tuple[Change, ...], Fraction]] = [((), Fraction(reading.value))]
+    if power:
+        scales.append(((Binary(power),), in_decimal(reading.value, Scale.BINARY, power)))
+    for extra, value in scales:
+        changes = (*reading.changes, *extra)
+        if changes and len(changes) <= MAX_CHANGES and count_rounds_to(value, number, unit):
+            yield changes, value, number
+        if len(changes) < MAX_CHANGES and count_truncates_to(value, number, unit):
+            yield (*changes, CutOff()), value, number
+
+
+def column_sum(analysis: Analysis, quantity: Quantity, source: str) -> ColumnSum | None:
+    """The figures ``source`` states row by row for ``quantity`` (layers or groups of layers),
+    summed, when its rows do not overlap and cover every layer that counts: the network's total
+    as the source's own table adds up. None when it states no such column."""
+    rows = [
+        c
+        for c in analysis.spec.stated
+        if c.source == source
+        and c.quantity is quantity
+        and c.layer not in (None, INPUT)
+        and isinstance(c.value, int)
+    ]
+    if len(rows) < 2:
+        return None
+    covered: set[int] = set()
+    total = 0
+    for row in rows:
+        assert isinstance(row.value, int)
+        scope = scope_of(analysis, row.layer, row.first)
+        if scope & covered:
+            return None
+        covered |= scope
+        total += row.value
+    counting = {r.index for r in analysis.layers if counted(r, quantity)}
+    if not counting <= covered:
+        return None
+    return ColumnSum(source, len(rows), total)
+
+
+def explain_shape(analysis: Analysis, stated: Shape) -> tuple[Hypothesis, ...]:
+    """A stated input size the first windowed layer's round-up rule implies: its last window
+    reaches past the spec's input, and an input that much larger, rounded down, gives the same
+    output (AlexNet's 224 rounded up, and 227 rounded down, both give conv1 55×55). Empty when
+    the stated size is not that one."""
+    first = next((r for r in analysis.layers if r.axes is not None), None)
+    if first is None or first.axes is None or len(stated) != 3 or len(analysis.input) != 3:
+        return ()
+    height, width = first.axes
+    now = (height.size + height.overhang, width.size + width.overhang)
+    if not (height.overhang or width.overhang) or tuple(stated) != (analysis.input[0], *now):
+        return ()
+    change = Overhang(first.name, (height.size, width.size), now, (height.output, width.output))
+    factors = tuple(stated)
+    expression = " × ".join(str(f) for f in factors)
+    return (Hypothesis(expression, factors, (change,), Cause.GEOMETRY, Quantity.SHAPE, INPUT),)
 
 
 # --- the spec's own numbers ---------------------------------------------------------------------

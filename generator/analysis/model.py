@@ -29,10 +29,13 @@ from fractions import Fraction
 
 from generator.analysis import (
     calculator,
+    comparisons,
     examples,
     families,
     graph,
     lineage,
+    plausibility,
+    register,
     successors,
     sweeps,
     versions,
@@ -44,6 +47,7 @@ from generator.analysis.examples import Examples
 from generator.analysis.families import Family
 from generator.analysis.hypotheses import Cause
 from generator.analysis.lineage import Difference
+from generator.analysis.register import Register
 from generator.analysis.successors import SuccessorsPage
 from generator.analysis.sweeps import Sweep
 from generator.analysis.versions import Version
@@ -200,17 +204,18 @@ def _lineage(family: Family, members: Mapping[str, Member]) -> Lineage:
 
 @dataclass(frozen=True, slots=True)
 class Beside:
-    """A total beside a stated one: how far it lies from it."""
+    """A total beside a stated one: how far the stated one lies from it, in the site's one sign
+    convention (stated − computed, as :attr:`Check.difference`)."""
 
     value: int
     difference: int
-    """``value − stated``."""
+    """``stated − value``."""
     relative: Fraction
-    """``(value − stated) / stated``."""
+    """``(stated − value) / value``."""
 
 
 def beside(value: int, stated: int) -> Beside:
-    return Beside(value, value - stated, Fraction(value - stated, stated))
+    return Beside(value, stated - value, Fraction(stated - value, value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +244,8 @@ class Flagship:
     """How many of the finder's hypotheses for :attr:`check` change the geometry."""
     slides: Check | None
     """The slides' stated connections, the total multiply-accumulates."""
+    inputs: tuple[Check, ...]
+    """The input sizes sources state other than the paper's (CS231n's 227), audited."""
     abstract: Check
     """The abstract's stated total of neurons."""
     caption: Beside
@@ -285,6 +292,13 @@ def flagship(paper: Architecture) -> Flagship | None:
             ),
             None,
         ),
+        inputs=tuple(
+            c
+            for c in paper.checks
+            if c.claim.layer == "input"
+            and c.claim.quantity is Quantity.SHAPE
+            and c.verdict is not Verdict.MATCHES
+        ),
         abstract=abstract,
         caption=beside(
             sum(c.claim.value for c in layer_checks if isinstance(c.claim.value, int)), stated
@@ -298,14 +312,14 @@ def flagship(paper: Architecture) -> Flagship | None:
 
 
 #: How many stated numbers and comparisons have each verdict, in the order of :class:`Verdict`.
-Tally = tuple[tuple[Verdict, int], ...]
+Tally = register.Tally
 
 
 def tally(architectures: Sequence[Architecture]) -> Tally:
     """How many stated numbers and comparisons of ``architectures`` have each verdict."""
     verdicts = [c.verdict for a in architectures for c in a.checks]
     verdicts += [d.verdict for a in architectures for d in a.comparisons]
-    return tuple((verdict, verdicts.count(verdict)) for verdict in Verdict)
+    return register.tally(verdicts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +473,8 @@ class SiteModel:
     flagship: Flagship | None
     """The paper's first convolution and its stated neurons; None without them."""
     tallies: Tallies
+    register: Register
+    """Every stated number and comparison of the site, with its verdict and best reading."""
     side_by_side: SideBySide
     stages: Stages
     successors: SuccessorsPage | None
@@ -476,19 +492,33 @@ class SiteModel:
         return next((a for a in self.architectures if a.name == name), None)
 
 
+def site_context(analyses: Sequence[Analysis]) -> plausibility.Context:
+    """Every stated number and comparison of the site by source, each with its plain count: what
+    the audit holds a reading to (:mod:`generator.analysis.plausibility`). No finder runs."""
+    return plausibility.context(analyses, comparisons.ratios(analyses))
+
+
 def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture:
     """An analysis with its audit: what one architecture's page and exports show.
 
-    ``others`` are the networks its stated differences may name (the site's other specs).
+    ``others`` are the site's other specs: the networks its stated differences may name, and the
+    other numbers their sources state, which a reading of one of its numbers is held to. Given
+    the same specs, it gives the verdicts :func:`build_site_model` gives.
     """
-    by_name = {other.name: other for other in others}
-    return architecture(analysis, audit(analysis), compare(analysis, by_name))
+    site = [analysis, *(o for o in others if o.name != analysis.name)]
+    context = site_context(site)
+    by_name = {a.name: a for a in site}
+    grouped = families.families(site)
+    return architecture(
+        analysis, audit(analysis, context), compare(analysis, by_name, grouped, context)
+    )
 
 
 def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
     """Compute everything the site shows from the loaded analyses, stage by stage."""
-    # 1. Each spec alone.
-    checks = {a.name: audit(a) for a in analyses}
+    # 1. Each spec alone (its stated numbers held to those of the whole site, by source).
+    context = site_context(analyses)
+    checks = {a.name: audit(a, context) for a in analyses}
     members = {a.name: member(a) for a in analyses}
     found_sweeps = tuple(s for a in analyses if (s := sweeps.sweep(a)) is not None)
 
@@ -498,7 +528,7 @@ def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
     # 3. What compares specs.
     by_name = {a.name: a for a in analyses}
     architectures = tuple(
-        architecture(a, checks[a.name], compare(a, by_name, grouped)) for a in analyses
+        architecture(a, checks[a.name], compare(a, by_name, grouped, context)) for a in analyses
     )
     lineages = tuple(_lineage(family, members) for family in grouped)
     paper = next((a for a in architectures if a.name == PAPER), None)
@@ -512,6 +542,7 @@ def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
         variants=alexnets.variants if paper and alexnets else (),
         flagship=flagship(paper) if paper else None,
         tallies=tallies(architectures, lineages),
+        register=register.register([(a.analysis, a.checks, a.comparisons) for a in architectures]),
         side_by_side=side_by_side(analyses, lineages),
         stages=stage_table(PAPER, lineages),
         successors=successors.gather(

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from generator.analysis import audit, comparisons, families, hypotheses, rounding
+from generator.analysis import comparisons, families, hypotheses, rounding
 from generator.analysis.audit import Check, Verdict
 from generator.analysis.comparisons import Comparison
 from generator.analysis.hypotheses import Count
@@ -321,9 +321,8 @@ class TableAudit:
 
     def missed(self, quantity: Quantity) -> tuple[tuple[Row, Cell], ...]:
         """The rows of a column whose stated figure the plain count does not give."""
-        return tuple(
-            (r, c) for r, c in self.column(quantity) if c.check.verdict is not Verdict.MATCHES
-        )
+        given = (Verdict.MATCHES, Verdict.ROUNDS_TO)
+        return tuple((r, c) for r, c in self.column(quantity) if c.check.verdict not in given)
 
     def reach(self, quantity: Quantity) -> tuple[Reach, ...]:
         """Each reading other than the plain count, with the rows it fits among those the plain
@@ -369,7 +368,7 @@ def _rows(analysis: Analysis, checks: Sequence[Check]) -> tuple[Row, ...]:
         claim = check.claim
         assert claim.layer is not None and isinstance(claim.value, int)
         readings = hypotheses.counts(analysis, claim.quantity, claim.layer, claim.first)
-        attempts = tuple(attempt(c, claim.value, audit.unit(claim)) for c in readings)
+        attempts = tuple(attempt(c, claim.value, check.unit) for c in readings)
         cells.setdefault((claim.first, claim.layer), []).append(
             (claim.quantity, Cell(check, claim.value, attempts))
         )

@@ -124,7 +124,7 @@ def stated_table(checks: Sequence[Check]) -> Markup:
         ]
         for c in checks
     ]
-    head = ["Stated number", "Stated", "Computed", "Difference", "Verdict", "Source"]
+    head = ["Stated number", "Stated", "Computed", "Stated − computed", "Verdict", "Source"]
     return html_table("audit", head, rows, searched=(0, 1))
 
 

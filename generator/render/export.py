@@ -13,7 +13,11 @@ from fractions import Fraction
 from typing import Any
 
 from generator.analysis.audit import Check
+from generator.analysis.comparisons import Comparison, Fit
+from generator.analysis.hypotheses import Hypothesis
 from generator.analysis.model import Architecture
+from generator.analysis.plausibility import Coincidence
+from generator.analysis.register import Entry, Register
 from generator.core.results import LayerResult
 from generator.render import phrasing
 from generator.spec.models import Conv, Pool
@@ -90,21 +94,7 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
             "macs": totals.macs,
             "activations": totals.activations,
         },
-        "audit": [
-            {
-                "quantity": c.claim.quantity.value,
-                "layer": c.claim.layer,
-                "first": c.claim.first,
-                "stated": _value(c.claim.value),
-                "computed": _value(c.computed),
-                "approximate": c.claim.approximate,
-                "rounded_to": c.claim.rounded_to,
-                "verdict": c.verdict.value,
-                "source": c.claim.source,
-                "quote": c.claim.quote,
-            }
-            for c in checks
-        ],
+        "audit": [check_data(c) for c in checks],
         "compared": [
             {
                 "quantity": d.claim.quantity.value,
@@ -116,22 +106,17 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
                 "total": d.count,
                 "other_total": d.other,
                 "verdict": d.verdict.value,
+                "reason": phrasing.comparison_reason(d),
                 "widths": [
                     {"layer": w.layer, "field": w.field, "was": w.was, "now": w.now}
                     for w in d.widths
                 ],
                 # The readings that make the stated figure true: which networks, how each count
                 # was taken, how the figure was rounded.
-                "readings": [
-                    {
-                        "changes": list(phrasing.fit_changes(f)),
-                        "network": f.this.name,
-                        "total": f.this.count.value,
-                        "other": f.other.name,
-                        "other_total": f.other.count.value,
-                        "rounding": f.rule.value,
-                    }
-                    for f in d.fits
+                "readings": [fit_data(f, d) for f in d.fits],
+                "coincidences": [
+                    {**fit_data(k.reading, d), "why": phrasing.doubts_text(k.doubts)}
+                    for k in d.coincidences
                 ],
                 "source": d.claim.source,
                 "quote": d.claim.quote,
@@ -141,8 +126,131 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
         "conventions": {
             "neurons": "outputs of conv and fc layers, as in the paper's Figure 2",
             "macs": "multiply-accumulates of one forward pass (weights × positions)",
+            "difference": phrasing.SIGN_CONVENTION,
         },
     }
+
+
+def hypothesis_data(hypothesis: Hypothesis) -> dict[str, Any]:
+    """A reading of a stated number: what it changes, what it gives, in words."""
+    return {
+        "value": hypothesis.value,
+        "rounded": hypothesis.rounded,
+        "cause": hypothesis.cause.value,
+        "changes": list(phrasing.changes(hypothesis)),
+        "explanation": phrasing.explanation(hypothesis),
+    }
+
+
+def coincidence_data(coincidence: Coincidence[Hypothesis]) -> dict[str, Any]:
+    return {**hypothesis_data(coincidence.reading), "why": phrasing.doubts_text(coincidence.doubts)}
+
+
+def check_data(check: Check) -> dict[str, Any]:
+    """One audited stated number: the claim, the computed value, the one verdict and why, and
+    every reading (those that explain it, and the coincidental fits)."""
+    return {
+        "quantity": check.claim.quantity.value,
+        "layer": check.claim.layer,
+        "first": check.claim.first,
+        "stated": _value(check.claim.value),
+        "computed": _value(check.computed),
+        "difference": check.difference,
+        "approximate": check.claim.approximate,
+        "rounded_to": check.claim.rounded_to,
+        "read_to": check.unit,
+        "verdict": check.verdict.value,
+        "reason": phrasing.verdict_reason(check),
+        "hypotheses": [hypothesis_data(h) for h in check.hypotheses],
+        "coincidences": [coincidence_data(k) for k in check.coincidences],
+        "source": check.claim.source,
+        "quote": check.claim.quote,
+    }
+
+
+def fit_data(fit: Fit, comparison: Comparison) -> dict[str, Any]:
+    """A reading of a stated comparison: which networks, how each count was taken, how the
+    figure was rounded, in words."""
+    return {
+        "changes": list(phrasing.fit_changes(fit)),
+        "network": fit.this.name,
+        "total": fit.this.count.value,
+        "other": fit.other.name,
+        "other_total": fit.other.count.value,
+        "figure": fraction(fit.figure),
+        "rounding": fit.rule.value,
+        "explanation": phrasing.fit_sentence(fit, comparison),
+    }
+
+
+# --- the register of claims -----------------------------------------------------------------------
+
+REGISTER_COLUMNS = (
+    "network",
+    "kind",
+    "claim",
+    "stated",
+    "computed",
+    "difference",
+    "verdict",
+    "reason",
+    "source",
+    "citation",
+    "url",
+    "place",
+    "quote",
+)
+
+
+def entry_data(entry: Entry) -> dict[str, Any]:
+    """One claim of the register, as the CSV and JSON downloads and ``claims --json`` give it."""
+    found: Check | Comparison | None = entry.check or entry.comparison
+    assert found is not None
+    difference = entry.check.difference if entry.check is not None else None
+    return {
+        "network": entry.network,
+        "kind": "stated" if entry.check is not None else "compared",
+        "claim": phrasing.claim_text(entry),
+        "stated": phrasing.stated_text(entry),
+        "computed": phrasing.computed_text(entry),
+        "difference": difference,
+        "verdict": entry.verdict.value,
+        "reason": phrasing.reason(entry),
+        "source": entry.source_key,
+        "citation": entry.source.citation,
+        "url": entry.source.url,
+        "place": phrasing.place(entry),
+        "quote": entry.quote,
+    }
+
+
+def register_data(register: Register) -> dict[str, Any]:
+    """The register: its count of each verdict, then every claim."""
+    return {
+        "total": register.total,
+        "verdicts": {verdict.value: count for verdict, count in register.tally},
+        "difference": phrasing.SIGN_CONVENTION,
+        "claims": [entry_data(e) for e in register.entries],
+    }
+
+
+def register_json(register: Register) -> str:
+    """:func:`register_data` as the JSON download: one line per claim."""
+    data = register_data(register)
+    claims = ",\n".join(f"    {_json_line(c)}" for c in data.pop("claims"))
+    head = ",\n".join(f"  {_json_line(k)}: {_json_line(v)}" for k, v in data.items())
+    return "{\n" + head + ',\n  "claims": [\n' + claims + "\n  ]\n}\n"
+
+
+def register_csv(register: Register) -> str:
+    """The register as CSV: one row per claim, :data:`REGISTER_COLUMNS`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(REGISTER_COLUMNS)
+    for found in register.entries:
+        row = entry_data(found)
+        writer.writerow(["" if row[c] is None else row[c] for c in REGISTER_COLUMNS])
+    return buffer.getvalue()
 
 
 CSV_COLUMNS = (

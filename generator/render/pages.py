@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from generator.analysis import register
 from generator.analysis.hypotheses import MAX_CHANGES, Slip
 from generator.analysis.model import Lineage, SiteModel, StageKey
 from generator.analysis.versions import first_conv
@@ -172,6 +173,10 @@ def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
     budget = chapters.PAGE_BUDGET if budget is None else budget
     pages: dict[str, str] = {}
     pages.update(chapters.lay_out(lambda split: audit_book(model, split=split), budget))
+    audit_entry = entry(pages, AUDIT)
+    pages.update(
+        chapters.lay_out(lambda split: register_book(model, split=split, audit=audit_entry), budget)
+    )
     pages.update(chapters.lay_out(lambda split: compare_book(model, split=split), budget))
     audit = entry(pages, AUDIT)
     pages.update(
@@ -180,7 +185,7 @@ def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
     pages.update(chapters.lay_out(lambda split: lineage_book(model, split=split), budget))
     pages["index.md"] = home_page(model, {stem: entry(pages, stem) for stem in BOOKS})
     pages[f"{ARCHITECTURES}/index.md"] = architectures_index(model)
-    flagship = flagship_page(model)
+    flagship = flagship_page(model, audit_entry)
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
     return pages
@@ -197,6 +202,10 @@ SUCCESSORS = "successors"
 SUCCESSORS_PAGE = f"{SUCCESSORS}.md"
 AUDIT = "audit"
 AUDIT_PAGE = f"{AUDIT}.md"
+REGISTER = "claims"
+REGISTER_PAGE = f"{REGISTER}.md"
+#: The register's downloads, beside its page at the top of the docs tree.
+REGISTER_CSV, REGISTER_JSON = f"{REGISTER}.csv", f"{REGISTER}.json"
 LINEAGE = "lineage"
 LINEAGE_PAGE = f"{LINEAGE}.md"
 #: The site-wide pages written as books (:mod:`generator.render.chapters`), by stem.
@@ -212,6 +221,7 @@ NAV_ORDER = (
     "arithmetic.md",
     CONCEPTS_PAGE,
     AUDIT_PAGE,
+    REGISTER_PAGE,
     "contributing.md",
 )
 
@@ -230,8 +240,9 @@ def nav_rank(src_uri: str) -> tuple[int, str]:
 WITNESSES = ("bvlc-alexnet", "torchvision-alexnet")
 
 
-def flagship_page(model: SiteModel) -> str | None:
-    """The page that answers the site's question, or None when the paper's spec is absent."""
+def flagship_page(model: SiteModel, audit: str = AUDIT_PAGE) -> str | None:
+    """The page that answers the site's question, or None when the paper's spec is absent;
+    ``audit`` is the audit's first page in the docs tree."""
     paper, found = model.paper, model.flagship
     if paper is None or found is None:
         return None
@@ -253,6 +264,7 @@ def flagship_page(model: SiteModel) -> str | None:
         None,
     )
     return ENV.get_template("flagship.md.j2").render(
+        audit=audit,
         concepts=CONCEPTS_PAGE,
         slip=slip,
         totals={v.key: t for v, t in found.totals},
@@ -302,7 +314,13 @@ def audit_page(model: SiteModel) -> str:
 def audit_book(model: SiteModel, *, split: bool) -> chapters.Book:
     """Every stated number of every spec with its verdict, family by family, after a tally of
     the verdicts."""
-    pen = _macros("audit.md.j2", split, claim_label=claim_label, value_text=value_text)
+    pen = _macros(
+        "audit.md.j2",
+        split,
+        claim_label=claim_label,
+        value_text=value_text,
+        register=("../" if split else "") + REGISTER_PAGE,
+    )
     taken: set[str] = set()
     found = []
     for family in model.tallies.families:
@@ -310,8 +328,50 @@ def audit_book(model: SiteModel, *, split: bool) -> chapters.Book:
         intro = str(pen.family_intro(len(family.architectures), family.tally))
         slug = _slug(family.name, taken)
         found.append(chapters.Chapter(slug, family.name, intro, (chapters.Block(items),)))
+    intro = str(pen.intro(model.tallies.site, model.register.total))
+    return chapters.Book(AUDIT, "Audit: every stated number", intro, tuple(found))
+
+
+def register_page(model: SiteModel) -> str:
+    """The register of claims as one page, however long."""
+    return chapters.whole(register_book(model, split=False))
+
+
+def register_book(model: SiteModel, *, split: bool, audit: str = AUDIT_PAGE) -> chapters.Book:
+    """Every stated number and comparison of the site, network by network and family by family,
+    after the count of each verdict (:mod:`generator.analysis.register`). ``audit`` is the
+    audit's first page in the docs tree."""
+    pen = _macros(
+        "register.md.j2",
+        split,
+        root="../" if split else "",
+        audit=audit,
+        csv=REGISTER_CSV,
+        json=REGISTER_JSON,
+        claim_text=phrasing.claim_text,
+        stated_text=phrasing.stated_text,
+        computed_text=phrasing.computed_text,
+        reason=phrasing.reason,
+        place=phrasing.place,
+        tally_sentence=phrasing.tally_sentence,
+    )
+    taken: set[str] = set()
+    by_network: dict[str, list[register.Entry]] = {}
+    for found in model.register.entries:
+        by_network.setdefault(found.network, []).append(found)
+    chapters_found = []
+    for family in model.families:
+        items = tuple(
+            chapters.Item(m.analysis.name, "".join(str(pen.row(e)) for e in entries))
+            for m in family.members
+            if (entries := by_network.get(m.analysis.name))
+        )
+        if items:
+            block = chapters.Block(items, head=str(pen.head()), tail=TABLE_TAIL)
+            slug = _slug(family.family.name, taken)
+            chapters_found.append(chapters.Chapter(slug, family.family.name, "", (block,)))
     return chapters.Book(
-        AUDIT, "Audit: every stated number", str(pen.intro(model.tallies.site)), tuple(found)
+        REGISTER, "Register of claims", str(pen.intro(model.register)), tuple(chapters_found)
     )
 
 
@@ -417,6 +477,7 @@ def successors_book(
         max_changes=MAX_CHANGES,
         words=phrasing.key_words,
         nouns=phrasing.NOUNS,
+        enough=phrasing.enough,
     )
 
     def table(head: str, rows: Sequence[tuple[str, str]]) -> tuple[chapters.Block, ...]:

@@ -7,19 +7,33 @@ functions here, so that one finding reads the same wherever it is shown.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from fractions import Fraction
 
 from pydantic import BaseModel
 
-from generator.analysis.comparisons import Counted, Fit, FitChange, Rounded, Swapped
+from generator.analysis.audit import Check, Verdict
+from generator.analysis.comparisons import (
+    Comparison,
+    Counted,
+    Fit,
+    FitChange,
+    OwnFigures,
+    Rounded,
+    Swapped,
+)
 from generator.analysis.hypotheses import (
     GEOMETRY,
     INPUT,
     After,
     Before,
     Biases,
+    Binary,
     Change,
+    ColumnSum,
     Count,
     CutOff,
     Hypothesis,
@@ -29,13 +43,28 @@ from generator.analysis.hypotheses import (
     NetworkRounding,
     Omission,
     Omitted,
+    Overhang,
     Padding,
     Slip,
     Swap,
     Towers,
 )
 from generator.analysis.lineage import Difference, Reshaped
-from generator.analysis.rounding import Rule
+from generator.analysis.plausibility import (
+    Doubt,
+    Evidence,
+    Figure,
+    Lone,
+    Misnamed,
+    Redefines,
+    Rounds,
+    Stranger,
+    TooMany,
+    Unnamed,
+    Way,
+)
+from generator.analysis.register import Entry
+from generator.analysis.rounding import Rule, Scale
 from generator.core import formatting
 from generator.spec.models import Quantity
 
@@ -110,6 +139,8 @@ def omission_noun(omission: Omission) -> str:
     or one layer's name."""
     if omission.layer is not None:
         return omission.layer
+    if omission.shortcut:
+        return "the projection shortcuts"
     if omission.merge is not None:
         position = omission.position
         place = ORDINALS[position - 1] if position <= len(ORDINALS) else f"input {position}"
@@ -171,6 +202,14 @@ def change_text(change: Change) -> str:
             return f"digits swapped: {meant} written as {written}"
         case CutOff():
             return "rounded down"
+        case Binary(power):
+            return f"{PREFIXES[power]} = {formatting.count(1024**power)}"
+        case ColumnSum(source, rows, _):
+            return f"{source}'s own column of {rows} rows summed"
+        case Overhang(layer, was, now, _):
+            return (
+                f"the {_size(now)} input that {layer}'s round-up rule implies (spec: {_size(was)})"
+            )
 
 
 def changes(hypothesis: Hypothesis | Count) -> tuple[str, ...]:
@@ -240,18 +279,73 @@ def _total_way(quantity: Quantity, change: Change | None) -> str:
     return ""
 
 
+#: What K, M and B stand for, by power of a thousand.
+PREFIXES = {1: "K", 2: "M", 3: "B"}
+#: How the unit a rounded figure was read to is named: "the thousand".
+PLACES = {
+    1: "the unit",
+    10: "the ten",
+    100: "the hundred",
+    1_000: "the thousand",
+    10_000: "the ten thousand",
+    100_000: "the hundred thousand",
+    1_000_000: "the million",
+    10_000_000: "the ten million",
+    100_000_000: "the hundred million",
+    1_000_000_000: "the billion",
+}
+
+
+def place_text(unit: int) -> str:
+    """The place a figure was rounded to, in words: ``the thousand``."""
+    return PLACES.get(unit, formatting.count(unit))
+
+
+def decimal_text(value: Fraction, places: int = 3) -> str:
+    """An exact value to at most ``places`` decimals, rounded half up, without trailing zeros:
+    ``112.25``, ``1,000``, ``1.474``."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{rounded:,}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def enough(value: Fraction, stated: Decimal) -> str:
+    """A computed figure with enough decimals for the rounding a page shows of it: at least two,
+    and more until the figure as printed rounds to what the exact one rounds to at the stated
+    figure's precision (2.345…, not 2.35, beside a stated 2.4 it does not round to)."""
+    exponent = stated.normalize().as_tuple().exponent
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    target = Decimal(1).scaleb(-places) if places else Decimal(1)
+    truth = exact.quantize(target, rounding=ROUND_HALF_UP)
+    digits = max(2, places + 1)
+    while True:
+        shown = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        if shown.quantize(target, rounding=ROUND_HALF_UP) == truth or digits >= places + 8:
+            return f"{shown:,}"
+        digits += 1
+
+
+def _product(hypothesis: Hypothesis) -> str:
+    """What a hypothesis gives: ``96 × 55 × 55 = 290,400``, or the number alone for a sum."""
+    value = formatting.count(hypothesis.value)
+    if len(hypothesis.factors) > 1:
+        return f"{hypothesis.expression} = {value}"
+    return value
+
+
 def _sentence(hypothesis: Hypothesis, changes: tuple[Change, ...]) -> str:
-    """A product or a sum read off the network: what it counts, its factors, and the geometry
-    it needs."""
+    """A product or a sum read off the network: what is assumed (the geometry it needs, the way
+    it takes the count), then what it counts and what that gives."""
     geometry = [c for c in changes if isinstance(c, GEOMETRY)]
     way = next((c for c in changes if not isinstance(c, GEOMETRY)), None)
     what = _subject(hypothesis.quantity, hypothesis.layer, way)
-    names = f", {' × '.join(hypothesis.names)}" if hypothesis.names else ""
+    names = f" ({' × '.join(hypothesis.names)})" if hypothesis.names else ""
     if geometry:
-        condition = ", if " + " and ".join(_condition(c) for c in geometry)
-    else:
-        condition = "" if way is not None else ", as the spec computes it"
-    return f"{what}{names}{condition}."
+        condition = "If " + " and ".join(_condition(c) for c in geometry) + ", "
+        return f"{condition}{what[:1].lower()}{what[1:]}{names} would be {_product(hypothesis)}."
+    return f"{what}{names} is {_product(hypothesis)}."
 
 
 def _count_phrase(change: Change) -> str:
@@ -270,35 +364,75 @@ def count_sentence(count: Hypothesis | Count) -> str:
     ``The parameters of inception_3a, with weights only``."""
     layer, first = count.layer, count.first
     about = "the network" if layer is None else (layer if first is None else f"{first}…{layer}")
-    phrases = [_count_phrase(c) for c in count.changes if not isinstance(c, CutOff)]
+    phrases = [_count_phrase(c) for c in count.changes if isinstance(c, Biases | Omitted)]
     what = f"The {NOUNS[count.quantity]} of {about}"
     return what + (", with " + " and ".join(phrases) if phrases else "")
 
 
+def _written(hypothesis: Hypothesis) -> str:
+    """How a summed reading's value becomes the stated figure: rounded half up, cut off, or
+    first read with K = 1,024."""
+    if hypothesis.rounded is None:
+        return ""
+    binary = next((c for c in hypothesis.changes if isinstance(c, Binary)), None)
+    figure = formatting.count(hypothesis.rounded)
+    if binary is not None:
+        prefix, base = PREFIXES[binary.power], 1024**binary.power
+        scaled = decimal_text(Fraction(hypothesis.value, base))
+        read = f"; with {prefix} = {formatting.count(base)} that is {scaled}{prefix}"
+        figure = f"{decimal_text(Fraction(hypothesis.rounded, 1000**binary.power))}{prefix}"
+    else:
+        read = ""
+    if any(isinstance(c, CutOff) for c in hypothesis.changes):
+        return f"{read}, which cut off (not rounded) at its last digit gives {figure}"
+    return f"{read}, which rounds half up to {figure}"
+
+
+def _summed_sentence(hypothesis: Hypothesis) -> str:
+    column = next((c for c in hypothesis.changes if isinstance(c, ColumnSum)), None)
+    if column is not None:
+        return (
+            f"Summing the {column.rows} rows the source ({column.source}) states for its "
+            f"{NOUNS[hypothesis.quantity]}, as its own table adds up, gives "
+            f"{formatting.count(column.total)}{_written(hypothesis)}."
+        )
+    return (
+        f"{count_sentence(hypothesis)}: {formatting.count(hypothesis.value)}{_written(hypothesis)}."
+    )
+
+
+def _overhang_sentence(change: Overhang) -> str:
+    (height, width), (now_h, now_w) = change.was, change.now
+    reach = now_h - height
+    return (
+        f"{change.layer} rounds its output size up: its last window reaches {reach} "
+        f"pixel{'s' if reach != 1 else ''} past the {_size(change.was)} input. An input of "
+        f"{_size(change.now)}, rounded down, gives {change.layer} the same "
+        f"{change.output[0]}×{change.output[1]} output, so the network run as its authors ran it "
+        f"is the network of a {now_h}×{now_w} input (width {width} + {now_w - width})."
+    )
+
+
 def explanation(hypothesis: Hypothesis) -> str:
-    """A hypothesis in one plain sentence."""
+    """A hypothesis in plain sentences: what it assumes, and what that gives."""
     if hypothesis.summed:
-        if any(isinstance(c, CutOff) for c in hypothesis.changes):
-            tail = f", cut off (not rounded) to {formatting.count(hypothesis.rounded or 0)}"
-        elif hypothesis.rounded is not None:
-            tail = f", which rounds to {formatting.count(hypothesis.rounded)}"
-        else:
-            tail = ""
-        return f"{count_sentence(hypothesis)}{tail}."
+        return _summed_sentence(hypothesis)
     last = hypothesis.changes[-1] if hypothesis.changes else None
+    if isinstance(last, Overhang):
+        return _overhang_sentence(last)
     if isinstance(last, Swap):
         meant = _sentence(hypothesis, hypothesis.changes[:-1])
         return (
-            f"{last.meant} with two adjacent digits swapped; {last.meant} is "
-            + meant[:1].lower()
-            + meant[1:]
+            f"{formatting.count(last.written)} is {formatting.count(last.meant)} with two "
+            f"adjacent digits swapped. {meant}"
         )
     if isinstance(last, Slip):
         form = " × ".join(str(f) for f in last.factors)
-        where = ", already in the product" if last.copied else ""
+        where = ", a number already in the product" if last.copied else ""
         return (
-            f"A slip in {last.layer}'s {' × '.join(last.names)} = {form}: the {last.factor} "
-            f"written as {last.now} instead of {last.was} ({last.now} is {last.origin}{where})."
+            f"If {last.layer}'s {last.factor} were written as {last.now} instead of {last.was} "
+            f"({last.now} is {last.origin}{where}), its {' × '.join(last.names)}, {form}, would "
+            f"be {_product(hypothesis)}."
         )
     return _sentence(hypothesis, hypothesis.changes)
 
@@ -319,11 +453,225 @@ def fit_change_text(change: FitChange) -> str:
             return "rounded down"
         case Rounded():
             return "to one significant figure"
+        case OwnFigures(this, other):
+            return (
+                f"the source's own figures, {formatting.count(this)} against "
+                f"{formatting.count(other)}"
+            )
 
 
 def fit_changes(fit: Fit) -> tuple[str, ...]:
     """What a reading of a stated comparison changes, each in a few words."""
     return tuple(fit_change_text(c) for c in fit.changes)
+
+
+#: How a figure comes from a computed value under each rule, as a sentence ends.
+RULE_ENDS = {
+    Rule.HALF_UP: "which rounds half up to",
+    Rule.DOWN: "which cut off (not rounded) gives",
+    Rule.ONE_FIGURE: "which to one significant figure is",
+}
+
+
+def fit_sentence(fit: Fit, comparison: Comparison) -> str:
+    """A reading of a stated comparison in a sentence: what it assumes, what figure it gives."""
+    form, stated = comparison.claim.form, comparison.claim.figure
+    written = figure_text_stated(form, stated)
+    ends = f"{computed_figure(form, fit.figure, stated)}, {RULE_ENDS[fit.rule]} {written}"
+    if any(isinstance(c, OwnFigures) for c in fit.changes):
+        return (
+            f"Worked out from the source's own figures, {formatting.count(fit.this.count.value)} "
+            f"for {fit.this.name} and {formatting.count(fit.other.count.value)} for "
+            f"{fit.other.name}: {ends}."
+        )
+    assumed = "; ".join(fit_changes(fit))
+    return (
+        f"With {assumed}: {fit.this.name} {formatting.count(fit.this.count.value)} against "
+        f"{fit.other.name} {formatting.count(fit.other.count.value)} gives {ends}."
+    )
+
+
+def figure_text_stated(form: str, figure: Decimal) -> str:
+    """A stated comparison's figure as the source wrote it: ``12× fewer``, ``18% of``."""
+    return formatting.figure_text(form, figure)
+
+
+def computed_figure(form: str, value: Fraction, stated: Decimal) -> str:
+    """A computed comparison's figure in its form's words, with enough decimals for how it
+    rounds to the stated one (:func:`enough`): ``2.345× fewer`` beside a stated 2.4."""
+    return formatting.figure_text(form, Decimal(enough(value, stated).replace(",", "")))
+
+
+def width_sentence(comparison: Comparison) -> str:
+    """The one layer of another width that makes a stated comparison true, in a sentence."""
+    (width,) = comparison.widths
+    form = comparison.claim.form
+    return (
+        f"If {width.layer} had {formatting.count(width.now)} {width.field} (the spec has "
+        f"{formatting.count(width.was)}), {comparison.network} would have "
+        f"{formatting.count(width.count)}: "
+        f"{computed_figure(form, width.figure, comparison.claim.figure)}, "
+        f"{RULE_ENDS[Rule.HALF_UP]} {figure_text_stated(form, comparison.claim.figure)}."
+    )
+
+
+# --- why a fit is a coincidence (generator.analysis.plausibility) --------------------------------
+
+#: A way of rounding as a reading assumes it, and as a source's habit.
+WAYS: dict[Way, tuple[str, str]] = {
+    Rule.HALF_UP: ("rounds half up", "rounds half up"),
+    Rule.DOWN: ("cuts the figure off", "cuts its figures off"),
+    Rule.ONE_FIGURE: ("rounds to one significant figure", "rounds to one significant figure"),
+    Scale.DECIMAL: ("reads K as 1,000", "counts K as 1,000"),
+    Scale.BINARY: ("reads K as 1,024", "counts K as 1,024"),
+}
+
+
+def evidence_text(evidence: Evidence) -> str:
+    """One of a source's figures, as a doubt cites it: ``googlenet's inception_4d params,
+    “119M” for 118,515,712``."""
+    if isinstance(evidence, Figure):
+        stated = evidence.claim
+        about = stated.layer or "total"
+        if stated.first is not None:
+            about = f"{stated.first}…{about}"
+        written = _quoted(stated.quote, _value(stated.value))
+        computed = _value(evidence.computed)
+        return f"{evidence.spec}'s {about} {stated.quantity.value}, {written} for {computed}"
+    compared = evidence.claim
+    figure = (
+        "—" if evidence.figure is None else formatting.figure_text(compared.form, evidence.figure)
+    )
+    written = _quoted(compared.quote, figure_text_stated(compared.form, compared.figure))
+    return (
+        f"{evidence.spec}'s {compared.quantity.value} against {compared.to}, {written} for {figure}"
+    )
+
+
+def _quoted(quote: str | None, value: str) -> str:
+    return f"“{quote}”" if quote and len(quote) <= 12 else value
+
+
+def _value(value: int | list[int] | tuple[int, ...]) -> str:
+    if isinstance(value, list | tuple):
+        return formatting.shape(tuple(value))
+    return formatting.count(value)
+
+
+def doubt_text(doubt: Doubt) -> str:
+    """Why a fit does not explain a number, in a clause: what fails, and the source's figure
+    that shows it."""
+    match doubt:
+        case Rounds(way, habit, evidence, shown, figures):
+            if habit is not None and evidence is not None:
+                return (
+                    f"it {WAYS[way][0]}, while the same source {WAYS[habit][1]}: {shown} of the "
+                    f"{figures} rounded figures it states show that ({evidence_text(evidence)})"
+                )
+            if evidence is None:
+                return (
+                    f"it {WAYS[way][0]}, which none of the same source's {figures} other "
+                    "rounded figures shows"
+                    if figures
+                    else f"it {WAYS[way][0]}, which no other figure of the same source shows"
+                )
+            return (
+                f"it {WAYS[way][0]}, which only {shown} of the same source's {figures} other "
+                f"rounded figures show{'s' if shown == 1 else ''} ({evidence_text(evidence)})"
+            )
+        case Redefines(change, evidence, value):
+            return (
+                f"it takes the count with {change_text(change)}, which the same source's own "
+                f"figure rules out ({evidence_text(evidence)}; counted that way, "
+                f"{_value(value)})"
+            )
+        case Unnamed(omission):
+            return f"it leaves out {omission_noun(omission)}, a part no counting convention names"
+        case Stranger(network, named):
+            return f"it counts {network} as {named}, a network no source of {named} describes"
+        case Misnamed(network, named, evidence, value):
+            return (
+                f"it counts {network} ({formatting.count(value)}) as {named}, while the same "
+                f"source gives {named} {_value(evidence.claim.value)}"
+                + (f" (“{evidence.claim.quote}”)" if evidence.claim.quote else "")
+            )
+        case Lone(given, rows):
+            return (
+                f"counted and rounded the same way, {given} of the column's {rows} other rows "
+                "give their figures"
+            )
+        case TooMany(changes):
+            return f"it changes {changes} assumptions, where an explanation changes one"
+    raise ValueError(f"not a doubt: {doubt}")
+
+
+def doubts_text(doubts: Sequence[Doubt]) -> str:
+    """Every reason a fit is a coincidence, in one clause list, each kind of reason once."""
+    seen: list[str] = []
+    for doubt in doubts:
+        text = doubt_text(doubt)
+        if text not in seen:
+            seen.append(text)
+    return "; ".join(seen)
+
+
+# --- one verdict, in words ------------------------------------------------------------------------
+
+#: The site's one sign convention for a difference, as the pages state it.
+SIGN_CONVENTION = "stated − computed"
+
+
+def verdict_reason(check: Check) -> str:
+    """The reason for a stated number's verdict, in a sentence: the reading it rests on."""
+    computed = _value(check.computed)
+    match check.verdict:
+        case Verdict.MATCHES:
+            return f"The spec computes {computed}, the stated number."
+        case Verdict.ROUNDS_TO:
+            place = f" to {place_text(check.unit)}" if check.unit else ""
+            return (
+                f"The computed {computed}, rounded half up{place}, is the stated "
+                f"{_value(check.claim.value)}."
+            )
+        case Verdict.EXPLAINED:
+            assert check.best is not None
+            return explanation(check.best)
+    if check.coincidences:
+        count = len(check.coincidences)
+        return (
+            f"The spec computes {computed}; {count} reading{'s' if count > 1 else ''} "
+            f"give{'s' if count == 1 else ''} the stated number, but only by coincidence."
+        )
+    return f"The spec computes {computed}, and no reading gives the stated number."
+
+
+def comparison_reason(comparison: Comparison) -> str:
+    """The reason for a stated comparison's verdict, in a sentence."""
+    form = comparison.claim.form
+    computed = computed_figure(form, comparison.figure, comparison.claim.figure)
+    stated = figure_text_stated(form, comparison.claim.figure)
+    match comparison.verdict:
+        case Verdict.MATCHES:
+            return f"The specs' totals give exactly {stated}."
+        case Verdict.ROUNDS_TO:
+            return f"The specs' totals give {computed}, which rounds half up to {stated}."
+        case Verdict.EXPLAINED:
+            if comparison.fits:
+                return fit_sentence(comparison.fits[0], comparison)
+            return width_sentence(comparison)
+    if comparison.coincidences:
+        count = len(comparison.coincidences)
+        return (
+            f"The specs' totals give {computed}; {count} reading{'s' if count > 1 else ''} "
+            f"give{'s' if count == 1 else ''} {stated}, but only by coincidence."
+        )
+    return f"The specs' totals give {computed}, and no reading gives {stated}."
+
+
+def verdict_text(found: Check | Comparison) -> str:
+    """A verdict with its reason: ``explained: If conv1's height …``."""
+    reason = verdict_reason(found) if isinstance(found, Check) else comparison_reason(found)
+    return f"{found.verdict.value}: {reason}"
 
 
 # --- a table's readings, alike in every row (generator.analysis.successors) -----------------------
@@ -390,3 +738,73 @@ def difference_text(difference: Difference) -> str:
         else:
             texts.append(f"{change.field} {setting_text(change.was)} → {setting_text(change.now)}")
     return "; ".join(texts)
+
+
+# --- the register of claims (generator.analysis.register) ----------------------------------------
+
+
+def claim_text(entry: Entry) -> str:
+    """What a claim is about: ``conv1 neurons``, ``total params against alexnet-2012``."""
+    if entry.check is not None:
+        return f"{entry.check.about} {entry.check.claim.quantity.value}"
+    assert entry.comparison is not None
+    claim = entry.comparison.claim
+    return f"total {claim.quantity.value} against {claim.to}"
+
+
+def stated_text(entry: Entry) -> str:
+    """The claim's figure as stated: ``650,000 (rounded)``, ``12× fewer``."""
+    if entry.check is not None:
+        claim = entry.check.claim
+        return _value(claim.value) + (" (rounded)" if claim.approximate else "")
+    assert entry.comparison is not None
+    return figure_text_stated(entry.comparison.claim.form, entry.comparison.claim.figure)
+
+
+def computed_text(entry: Entry) -> str:
+    """What the specs give for the claim."""
+    if entry.check is not None:
+        return _value(entry.check.computed)
+    assert entry.comparison is not None
+    return formatting.figure_text(entry.comparison.claim.form, entry.comparison.figure)
+
+
+def reason(entry: Entry) -> str:
+    """The reading a claim's verdict rests on (:func:`verdict_reason`)."""
+    if entry.check is not None:
+        return verdict_reason(entry.check)
+    assert entry.comparison is not None
+    return comparison_reason(entry.comparison)
+
+
+#: A repository file's address: host, owner and name, revision, path.
+REPOSITORY_FILE = re.compile(
+    r"https://github\.com/([^/]+/[^/]+)/(?:blob|tree)/([0-9a-f]{7,40})/(.+)"
+)
+
+
+def place(entry: Entry) -> str:
+    """Where in its source a claim is: the file at its revision for a repository's file, else
+    the source's own address's last part."""
+    found = REPOSITORY_FILE.match(entry.source.url)
+    if found is not None:
+        repository, revision, path = found.groups()
+        return f"{repository} {path} @ {revision[:7]}"
+    return ""
+
+
+#: Each verdict as a count of claims says it: "84 match the computed value".
+TALLY_WORDS = {
+    Verdict.MATCHES: "match the computed value",
+    Verdict.ROUNDS_TO: "round to it",
+    Verdict.EXPLAINED: "are explained",
+    Verdict.UNEXPLAINED: "are unexplained",
+}
+
+
+def tally_sentence(tally: Sequence[tuple[Verdict, int]], total: int) -> str:
+    """The register's counts in a sentence: ``Of 139 stated numbers and comparisons, 84 match
+    the computed value, 22 round to it, 6 are explained and 27 are unexplained.``"""
+    parts = [f"{count} {TALLY_WORDS[verdict]}" for verdict, count in tally]
+    listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
+    return f"Of {total} stated numbers and comparisons, {listed}."

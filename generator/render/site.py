@@ -43,6 +43,8 @@ def shared_files(model: SiteModel) -> Iterator[tuple[str, str]]:
     """The files that read several architectures, or none: the site-wide pages, the comparison
     chart, the arithmetic and contributing pages, the spec schema."""
     yield from pages.site_pages(model).items()
+    yield pages.REGISTER_CSV, export.register_csv(model.register)
+    yield pages.REGISTER_JSON, export.register_json(model.register)
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(model.side_by_side.alexnets))
     yield arithmetic.PAGE, arithmetic.arithmetic_page(model)

@@ -59,6 +59,12 @@ def _environment() -> jinja2.Environment:
         explanation=phrasing.explanation,
         changes=phrasing.changes,
         fit_changes=phrasing.fit_changes,
+        fit_sentence=phrasing.fit_sentence,
+        width_sentence=phrasing.width_sentence,
+        doubts_text=phrasing.doubts_text,
+        verdict_reason=phrasing.verdict_reason,
+        comparison_reason=phrasing.comparison_reason,
+        sign=phrasing.SIGN_CONVENTION,
         difference_text=phrasing.difference_text,
     )
     return env
