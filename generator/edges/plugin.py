@@ -30,13 +30,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
-from mkdocs.utils import dirname_to_title
+from mkdocs.utils import dirname_to_title, get_relative_url
 
 from generator.analysis.model import Architecture, SiteModel, build_site_model
 from generator.core.results import Analysis
 from generator.edges import cache
 from generator.load import loader
-from generator.render import markup, pages, problems, site, templating
+from generator.render import concepts, markup, pages, problems, site, templating
 from generator.spec.errors import Problem, SpecError
 
 log = logging.getLogger("mkdocs.plugins.architectures")
@@ -223,6 +223,14 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         if not self.problems:
             return markdown
         return problems.banner(self.problems) + markdown
+
+    @timed
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # Each term the concepts page explains, linked where a page first uses it.
+        target = files.get_file_from_path(concepts.PAGE)
+        if target is None or page.file.src_uri == concepts.PAGE:
+            return html
+        return concepts.link_terms(html, get_relative_url(target.url, page.url))
 
     @timed
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

@@ -131,7 +131,8 @@ def link_terms(html: str, href: str) -> str:
     """``html`` with each term's first use in running text linked to ``href#anchor`` (``href``
     is the concepts page from the page's own address). Text inside the elements of
     :data:`_SKIPPED` is left alone, and so is everything else: tags stay exactly as written."""
-    waiting = list(TERMS)
+    # A term the page already links to by hand needs no second link.
+    waiting = [t for t in TERMS if f'href="{href}#{t.anchor}"' not in html]
     out: list[str] = []
     skipped = 0
     tokens: Iterator[re.Match[str]] = _TOKEN.finditer(html)
