@@ -85,7 +85,8 @@ def test_check_prints_the_stated_differences() -> None:
     result = run_cli("check", str(SPECS / "one-weird-trick.yml"))
     assert result.returncode == 0, result.stderr
     assert "total params against alexnet-2012: stated +0.2%, computed +1.43%" in result.stdout
-    assert "conv4 out_channels 384 → 256 gives +0.22%" in result.stdout
+    assert "— explained (one-weird-trick)" in result.stdout
+    assert "If conv4 had 256 out_channels (the spec has 384)" in result.stdout
 
 
 def test_show_json_exports_them() -> None:

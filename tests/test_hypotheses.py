@@ -204,15 +204,22 @@ def test_explain_json_shape() -> None:
 def test_explain_prints_a_ranked_list() -> None:
     result = run_cli("explain", "253440", "--arch", PAPER, "--layer", "conv1")
     assert result.returncode == 0, result.stderr
-    assert "  1. 2 × 48 × 48 × 55 = 253,440" in result.stdout
+    assert "Stated by paper: “253,440–186,624–" in result.stdout
+    assert "Verdict: explained. If conv1's height were written as 48 instead of 55" in result.stdout
+    assert "  1. 2 × 48 × 48 × 55\n" in result.stdout
 
 
 @pytest.mark.slow
-def test_explain_says_when_nothing_reproduces_the_number() -> None:
+def test_explain_says_when_nothing_explains_the_number() -> None:
+    """The slides' 630 million connections: only the network without its fc layers, read with
+    M = 1,024², gives it, a coincidence (two changes, and nothing else the slides state is
+    read so)."""
     result = run_cli("explain", "630000000", "--arch", PAPER, "--quantity", "macs")
     assert result.returncode == 0, result.stderr
-    assert "Nothing found reproduces 630,000,000 macs" in result.stdout
-    assert explain_json("630000000", "--arch", PAPER, "--quantity", "macs")["hypotheses"] == []
+    assert "Verdict: unexplained." in result.stdout
+    data = explain_json("630000000", "--arch", PAPER, "--quantity", "macs")
+    assert (data["verdict"], data["hypotheses"]) == ("unexplained", [])
+    assert data["coincidences"][0]["why"]
 
 
 @pytest.mark.parametrize(
@@ -220,7 +227,8 @@ def test_explain_says_when_nothing_reproduces_the_number() -> None:
     [
         (("1", "--arch", "no-such-net"), "no such spec file"),
         (("1", "--arch", PAPER, "--layer", "conv9"), "has no layer named 'conv9'"),
-        (("12x", "--arch", PAPER), "expected a whole number"),
+        (("12x", "--arch", PAPER), "expected a count such as 253440"),
+        (("2.7", "--arch", PAPER), "expected a count such as 253440"),
     ],
 )
 def test_explain_rejects_bad_input_without_a_traceback(args: tuple[str, ...], message: str) -> None:

@@ -3,19 +3,30 @@ one verdict. Pure."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from fractions import Fraction
 
 from generator.analysis import hypotheses, plausibility, rounding
 from generator.analysis.hypotheses import Hypothesis
 from generator.analysis.plausibility import Coincidence, Context, Figure, computed_value
-from generator.core.results import Analysis
-from generator.spec.models import Source, Stated
+from generator.core.results import Analysis, counted
+from generator.spec.models import Quantity, Source, Stated
 
 Value = int | tuple[int, ...]
 
-__all__ = ["Check", "Verdict", "audit", "check", "computed_value", "unit", "verdict"]
+__all__ = [
+    "Check",
+    "Verdict",
+    "ask",
+    "audit",
+    "check",
+    "computed_value",
+    "matching",
+    "part",
+    "unit",
+    "verdict",
+]
 
 
 class Verdict(str, Enum):
@@ -40,7 +51,8 @@ class Check:
     """One stated number audited."""
 
     claim: Stated
-    source: Source
+    source: Source | None
+    """None for a number no source of the spec states (asked on the command line)."""
     computed: Value
     verdict: Verdict
     hypotheses: tuple[Hypothesis, ...] = ()
@@ -160,7 +172,7 @@ def check(analysis: Analysis, claim: Stated, context: Context | None = None) -> 
     site's stated numbers (``context``; by default this spec's own)."""
     context = context or plausibility.context([analysis])
     figure = context.figure(analysis.name, claim) or plausibility.figure_of(analysis, claim)
-    source = analysis.spec.sources[claim.source]
+    source = analysis.spec.sources.get(claim.source)
     plain = verdict(claim, figure.computed, figure.unit)
     if plain is not None:
         return Check(claim, source, figure.computed, plain, unit=figure.unit)
@@ -176,6 +188,101 @@ def check(analysis: Analysis, claim: Stated, context: Context | None = None) -> 
     return Check(
         claim, source, figure.computed, found, tuple(explained), tuple(coincidences), figure.unit
     )
+
+
+#: What a stated number counts, to tell two numbers about the same layers (:func:`_counting`).
+Key = tuple[object, ...]
+
+
+def part(analysis: Analysis, name: str) -> tuple[str, str] | None:
+    """The first and last layers of a part of the network named by the prefix its layers share
+    (``inception_3a`` for ``inception_3a.1x1`` … ``inception_3a.output``); None when no layer's
+    name starts so."""
+    members = [r.name for r in analysis.layers if r.name.startswith(f"{name}.")]
+    return (members[0], members[-1]) if members else None
+
+
+def _counting(analysis: Analysis, quantity: Quantity, layer: str | None, first: str | None) -> Key:
+    """What a number about ``first`` … ``layer`` counts: the layers of its scope that count
+    ``quantity`` (for a shape, the layer itself). Two claims about the same layers of a table
+    row count the same, whichever passthrough layer ends them."""
+    if quantity is Quantity.SHAPE or layer in (None, hypotheses.INPUT):
+        return (layer,)
+    scope = hypotheses.scope_of(analysis, layer, first)
+    return tuple(
+        sorted(r.index for r in analysis.layers if r.index in scope and counted(r, quantity))
+    )
+
+
+def matching(
+    analysis: Analysis,
+    quantity: Quantity,
+    value: int | tuple[int, ...],
+    layer: str | None = None,
+    first: str | None = None,
+    unit: int | None = None,
+    source: str | None = None,
+) -> tuple[Stated, ...]:
+    """The numbers the spec's sources state that a figure asked about is: the same quantity of
+    the same layers, the same value, read to the same place when the figure gives one
+    (``138M``), from ``source`` when one is named."""
+    asked = _counting(analysis, quantity, layer, first)
+    found = []
+    for claim in analysis.spec.stated:
+        stated = tuple(claim.value) if isinstance(claim.value, list) else claim.value
+        if claim.quantity is not quantity or stated != value:
+            continue
+        if source is not None and claim.source != source:
+            continue
+        if unit is not None and plausibility.place(claim, analysis.spec)[0] != unit:
+            continue
+        if _counting(analysis, claim.quantity, claim.layer, claim.first) == asked:
+            found.append(claim)
+    return tuple(found)
+
+
+def ask(
+    analysis: Analysis,
+    quantity: Quantity,
+    value: int | tuple[int, ...],
+    layer: str | None = None,
+    first: str | None = None,
+    unit: int | None = None,
+    *,
+    source: str | None = None,
+    context: Context | None = None,
+) -> tuple[Check, ...]:
+    """A figure asked about (``python -m generator explain``), audited as the site audits it:
+    each stated number it is (:func:`matching`) with the verdict the audit gives that number, or,
+    when no source states it, the figure alone, read to ``unit`` when it is rounded, held to no
+    source's habits."""
+    context = context or plausibility.context([analysis])
+    stated = matching(analysis, quantity, value, layer, first, unit, source)
+    if stated:
+        return tuple(_plain(analysis, check(analysis, claim, context)) for claim in stated)
+    asked = Stated.model_construct(
+        quantity=quantity,
+        value=list(value) if isinstance(value, tuple) else value,
+        source="",
+        layer=layer,
+        first=first,
+        quote=None,
+        approximate=unit is not None,
+        rounded_to=unit,
+    )
+    return (_plain(analysis, check(analysis, asked, context)),)
+
+
+def _plain(analysis: Analysis, found: Check) -> Check:
+    """A count that matches, with the plain reading it rests on: its product as the spec
+    computes it (``96 × 55 × 55``), for an exact count of one layer or of the network."""
+    claim = found.claim
+    if found.verdict is not Verdict.MATCHES or not isinstance(claim.value, int) or claim.first:
+        return found
+    if claim.quantity not in hypotheses.QUANTITIES:
+        return found
+    plain = hypotheses.explain(analysis, claim.value, claim.layer, claim.quantity)[:1]
+    return replace(found, hypotheses=tuple(h for h in plain if not h.changes))
 
 
 def audit(analysis: Analysis, context: Context | None = None) -> tuple[Check, ...]:

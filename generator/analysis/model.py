@@ -2,18 +2,21 @@
 
 :func:`build_site_model` works in four stages, each reading only what the stages before it made:
 
-1. **each spec alone**: its audit (the hypothesis finder included), its depth and stages, the
-   input sizes it tiles (:func:`member`, :mod:`generator.analysis.audit`,
+1. **each spec alone**: its depth and stages, the input sizes it tiles (:func:`member`,
    :mod:`generator.analysis.sweeps`);
 2. **what groups the specs**: the families, by depth and first source
    (:mod:`generator.analysis.families`);
-3. **what compares specs**: each stated comparison against the network it names and that
-   network's family (:mod:`generator.analysis.comparisons`), each variant against its family's
-   root (:mod:`generator.analysis.lineage`), the paper's network in every version
+3. **what compares specs**: every stated number and comparison audited, with one verdict each
+   (:func:`audit_site`: the hypothesis finder, :mod:`generator.analysis.audit`, and each stated
+   comparison against the network it names and that network's family,
+   :mod:`generator.analysis.comparisons`, every reading held to what the same source states
+   elsewhere, :mod:`generator.analysis.plausibility`), each variant against its family's root
+   (:mod:`generator.analysis.lineage`), the paper's network in every version
    (:mod:`generator.analysis.versions`);
-4. **what the site-wide pages gather**: the flagship question, the audit's tallies, the columns
-   of the comparison tables, the successors' claims (:mod:`generator.analysis.successors`), the
-   arithmetic page's examples and sweeps.
+4. **what the site-wide pages gather**: the flagship question, the audit's tallies and the
+   register of claims (:mod:`generator.analysis.register`), the columns of the comparison
+   tables, the successors' claims (:mod:`generator.analysis.successors`), the arithmetic page's
+   examples and sweeps.
 
 The renderers in :mod:`generator.render` only read the result: none of them calls the engine,
 the loader or an analysis, and every number they print is a field here. Everything is frozen,
@@ -506,30 +509,40 @@ def audited(analysis: Analysis, others: Sequence[Analysis] = ()) -> Architecture
     the same specs, it gives the verdicts :func:`build_site_model` gives.
     """
     site = [analysis, *(o for o in others if o.name != analysis.name)]
-    context = site_context(site)
-    by_name = {a.name: a for a in site}
-    grouped = families.families(site)
-    return architecture(
-        analysis, audit(analysis, context), compare(analysis, by_name, grouped, context)
+    return audit_site(site, only=analysis.name)[0]
+
+
+def audit_site(
+    analyses: Sequence[Analysis],
+    grouped: Sequence[Family] | None = None,
+    *,
+    only: str | None = None,
+) -> tuple[Architecture, ...]:
+    """Every spec's stated numbers and comparisons audited, each held to the stated numbers of
+    the whole site (:func:`site_context`): the verdicts every page, export and command shows.
+    ``grouped`` are the site's families (worked out when not given); ``only`` names the one
+    spec to audit, the others being its context."""
+    context = site_context(analyses)
+    grouped = families.families(analyses) if grouped is None else grouped
+    by_name = {a.name: a for a in analyses}
+    return tuple(
+        architecture(a, audit(a, context), compare(a, by_name, grouped, context))
+        for a in analyses
+        if only is None or a.name == only
     )
 
 
 def build_site_model(analyses: Sequence[Analysis]) -> SiteModel:
     """Compute everything the site shows from the loaded analyses, stage by stage."""
-    # 1. Each spec alone (its stated numbers held to those of the whole site, by source).
-    context = site_context(analyses)
-    checks = {a.name: audit(a, context) for a in analyses}
+    # 1. Each spec alone.
     members = {a.name: member(a) for a in analyses}
     found_sweeps = tuple(s for a in analyses if (s := sweeps.sweep(a)) is not None)
 
     # 2. What groups the specs.
     grouped = families.families(analyses, {name: m.depth for name, m in members.items()})
 
-    # 3. What compares specs.
-    by_name = {a.name: a for a in analyses}
-    architectures = tuple(
-        architecture(a, checks[a.name], compare(a, by_name, grouped, context)) for a in analyses
-    )
+    # 3. What compares specs: each stated number and comparison held to the whole site's.
+    architectures = audit_site(analyses, grouped)
     lineages = tuple(_lineage(family, members) for family in grouped)
     paper = next((a for a in architectures if a.name == PAPER), None)
     alexnets = next((f for f in lineages if f.family.alexnet), None)

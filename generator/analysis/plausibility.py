@@ -213,12 +213,14 @@ def computed_value(
 
 
 def figure_of(analysis: Analysis, claim: Stated) -> Figure:
-    """A stated number of ``analysis``'s spec as a figure of its source."""
+    """A stated number of ``analysis``'s spec as a figure of its source (of no source, with no
+    address, for a number asked about that no source states)."""
     unit, explicit = place(claim, analysis.spec)
+    source = analysis.spec.sources.get(claim.source)
     return Figure(
         analysis.name,
         claim,
-        analysis.spec.sources[claim.source].url,
+        "" if source is None else source.url,
         computed_value(analysis, claim.quantity, claim.layer, claim.first),
         unit,
         explicit,

@@ -1,5 +1,5 @@
-"""The command-line edge: ``python -m generator show | check | explain | new | import | schema |
-pages``.
+"""The command-line edge: ``python -m generator show | check | explain | claims | new | import |
+schema | pages``.
 
 Loads, calls the core, reports.
 """
@@ -10,12 +10,14 @@ import json
 import os
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
-from generator.analysis import hypotheses
-from generator.analysis.audit import Verdict
+from generator.analysis import audit, hypotheses, model, register
+from generator.analysis.audit import Check, Verdict
 from generator.analysis.model import Architecture, audited
 from generator.core import formatting
 from generator.core.results import Analysis
@@ -50,10 +52,9 @@ def _analyse(path: Path) -> Analysis:
 
 
 def _compared(analysis: Analysis, path: Path) -> list[Analysis]:
-    """The specs of ``path``'s folder that load, when ``analysis`` states comparisons: the finder
-    reads a claim against the named network's whole family, as the site does."""
-    if not analysis.spec.compared:
-        return []
+    """The specs of ``path``'s folder that load: the finder reads a comparison against the named
+    network's whole family, and every reading of a stated number is held to what the same
+    source states in the other specs, as the site does."""
     return loader.load_folder_partially(path.parent).analyses
 
 
@@ -145,10 +146,14 @@ def check(paths: tuple[Path, ...], specs: Path) -> None:
     if not files:
         raise click.ClickException(f"no spec files found in {specs}")
     problems: list[Problem] = []
+    folders: dict[Path, list[Analysis]] = {}
     for path in files:
         try:
             analysis = _analyse(path)
-            others = _compared(analysis, path)
+            folder = path.parent.resolve()
+            if folder not in folders:
+                folders[folder] = _compared(analysis, path)
+            others = folders[folder]
         except SpecError as error:
             problems.extend(error.problems)
             continue
@@ -157,37 +162,43 @@ def check(paths: tuple[Path, ...], specs: Path) -> None:
         _fail(SpecError(problems))
 
 
+#: How a verdict is marked in ``check``'s list: the plain count gives it, or not.
+MARKS = {
+    Verdict.MATCHES: "ok ",
+    Verdict.ROUNDS_TO: "ok ",
+    Verdict.EXPLAINED: "!! ",
+    Verdict.UNEXPLAINED: "!! ",
+}
+
+
 def _audit(architecture: Architecture) -> str:
+    """One spec's audit: each stated number and comparison with its verdict, and for a mismatch
+    the reason (the reading it rests on, or why none does)."""
     checks, compared = architecture.checks, architecture.comparisons
     counted = f"{len(checks)} stated number(s)"
     if compared:
         counted += f", {len(compared)} stated comparison(s)"
     lines = [f"{architecture.name}: valid; {counted}"]
     for c in checks:
-        where = c.about
-        mark = "ok " if c.verdict is Verdict.MATCHES else "!! "
         lines.append(
-            f"  {mark}{where} {c.claim.quantity.value}: stated {_value(c.claim.value)}, "
-            f"computed {_value(c.computed)} — {c.verdict.value} ({c.claim.source})"
+            f"  {MARKS[c.verdict]}{c.about} {c.claim.quantity.value}: stated "
+            f"{_value(c.claim.value)}, computed {_value(c.computed)} — {c.verdict.value} "
+            f"({c.claim.source})"
         )
+        if c.verdict in (Verdict.EXPLAINED, Verdict.UNEXPLAINED):
+            lines.append(f"       {phrasing.verdict_reason(c)}")
     for d in compared:
-        mark = "ok " if d.verdict is Verdict.MATCHES else "!! "
         lines.append(
-            f"  {mark}total {d.claim.quantity.value} against {d.claim.to}: stated "
+            f"  {MARKS[d.verdict]}total {d.claim.quantity.value} against {d.claim.to}: stated "
             f"{formatting.figure_text(d.claim.form, d.claim.figure)}, computed "
-            f"{formatting.figure_text(d.claim.form, d.figure)} ({formatting.count(d.count)} against "
-            f"{formatting.count(d.other)}) — {d.verdict.value} ({d.claim.source})"
+            f"{phrasing.computed_figure(d.claim.form, d.figure, d.claim.figure)} "
+            f"({formatting.count(d.count)} against {formatting.count(d.other)}) — "
+            f"{d.verdict.value} ({d.claim.source})"
         )
-        lines += [
-            f"       {'; '.join(phrasing.fit_changes(fit))}: "
-            f"{formatting.figure_text(d.claim.form, fit.figure)}"
-            for fit in d.fits[:3]
-        ]
-        lines += [
-            f"       {w.layer} {w.field} {w.was} → {w.now} gives "
-            f"{formatting.figure_text(d.claim.form, w.figure)}"
-            for w in d.widths
-        ]
+        if d.verdict in (Verdict.EXPLAINED, Verdict.UNEXPLAINED):
+            lines.append(f"       {phrasing.comparison_reason(d)}")
+        if d.fits and len(d.widths) == 1:
+            lines.append(f"       Also: {phrasing.width_sentence(d)}")
     return "\n".join(lines)
 
 
@@ -199,103 +210,261 @@ def _value(value: int | list[int] | tuple[int, ...]) -> str:
     )
 
 
-def _count(ctx: click.Context, param: click.Parameter, value: str) -> int:
-    """A whole number, written ``253440``, ``253,440`` or ``253_440``."""
-    text = value.replace(",", "").replace("_", "").strip()
-    if not text.isdigit():
+#: What a rounded figure's suffix multiplies it by: ``138M``, ``15.3B``, ``159K``.
+SUFFIXES = {"K": 10**3, "M": 10**6, "B": 10**9, "G": 10**9}
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A figure as given on the command line: a count (and the place it was rounded to, for a
+    figure such as ``138M``), or a shape."""
+
+    value: int | tuple[int, ...]
+    unit: int | None = None
+
+
+def _figure(ctx: click.Context, param: click.Parameter, value: str) -> Asked:
+    """A count written ``253440``, ``253,440`` or ``253_440``; a rounded figure ``138M``,
+    ``15.3B``, ``159K`` (rounded to its last digit); or a shape ``3x227x227``."""
+    text = value.replace(",", "").replace("_", "").replace("×", "x").strip()
+    if re.fullmatch(r"\d+(x\d+)+", text):
+        return Asked(tuple(int(part) for part in text.split("x")))
+    found = re.fullmatch(r"(\d+)(?:\.(\d+))?([KMBG])?", text, flags=re.IGNORECASE)
+    if found is None or (found.group(2) and not found.group(3)):
         raise click.BadParameter(
-            f"expected a whole number such as 253440 or 253,440, got {value!r}"
+            "expected a count such as 253440, 253,440, 138M, 15.3B or 159K, or a shape such as "
+            f"3x227x227, got {value!r}"
         )
-    return int(text)
+    whole, decimals, suffix = found.groups()
+    if suffix is None:
+        return Asked(int(whole))
+    scale = SUFFIXES[suffix.upper()]
+    places = len(decimals or "")
+    unit = scale // 10**places
+    if unit < 1:
+        raise click.BadParameter(f"{value!r} has more decimals than its {suffix} can hold")
+    return Asked(int(whole + (decimals or "")) * unit, unit)
 
 
 @main.command("explain")
-@click.argument("number", callback=_count)
+@click.argument("number", callback=_figure)
 @click.option("--arch", required=True, help="The architecture: a spec name or a file path.")
 @click.option(
     "--layer",
+    "--last",
+    "layer",
     default=None,
-    help="The layer the number is about ('input' for the input); the network total when absent.",
+    help="The layer the number is about ('input' for the input), the last of a group of layers "
+    "(with --first), or a part named by the prefix its layers share ('inception_3a'); the network "
+    "total when absent.",
 )
+@click.option("--first", default=None, help="The first layer of a group of layers (a table row).")
 @click.option(
     "--quantity",
-    type=click.Choice([q.value for q in hypotheses.QUANTITIES]),
-    default=Quantity.NEURONS.value,
-    show_default=True,
-    help="What the number counts.",
+    type=click.Choice([q.value for q in (*hypotheses.QUANTITIES, Quantity.SHAPE)]),
+    default=None,
+    help="What the number counts (default: neurons; shape for a shape such as 3x227x227).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the hypotheses as JSON.")
+@click.option(
+    "--rounded-to",
+    "rounded_to",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The place a rounded figure was rounded to, a power of ten (1000 for '380K').",
+)
+@click.option(
+    "--source", default=None, help="Only the number as this source of the spec states it."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the verdict and readings as JSON.")
 @specs_option
 def explain(
-    number: int, arch: str, layer: str | None, quantity: str, as_json: bool, specs: Path
+    number: Asked,
+    arch: str,
+    layer: str | None,
+    first: str | None,
+    quantity: str | None,
+    rounded_to: int | None,
+    source: str | None,
+    as_json: bool,
+    specs: Path,
 ) -> None:
-    """Search for what a stated NUMBER could count: hypotheses that reproduce it exactly."""
+    """What a stated NUMBER could count, with the verdict the audit gives it.
+
+    NUMBER is a count (253440, 253,440), a rounded figure (138M, 15.3B, 159K, or a count with
+    --rounded-to) or a shape (3x227x227). When a source of the spec states that number, the
+    answer is the audit's for it, the same as on the site; otherwise the figure is read alone.
+    """
+    path = _resolve(arch, specs)
     try:
-        analysis = _analyse(_resolve(arch, specs))
+        analysis = _analyse(path)
+        others = _compared(analysis, path)
     except SpecError as error:
         _fail(error)
         return
-    names = [r.name for r in analysis.layers]
-    if layer is not None and layer != hypotheses.INPUT and layer not in names:
-        raise click.ClickException(
-            f"{analysis.name} has no layer named {layer!r}; its layers are "
-            f"{', '.join(names)} (or 'input')"
+    counted = Quantity(quantity) if quantity else _quantity_of(number)
+    if rounded_to is not None and rounded_to != 10 ** (len(str(rounded_to)) - 1):
+        raise click.BadParameter(
+            f"must be a power of ten (1, 10, 100, …), got {rounded_to}", param_hint="--rounded-to"
         )
-    counted = Quantity(quantity)
-    found = hypotheses.explain(analysis, number, layer, counted)
-    computed = hypotheses.plain_value(analysis, layer, counted)
+    unit = rounded_to or number.unit
+    if unit is not None and isinstance(number.value, int) and number.value % unit:
+        raise click.BadParameter(
+            f"{number.value} is not a multiple of the place it was rounded to ({unit})",
+            param_hint="--rounded-to",
+        )
+    layer, first = _scope(analysis, layer, first)
+    context = model.site_context([analysis, *(o for o in others if o.name != analysis.name)])
+    found = audit.ask(
+        analysis, counted, number.value, layer, first, unit, source=source, context=context
+    )
     if as_json:
-        data = {
-            "number": number,
-            "arch": analysis.name,
-            "layer": layer,
-            "quantity": counted.value,
-            "computed": computed,
-            "hypotheses": [
-                {
-                    "expression": h.expression,
-                    "factors": list(h.factors),
-                    "explanation": phrasing.explanation(h),
-                    "changes": list(phrasing.changes(h)),
-                    "cause": h.cause.value,
-                }
-                for h in found
-            ],
-        }
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        click.echo(json.dumps(_answer_data(found), indent=2, ensure_ascii=False))
         return
-    click.echo(_hypotheses(analysis, number, layer, counted, computed, found))
+    click.echo(_answer(analysis, found))
 
 
-def _hypotheses(
-    analysis: Analysis,
-    number: int,
-    layer: str | None,
-    quantity: Quantity,
-    computed: int,
-    found: tuple[hypotheses.Hypothesis, ...],
-) -> str:
-    where = f"{layer} of {analysis.name}" if layer else f"the whole of {analysis.name}"
-    stated = f"{formatting.count(number)} {quantity.value} for {where}"
-    if not found:
-        return (
-            f"Nothing found reproduces {stated} exactly (the spec computes "
-            f"{formatting.count(computed)}); no explanation is offered."
+def _quantity_of(number: Asked) -> Quantity:
+    return Quantity.SHAPE if isinstance(number.value, tuple) else Quantity.NEURONS
+
+
+def _scope(
+    analysis: Analysis, layer: str | None, first: str | None
+) -> tuple[str | None, str | None]:
+    """``--layer`` and ``--first`` as layers of the analysis: a part's name (``inception_3a``)
+    stands for its first and last layers."""
+    names = [r.name for r in analysis.layers]
+    for name, option in ((layer, "--layer"), (first, "--first")):
+        if name is None or name == hypotheses.INPUT or name in names:
+            continue
+        found = audit.part(analysis, name) if option == "--layer" and first is None else None
+        if found is not None:
+            return found[1], found[0]
+        raise click.ClickException(
+            f"{analysis.name} has no layer named {name!r}{suggest(name, names)} (give a layer, "
+            "'input', or a part such as the prefix a module's layers share)"
         )
-    count = len(found)
-    lines = [
-        f"{stated} (the spec computes {formatting.count(computed)}): "
-        f"{count} hypothes{'es' if count > 1 else 'is'}, fewest changed assumptions first"
-    ]
-    for rank, h in enumerate(found, 1):
-        changed = "; ".join(phrasing.changes(h)) if h.changes else "nothing"
-        total = (
-            "" if h.cause is hypotheses.Cause.TRANSPOSITION else f" = {formatting.count(number)}"
+    if first is not None and layer is None:
+        raise click.BadParameter("a group of layers needs its last layer too", param_hint="--last")
+    return layer, first
+
+
+def _readings(check: Check) -> dict[str, Any]:
+    return {
+        "hypotheses": [
+            {
+                "expression": h.expression,
+                "factors": list(h.factors),
+                **export.hypothesis_data(h),
+            }
+            for h in check.hypotheses
+        ],
+        "coincidences": [
+            {
+                "expression": k.reading.expression,
+                "factors": list(k.reading.factors),
+                **export.coincidence_data(k),
+            }
+            for k in check.coincidences
+        ],
+    }
+
+
+def _answer_data(found: tuple[Check, ...]) -> dict[str, Any]:
+    """``explain --json``: the verdict and readings of the first number found, then each
+    source's, when several state it."""
+    first = found[0]
+    claim = first.claim
+    return {
+        "verdict": first.verdict.value,
+        "reason": phrasing.verdict_reason(first),
+        "number": list(claim.value) if isinstance(claim.value, list) else claim.value,
+        "rounded_to": first.unit,
+        "layer": claim.layer,
+        "first": claim.first,
+        "quantity": claim.quantity.value,
+        "computed": list(first.computed) if isinstance(first.computed, tuple) else first.computed,
+        "difference": first.difference,
+        "stated_by": [
+            {
+                "source": c.claim.source,
+                "quote": c.claim.quote,
+                "verdict": c.verdict.value,
+            }
+            for c in found
+            if c.source is not None
+        ],
+        **_readings(first),
+    }
+
+
+def _answer(analysis: Analysis, found: tuple[Check, ...]) -> str:
+    """``explain``'s answer: the number, what the spec computes, the verdict and its reason, the
+    readings that explain it and the fits that are coincidental."""
+    first = found[0]
+    claim = first.claim
+    about = "the whole" if claim.layer is None else first.about
+    head = (
+        f"{_value(claim.value)} {claim.quantity.value} for {about} of {analysis.name} "
+        f"(the spec computes {_value(first.computed)}"
+    )
+    if first.difference:
+        head += f"; {phrasing.SIGN_CONVENTION}: {formatting.signed(first.difference)}"
+    lines = [head + ")"]
+    for c in found:
+        if c.source is not None:
+            quote = f": “{c.claim.quote}”" if c.claim.quote else ""
+            lines.append(f"Stated by {c.claim.source}{quote}")
+    if first.source is None:
+        lines.append("No source of the spec states it: read alone, held to no source's habits.")
+    lines.append(f"Verdict: {first.verdict.value}. {phrasing.verdict_reason(first)}")
+    if len({c.verdict for c in found}) > 1:
+        lines.append(
+            "Each source's verdict: "
+            + ", ".join(f"{c.claim.source} {c.verdict.value}" for c in found)
         )
-        lines.append(f"{rank:>3}. {h.expression}{total}")
-        lines.append(f"     changes: {changed}")
-        lines.append(f"     {phrasing.explanation(h)}")
+    if first.hypotheses:
+        count = len(first.hypotheses)
+        lines.append(
+            f"{count} reading{'s' if count > 1 else ''} explain{'s' if count == 1 else ''} it, "
+            "fewest changed assumptions first:"
+        )
+        for rank, h in enumerate(first.hypotheses, 1):
+            changed = "; ".join(phrasing.changes(h)) if h.changes else "nothing"
+            lines.append(f"{rank:>3}. {h.expression}")
+            lines.append(f"     changes: {changed}")
+            lines.append(f"     {phrasing.explanation(h)}")
+    if first.coincidences:
+        lines.append("Coincidental fits (they give it, but do not explain it):")
+        for rank, k in enumerate(first.coincidences, 1):
+            lines.append(f"{rank:>3}. {phrasing.explanation(k.reading)}")
+            lines.append(f"     why not: {phrasing.doubts_text(k.doubts)}.")
     return "\n".join(lines)
+
+
+@main.command("claims")
+@click.option("--json", "as_json", is_flag=True, help="Print the register as JSON.")
+@specs_option
+def claims(as_json: bool, specs: Path) -> None:
+    """List every stated number and comparison of the specs with its verdict: the register of
+    claims, as the site's page shows it."""
+    files = loader.spec_paths(specs)
+    if not files:
+        raise click.ClickException(f"no spec files found in {specs}")
+    loaded = loader.load_folder_partially(specs)
+    architectures = model.audit_site(loaded.analyses)
+    found = register.register([(a.analysis, a.checks, a.comparisons) for a in architectures])
+    if as_json:
+        click.echo(json.dumps(export.register_data(found), indent=2, ensure_ascii=False))
+        return
+    lines = [phrasing.tally_sentence(found.tally, found.total)]
+    for entry in found.entries:
+        lines.append(
+            f"{entry.network}: {phrasing.claim_text(entry)}: stated {phrasing.stated_text(entry)}, "
+            f"computed {phrasing.computed_text(entry)} — {entry.verdict.value} "
+            f"({entry.source_key})"
+        )
+        lines.append(f"    {phrasing.reason(entry)}")
+    click.echo("\n".join(lines))
 
 
 @main.command("schema")

@@ -522,8 +522,8 @@ WAYS: dict[Way, tuple[str, str]] = {
     Rule.HALF_UP: ("rounds half up", "rounds half up"),
     Rule.DOWN: ("cuts the figure off", "cuts its figures off"),
     Rule.ONE_FIGURE: ("rounds to one significant figure", "rounds to one significant figure"),
-    Scale.DECIMAL: ("reads K as 1,000", "counts K as 1,000"),
-    Scale.BINARY: ("reads K as 1,024", "counts K as 1,024"),
+    Scale.DECIMAL: ("reads K as 1,000 (M as 1,000²)", "counts K as 1,000"),
+    Scale.BINARY: ("reads K as 1,024 (M as 1,024²)", "counts K as 1,024"),
 }
 
 
