@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as fuzzing
 from hypothesis import strategies as st
 
+from generator.core.kinds import kind_of
 from generator.core.results import Analysis
 from generator.load.importers.source import ModelError, import_spec, read_source
 from generator.spec import schema
@@ -151,6 +152,10 @@ _TYPES = {
     "scale": "scale",
     "eltwise": "same",
     "flatten": "flatten",
+    "deconvolution": "deconv",
+    "crop": "crop",
+    "prelu": "prelu",
+    "absval": "same",
 }
 #: V0's names of the settings the oracle reads, as the later formats name them.
 _RENAMED = {"kernelsize": "kernel_size", "biasterm": "bias_term", "cropsize": "crop_size"}
@@ -264,12 +269,27 @@ def _compute(
         return (math.prod(first),), 0, 0
     if kind == "concat":
         return (sum(s[0] for s in inputs), *first[1:]), 0, 0
+    if kind == "crop":  # crop_layer.cpp: the reference's sizes from axis on (2 by default)
+        axis = _get(settings, "axis", 2) % 4 - 1  # without the batch
+        return (*first[:axis], *inputs[1][axis:]), 0, 0
+    if kind == "prelu":  # prelu_layer.cpp: one slope per channel, or one if channel_shared
+        shared = str(settings.get("channel_shared", ["false"])[-1]) == "true"
+        return first, 1 if shared else first[0], 0
     if kind == "fc":
         out, values = _get(settings, "num_output", 0), math.prod(first)
         bias = out if str(settings.get("bias_term", ["true"])[-1]) != "false" else 0
         return (out,), values * out + bias, values * out
     c, h, w = first
     k, s = _get(settings, "kernel_size", 1), _get(settings, "stride", 1)
+    if kind == "deconv":  # deconv_layer.cpp: stride·(in − 1) + kernel extent − 2·pad
+        out, groups = _get(settings, "num_output", 0), _get(settings, "group", 1)
+        extent = _get(settings, "dilation", 1) * (k - 1) + 1
+        oh, ow = s * (h - 1) + extent - 2 * pad, s * (w - 1) + extent - 2 * pad
+        bias = out if str(settings.get("bias_term", ["true"])[-1]) != "false" else 0
+        weights = c * (out // groups) * k * k  # the blob is C_in × C_out/group × k × k
+        # Multiply-accumulates as the operation counters count them: every input value times
+        # a kernel of C_out/group × k × k.
+        return (out, oh, ow), weights + bias, c * h * w * (out // groups) * k * k
     if kind == "conv":
         out, groups = _get(settings, "num_output", 0), _get(settings, "group", 1)
         oh, ow = (h + 2 * pad - k) // s + 1, (w + 2 * pad - k) // s + 1
@@ -309,7 +329,7 @@ def test_every_layer_is_the_oracles(fixture: Path, tmp_path: Path) -> None:
     for layer in expected:
         result = names[layer.name.replace("/", ".")]
         assert (result.output, result.params) == (layer.output, layer.params), layer.name
-        if result.kind in ("conv", "fc"):
+        if result.kind in ("conv", "conv_transpose", "fc"):
             assert result.macs == layer.macs, layer.name
     assert analysis.totals.params == sum(layer.params for layer in expected)
     assert analysis.totals.macs == sum(layer.macs for layer in expected)
@@ -345,6 +365,73 @@ def test_a_residual_unit_with_batch_norm_is_the_oracles(tmp_path: Path) -> None:
     ]
     assert analysis.layer("bn_a").params == 16
     assert analysis.layer("pool").output == (8, 8, 8)
+
+
+# --- FCN, HED, and the activations of face models: the layer kinds of issue 23 -----------------
+
+FCN8S_LIKE = FIXTURES / "fcn8s_like_deploy.prototxt"
+HED_LIKE = FIXTURES / "hed_like_deploy.prototxt"
+LANDMARK_LIKE = FIXTURES / "landmark_like_deploy.prototxt"
+
+
+@pytest.mark.parametrize(
+    "fixture", [FCN8S_LIKE, HED_LIKE, LANDMARK_LIKE], ids=["fcn8s", "hed", "landmark"]
+)
+def test_upsampling_and_face_networks_are_the_oracles(fixture: Path, tmp_path: Path) -> None:
+    """Deconvolution, Crop, PReLU, AbsVal and LRN within a channel: layer by layer, in order
+    (HED names five layers 'crop'), the oracle's shapes, parameters and MACs, and its totals."""
+    image, expected = oracle(fixture.read_text(encoding="utf-8"))
+    analysis = imported(fixture, tmp_path)
+    assert analysis.input == image
+    assert [(r.output, r.params, r.macs) for r in analysis.layers] == [
+        (layer.output, layer.params, layer.macs) for layer in expected
+    ]
+    assert analysis.totals.params == sum(layer.params for layer in expected)
+    assert analysis.totals.macs == sum(layer.macs for layer in expected)
+
+
+def test_fcn8s_crops_its_scores_back_to_the_input(tmp_path: Path) -> None:
+    """64 + 2·100 − 2 = 262 after conv1_1; pools (ceil) to 131, 66, 33, 17, 9; fc6's 7×7 to 3.
+    upscore2 ``(3 − 1)·2 + 4 = 8``, score_pool4 (17) cut to 8 at 5; upscore_pool4 ``7·2 + 4 =
+    18``, score_pool3 (33) cut to 18 at 9; upscore8 ``17·8 + 16 = 152``, cut to the input's 64 at
+    31. A Deconvolution's MACs are every input value times a kernel: upscore8's
+    ``5·18·18 × 5 × 16·16 = 2,073,600``."""
+    analysis = imported(FCN8S_LIKE, tmp_path)
+    layer = analysis.layer
+    assert [layer(n).output for n in ("upscore2", "upscore_pool4", "upscore8")] == [
+        (5, 8, 8),
+        (5, 18, 18),
+        (5, 152, 152),
+    ]
+    assert (layer("score_pool4c").output, layer("score_pool3c").output) == ((5, 8, 8), (5, 18, 18))
+    assert layer("upscore8").macs == 2_073_600
+    assert layer("upscore8").params == 5 * 5 * 16 * 16  # no bias
+    assert analysis.layers[-1].name == "score"
+    assert analysis.layers[-1].output == (5, *analysis.input[1:])
+    assert layer("score").inputs == ("upscore8", "input")
+    assert "crop to input at 31" in kind_of(layer("score").layer).operation(layer("score"))
+
+
+def test_hed_s_six_outputs_are_the_input_s_size(tmp_path: Path) -> None:
+    """Each side output upsampled (4/2 to 32/16) and cropped to the 40×40 input, then fused."""
+    analysis = imported(HED_LIKE, tmp_path)
+    sides = [f"sigmoid-dsn{i}" for i in range(1, 6)]
+    assert analysis.spec.outputs == tuple(sides)
+    for name in [*sides, "sigmoid-fuse"]:
+        assert analysis.layer(name).output == (1, 40, 40), name
+    assert [analysis.layer(f"upsample_{f}").output for f in (2, 4, 8, 16)] == [
+        (1, 110, 110),  # 54 → 53·2 + 4
+        (1, 112, 112),  # 27 → 26·4 + 8
+        (1, 120, 120),  # 14 → 13·8 + 16
+        (1, 128, 128),  # 7 → 6·16 + 32
+    ]
+    assert [r.name for r in analysis.layers if r.kind == "crop"] == [
+        "crop",
+        "crop_2",
+        "crop_3",
+        "crop_4",
+        "crop_5",
+    ]
 
 
 def rows(analysis: Analysis) -> list[tuple[str, str, tuple[str, ...], tuple[int, ...], int, int]]:
@@ -579,13 +666,11 @@ def test_a_layer_that_fails_is_reported_once_not_at_each_reader(tmp_path: Path) 
     """conv1 cannot be imported: relu1 (in place), pool1 and every layer after it read its output,
     directly or not, and are not reported again."""
     text = TRAIN_VAL.read_text(encoding="utf-8")
-    broken = text.replace(
-        'name: "conv1" type: "Convolution"', 'name: "conv1" type: "Deconvolution"'
-    )
+    broken = text.replace('name: "conv1" type: "Convolution"', 'name: "conv1" type: "Power"')
     path = tmp_path / "train_val.prototxt"
     path.write_text(broken, encoding="utf-8")
     (found,) = problems(path)
-    assert "layer 'conv1': layer type 'Deconvolution' has no layer kind in the spec format" in found
+    assert "layer 'conv1': layer type 'Power' has no layer kind in the spec format" in found
 
 
 def test_a_mid_network_python_layer_is_named_as_custom_code(tmp_path: Path) -> None:

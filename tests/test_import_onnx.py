@@ -323,6 +323,145 @@ def test_the_other_operators(tmp_path: Path) -> None:
     assert imported(path, tmp_path).layer("softmax").output == (48,)
 
 
+def constant(name: str, values: Sequence[float], dtype: Any = np.float32) -> Any:
+    return onnx.numpy_helper.from_array(np.array(values, dtype=dtype), name)
+
+
+def test_transposed_convolution_prelu_resize_mul_and_abs(tmp_path: Path) -> None:
+    """ConvTranspose of 4 channels in 2 groups, 3×3, stride 2, pads 1, output padding 1: 8×8 to
+    ``7·2 − 2 + 2 + 1 + 1 = 16``, weights ``4 × 2 × 3 × 3 = 72`` (its weight is C_in × C_out/g ×
+    k × k) and a bias of 4. Then PRelu with a slope per channel, Resize nearest by 2 and linear to
+    20×24, a squeeze-and-excitation scale (Mul), and Abs; every shape checked against ONNX's shape
+    inference and every parameter against the initializers."""
+    initializers = [
+        weight("w0", 4, 3, 1, 1),
+        weight("wt", 4, 2, 3, 3),
+        weight("bt", 4),
+        weight("slope", 4, 1, 1),
+        weight("we", 4, 4, 1, 1),
+        constant("roi", []),
+        constant("scales", [1, 1, 2, 2]),
+        constant("sizes", [1, 4, 20, 24], np.int64),
+    ]
+    nodes = [
+        helper.make_node("Conv", ["x", "w0"], ["c"], name="conv"),
+        helper.make_node(
+            "ConvTranspose",
+            ["c", "wt", "bt"],
+            ["t"],
+            name="up",
+            kernel_shape=[3, 3],
+            strides=[2, 2],
+            pads=[1, 1, 1, 1],
+            output_padding=[1, 1],
+            group=2,
+        ),
+        helper.make_node("PRelu", ["t", "slope"], ["p"], name="prelu"),
+        helper.make_node("Resize", ["p", "roi", "scales"], ["r"], name="nearest", mode="nearest"),
+        helper.make_node("Resize", ["r", "", "", "sizes"], ["s"], name="linear", mode="linear"),
+        helper.make_node("GlobalAveragePool", ["s"], ["g"], name="squeeze"),
+        helper.make_node("Conv", ["g", "we"], ["e"], name="excite"),
+        helper.make_node("Sigmoid", ["e"], ["gate"], name="gate"),
+        helper.make_node("Mul", ["s", "gate"], ["m"], name="scale"),
+        helper.make_node("Abs", ["m"], ["y"], name="abs"),
+    ]
+    path = write_model(tmp_path / "up.onnx", nodes, initializers=initializers, opset=19)
+    draft = read_source(str(path))
+    assert [(layer.name, layer.kind, dict(layer.fields)) for layer in draft.layers] == [
+        ("conv", "conv", {"out_channels": 4, "kernel": 1, "bias": False}),
+        (
+            "up",
+            "conv_transpose",
+            {
+                "out_channels": 4,
+                "kernel": 3,
+                "stride": 2,
+                "padding": 1,
+                "output_padding": 1,
+                "groups": 2,
+            },
+        ),
+        ("prelu", "prelu", {}),
+        ("nearest", "upsample", {"scale": 2}),
+        ("linear", "upsample", {"mode": "bilinear", "size": (20, 24)}),
+        ("squeeze", "adaptive_avg_pool", {"output": 1}),
+        ("excite", "conv", {"out_channels": 4, "kernel": 1, "bias": False}),
+        ("gate", "sigmoid", {}),
+        ("scale", "multiply", {}),
+        ("abs", "abs", {}),
+    ]
+    analysis = imported(path, tmp_path)
+    assert rows(analysis)[1:5] == [
+        ("up", "conv_transpose", ("conv",), (4, 16, 16), 4 * 2 * 3 * 3 + 4),
+        ("prelu", "prelu", ("up",), (4, 16, 16), 4),
+        ("nearest", "upsample", ("prelu",), (4, 32, 32), 0),
+        ("linear", "upsample", ("nearest",), (4, 20, 24), 0),
+    ]
+    assert analysis.layer("scale").inputs == ("linear", "gate")
+    assert analysis.layer("up").macs == 4 * 8 * 8 * 2 * 3 * 3  # every input value times a kernel
+
+
+def test_the_older_upsample_operator_and_a_shared_slope(tmp_path: Path) -> None:
+    """ONNX's Upsample (opset 9, scales as an input) and a PRelu of one slope."""
+    nodes = [
+        helper.make_node("PRelu", ["x", "slope"], ["p"], name="prelu"),
+        helper.make_node("Upsample", ["p", "scales"], ["y"], name="up", mode="nearest"),
+    ]
+    initializers = [weight("slope", 1), constant("scales", [1, 1, 3, 2])]
+    path = write_model(tmp_path / "old.onnx", nodes, initializers=initializers, opset=9)
+    assert rows(imported(path, tmp_path)) == [
+        ("prelu", "prelu", ("input",), (3, 8, 8), 1),
+        ("up", "upsample", ("prelu",), (3, 24, 16), 0),
+    ]
+    assert dict(read_source(str(path)).layers[0].fields) == {"shared": True}
+
+
+@pytest.mark.parametrize(
+    ("node", "initializers", "message"),
+    [
+        (
+            helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="n", pads=[1, 0, 0, 0]),
+            [weight("w", 3, 2, 2, 2)],
+            "pads [1, 0, 0, 0]: a transposed convolution's padding is the same at both ends",
+        ),
+        (
+            helper.make_node(
+                "ConvTranspose", ["x", "w"], ["y"], name="n", output_shape=[9, 9], strides=[1, 1]
+            ),
+            [weight("w", 3, 2, 2, 2)],
+            "an output_shape or auto_pad, from which ONNX works out the padding",
+        ),
+        (
+            helper.make_node("Resize", ["x", "", "s"], ["y"], name="n"),
+            [constant("s", [1, 1, 1.5, 1.5])],
+            "scales [1.0, 1.0, 1.5, 1.5]: only whole factors of the height and width",
+        ),
+        (
+            helper.make_node("Resize", ["x", "", "s"], ["y"], name="n", mode="cubic"),
+            [constant("s", [1, 1, 2, 2])],
+            "mode 'cubic'; nearest and linear (bilinear) can be imported",
+        ),
+        (
+            helper.make_node("Mul", ["x", "k"], ["y"], name="n"),
+            [weight("k", 3, 1, 1)],
+            "multiplies the image by a constant or a weight of its own",
+        ),
+        (
+            helper.make_node("PRelu", ["x", "k"], ["y"], name="n"),
+            [weight("k", 2, 1, 1)],
+            "a slope of shape [2, 1, 1]; one slope, or one per channel (3), can be imported",
+        ),
+    ],
+    ids=["asymmetric-pads", "output-shape", "fractional-scale", "cubic", "constant-mul", "slope"],
+)
+def test_what_the_new_operators_cannot_say_is_named(
+    node: Any, initializers: list[Any], message: str, tmp_path: Path
+) -> None:
+    path = write_model(tmp_path / "n.onnx", [node], initializers=initializers, opset=19)
+    (found,) = problems(path)
+    assert found.startswith(f"{path}: node 'n' ({node.op_type}): {message}"), found
+
+
 def test_pytorch_scoped_names_become_module_paths(tmp_path: Path) -> None:
     """``/features/features.0/Conv`` is module features.0; a module of two layers names both."""
     nodes = [
@@ -379,15 +518,15 @@ def test_every_unsupported_operator_is_reported_with_its_node(tmp_path: Path) ->
     nodes = [
         helper.make_node("Transpose", ["x"], ["t"], name="swap", perm=[0, 1, 3, 2]),
         helper.make_node("Relu", ["t"], ["r"], name="after"),
-        helper.make_node("Abs", ["x"], ["a"], name="abs"),
+        helper.make_node("Exp", ["x"], ["a"], name="exp"),
         helper.make_node("Add", ["r", "a"], ["y"], name="add"),
     ]
     path = write_model(tmp_path / "u.onnx", nodes)
     found = problems(path)
-    assert [p.split(": ")[1] for p in found] == ["node 'swap' (Transpose)", "node 'abs' (Abs)"]
+    assert [p.split(": ")[1] for p in found] == ["node 'swap' (Transpose)", "node 'exp' (Exp)"]
     assert found[0].startswith(
         f"{path}: node 'swap' (Transpose): operator Transpose has no layer kind in the spec "
-        "format; it reads the model's input. The importer reads Add, AveragePool, "
+        "format; it reads the model's input. The importer reads Abs, Add, AveragePool, "
     )
 
 
@@ -414,13 +553,26 @@ def test_a_weight_given_as_an_input_is_no_second_image(tmp_path: Path) -> None:
     """A model exported without its weights lists them as inputs. One that only an operator the
     importer does not read takes, and never as its first input, is that operator's weight: the
     operator is what is reported, with what it reads."""
+    node = helper.make_node("Div", ["x", "scale"], ["y"], name="/scale/Div")
+    scale = helper.make_tensor_value_info("scale", FLOAT, [1])
+    path = write_model(tmp_path / "w.onnx", [node], inputs=[scale])
+    (found,) = problems(path)
+    assert found.startswith(
+        f"{path}: node '/scale/Div' (Div): operator Div has no layer kind in the spec format; "
+        "it reads the model's input. The importer reads Abs, Add, "
+    ), found
+
+
+def test_a_scale_given_as_an_input_is_a_weight_of_the_product(tmp_path: Path) -> None:
+    """PyTorch's ``x * self.scale`` exported without weights: the scale is a graph input read at
+    Mul's second input, a weight; a product with a weight is not two layers' (multiply)."""
     node = helper.make_node("Mul", ["x", "scale"], ["y"], name="/scale/Mul")
     scale = helper.make_tensor_value_info("scale", FLOAT, [1])
     path = write_model(tmp_path / "w.onnx", [node], inputs=[scale])
     (found,) = problems(path)
     assert found.startswith(
-        f"{path}: node '/scale/Mul' (Mul): operator Mul has no layer kind in the spec format; "
-        "it reads the model's input. The importer reads Add, "
+        f"{path}: node '/scale/Mul' (Mul): multiplies the image by a constant or a weight of its "
+        "own; only the product of two layers' outputs (multiply) can be imported"
     ), found
 
 

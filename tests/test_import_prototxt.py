@@ -254,6 +254,78 @@ def test_lrn_keeps_caffes_constants(tmp_path: Path) -> None:
     ]
 
 
+def test_lrn_within_a_channel(tmp_path: Path) -> None:
+    """Caffe's WITHIN_CHANNEL region; its k, which Caffe ignores there (it adds 1), is written 1."""
+    body = """\
+        layer { name: "n" type: "LRN" bottom: "data" top: "n"
+                lrn_param { local_size: 3 alpha: 5e-05 norm_region: WITHIN_CHANNEL } }
+        layer { name: "m" type: "LRN" bottom: "n" top: "m"
+                lrn_param { local_size: 5 k: 2 norm_region: WITHIN_CHANNEL } }
+    """
+    within = {"alpha": 5e-05, "beta": 0.75, "k": 1.0, "region": "within_channel"}
+    assert layers(tmp_path, body) == [
+        ("n", "lrn", {"size": 3, **within}, ("input",)),
+        ("m", "lrn", {"size": 5, **within, "alpha": 1.0}, ("n",)),
+    ]
+    draft = read_source(str(net(tmp_path, body)))
+    assert draft.layers[1].comment == (
+        "k 2 as written, which Caffe ignores within a channel: it adds 1"
+    )
+
+
+def test_deconvolution_crop_prelu_and_absval(tmp_path: Path) -> None:
+    """FCN's upscore and its crop; PReLU per channel and shared; AbsVal."""
+    body = """\
+        layer { name: "up" type: "Deconvolution" bottom: "data" top: "up"
+                param { lr_mult: 0 }
+                convolution_param { num_output: 4 bias_term: false kernel_size: 4 stride: 2
+                                    pad: 1 group: 1 } }
+        layer { name: "wide" type: "Deconvolution" bottom: "up" top: "wide"
+                convolution_param { num_output: 2 kernel_h: 3 kernel_w: 1 stride_h: 2
+                                    stride_w: 1 dilation: 2 group: 2 } }
+        layer { name: "cut" type: "Crop" bottom: "wide" bottom: "data" top: "cut"
+                crop_param { axis: 2 offset: 19 } }
+        layer { name: "each" type: "Crop" bottom: "up" bottom: "data" top: "each"
+                crop_param { axis: -3 offset: [0, 15, 16] } }
+        layer { name: "width" type: "Crop" bottom: "cut" bottom: "data" top: "width"
+                crop_param { axis: 3 } }
+        layer { name: "slopes" type: "PReLU" bottom: "width" top: "width" }
+        layer { name: "slope" type: "PReLU" bottom: "width" top: "width"
+                prelu_param { channel_shared: true } }
+        layer { name: "abs" type: "AbsVal" bottom: "width" top: "abs" }
+    """
+    assert layers(tmp_path, body) == [
+        (
+            "up",
+            "conv_transpose",
+            {"out_channels": 4, "kernel": 4, "stride": 2, "padding": 1, "bias": False},
+            ("input",),
+        ),
+        (
+            "wide",
+            "conv_transpose",
+            {"out_channels": 2, "kernel": (3, 1), "stride": (2, 1), "dilation": 2, "groups": 2},
+            ("up",),
+        ),
+        ("cut", "crop", {"offset": 19}, ("wide", "input")),
+        ("each", "crop", {"axis": "channels", "offset": (0, 15, 16)}, ("up", "input")),
+        ("width", "crop", {"axis": "width"}, ("cut", "input")),
+        ("slopes", "prelu", {}, ("width",)),
+        ("slope", "prelu", {"shared": True}, ("slopes",)),
+        ("abs", "abs", {}, ("slope",)),
+    ]
+    analysis = imported(net(tmp_path, body), tmp_path)
+    # (32 − 1)·2 + 4 − 2·1 = 64; then (64 − 1)·2 + 2·(3 − 1) + 1 = 131 by (64 − 1)·1 + 1 = 64.
+    assert [analysis.layer(n).output for n in ("up", "wide", "cut", "each", "width")] == [
+        (4, 64, 64),
+        (2, 131, 64),
+        (2, 32, 32),
+        (3, 32, 32),
+        (2, 32, 32),
+    ]
+    assert (analysis.layer("slopes").params, analysis.layer("slope").params) == (2, 1)
+
+
 def test_batch_norm_and_its_scale_are_one_batch_norm(tmp_path: Path) -> None:
     """Caffe's BatchNorm learns nothing; the Scale after it learns 2·C: PyTorch's BatchNorm2d."""
     body = """\
@@ -320,9 +392,33 @@ def test_training_only_layers_are_left_out(tmp_path: Path) -> None:
             "layer 'e': Eltwise PROD has no layer kind in the spec format (SUM has: add)",
         ),
         (
+            'layer { name: "x" type: "Power" bottom: "data" top: "x" }',
+            4,
+            "layer 'x': layer type 'Power' has no layer kind in the spec format",
+        ),
+        (
             'layer { name: "x" type: "Deconvolution" bottom: "data" top: "x" }',
             4,
-            "layer 'x': layer type 'Deconvolution' has no layer kind in the spec format",
+            "layer 'x': a Deconvolution needs convolution_param { num_output }",
+        ),
+        (
+            'layer { name: "c" type: "Crop" bottom: "data" top: "c" }',
+            4,
+            "layer 'c': 1 bottoms; a Crop layer reads two, the blob it cuts and the one whose "
+            "size it takes",
+        ),
+        (
+            'layer { name: "c" type: "Crop" bottom: "data" bottom: "data" top: "c"\n'
+            " crop_param { axis: 0 } }",
+            5,
+            "layer 'c': axis 0: a crop from the channels (1), the height (2) or the width (3) "
+            "can be imported, not one across the batch",
+        ),
+        (
+            'layer { name: "c" type: "Crop" bottom: "data" bottom: "data" top: "c"\n'
+            " crop_param { offset: 1 offset: 2 offset: 3 } }",
+            5,
+            "layer 'c': 3 offsets; a crop from axis 2 takes one, or one for each of its 2 axes",
         ),
         (
             'layer { name: "c" type: "Convolution" bottom: "nothing" top: "c" convolution_param { num_output: 1 kernel_size: 1 } }',
@@ -366,9 +462,9 @@ def test_what_cannot_be_imported_is_reported_at_its_line(
 
 def test_every_unsupported_layer_is_reported_at_once(tmp_path: Path) -> None:
     body = """\
-        layer { name: "a" type: "Deconvolution" bottom: "data" top: "a" }
+        layer { name: "a" type: "Power" bottom: "data" top: "a" }
         layer { name: "b" type: "ReLU" bottom: "a" top: "b" }
-        layer { name: "c" type: "PReLU" bottom: "data" top: "c" }
+        layer { name: "c" type: "Reshape" bottom: "data" top: "c" }
     """
     found = problems(net(tmp_path, body))
     assert [p.split(": ")[1] for p in found] == ["layer 'a'", "layer 'c'"]
@@ -386,6 +482,22 @@ def test_the_spec_formats_limits_are_reported_at_the_layer(tmp_path: Path) -> No
     (found,) = caught.value.problems
     assert found.startswith(
         f"{path}:5: layer 'q': the spec format cannot express this layer: field 'padding': padding 2 is more than half the kernel"
+    ), found
+
+
+def test_a_crop_past_its_input_is_reported_at_the_layer(tmp_path: Path) -> None:
+    """Caffe's own check (crop_layer.cpp): offset plus the reference's size within the input."""
+    path = net(
+        tmp_path,
+        'layer { name: "c" type: "Crop" bottom: "data" bottom: "data" top: "c"\n'
+        "  crop_param { offset: 1 } }",
+    )
+    with pytest.raises(ModelError) as caught:
+        import_spec(str(path), path=tmp_path / "n.yml", editor_line="#")
+    (found,) = caught.value.problems
+    assert found.startswith(
+        f"{path}:4: layer 'c': the spec format cannot express this layer: field 'offset': a crop "
+        "of 32 starting at 1 ends at 33, past the input's height of 32: at most offset 0"
     ), found
 
 

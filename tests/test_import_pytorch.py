@@ -143,9 +143,10 @@ class Ran:
 
 
 def forward_hooks(model: Any, shape: tuple[int, int, int]) -> dict[str, Ran]:
-    """Each convolution, BatchNorm, linear and pooling module by its path: one image's output,
-    its own parameters, and the multiply-accumulates a convolution (every output value times
-    ``in/groups × kh × kw``) or a linear layer (``in × out``) does."""
+    """Each convolution, transposed convolution, BatchNorm, PReLU, linear, pooling and upsampling
+    module by its path: one image's output, its own parameters, and the multiply-accumulates a
+    convolution (every output value times ``in/groups × kh × kw``), a transposed convolution
+    (every input value times ``out/groups × kh × kw``) or a linear layer (``in × out``) does."""
     found: dict[str, Ran] = {}
 
     def hook(path: str) -> Callable[[Any, Any, Any], None]:
@@ -154,6 +155,9 @@ def forward_hooks(model: Any, shape: tuple[int, int, int]) -> dict[str, Ran]:
             if isinstance(module, nn.Conv2d):
                 kh, kw = module.kernel_size
                 macs = output.numel() * module.in_channels // module.groups * kh * kw
+            elif isinstance(module, nn.ConvTranspose2d):
+                kh, kw = module.kernel_size
+                macs = inputs[0].numel() * module.out_channels // module.groups * kh * kw
             elif isinstance(module, nn.Linear):
                 macs = module.in_features * module.out_features
             params = sum(p.numel() for p in module.parameters())
@@ -161,7 +165,16 @@ def forward_hooks(model: Any, shape: tuple[int, int, int]) -> dict[str, Ran]:
 
         return record
 
-    kinds = (nn.Conv2d, nn.BatchNorm2d, nn.Linear, nn.MaxPool2d, nn.AdaptiveAvgPool2d)
+    kinds = (
+        nn.Conv2d,
+        nn.ConvTranspose2d,
+        nn.BatchNorm2d,
+        nn.PReLU,
+        nn.Linear,
+        nn.MaxPool2d,
+        nn.AdaptiveAvgPool2d,
+        nn.Upsample,
+    )
     for path, module in model.named_modules():
         if isinstance(module, kinds):
             module.register_forward_hook(hook(path))
@@ -206,6 +219,60 @@ def test_a_network_imports_with_every_parameter_and_batch_norm(
         assert (layer.output, layer.params) == (expected.output, expected.params), path
         if expected.macs:
             assert layer.macs == expected.macs, path
+
+
+class Upsampling(nn.Module):  # type: ignore[misc]
+    """FCN's scores brought back to the input's size by a ConvTranspose2d (4×4, stride 2, padding
+    1: ``(16 − 1)·2 − 2 + 4 = 32``), after a PReLU per channel and one shared and a
+    squeeze-and-excitation scale; then nn.Upsample, nearest by 2 and bilinear to a size."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.act1 = nn.PReLU(16)
+        self.pool = nn.MaxPool2d(2)
+        self.conv2 = nn.Conv2d(16, 32, 3, padding=1)
+        self.act2 = nn.PReLU()
+        self.squeeze = nn.AdaptiveAvgPool2d(1)
+        self.excite = nn.Conv2d(32, 32, 1)
+        self.score = nn.Conv2d(32, 5, 1)
+        self.up = nn.ConvTranspose2d(5, 5, 4, stride=2, padding=1, bias=False)
+        self.nearest = nn.Upsample(scale_factor=2)
+        self.bilinear = nn.Upsample(size=(48, 40), mode="bilinear")
+
+    def forward(self, x: Any) -> Any:
+        x = self.act2(self.conv2(self.pool(self.act1(self.conv1(x)))))
+        x = x * torch.sigmoid(self.excite(self.squeeze(x)))
+        return self.bilinear(self.nearest(self.up(self.score(x))))
+
+
+def test_transposed_convolution_upsampling_and_prelu_import_with_every_parameter(
+    tmp_path: Path,
+) -> None:
+    """ConvTranspose2d, nn.Upsample and nn.PReLU (exported as ConvTranspose, Resize and PRelu):
+    the module's parameters in all, and each module's output, parameters and MACs as its forward
+    hook sees them; the transposed convolution back at the input's 32×32."""
+    model = Upsampling()
+    params = sum(p.numel() for p in model.parameters())
+    analysis = imported(f"{HERE}:Upsampling", tmp_path, (3, 32, 32))
+    assert analysis.totals.params == params == 448 + 16 + 4_640 + 1 + 1_056 + 165 + 400
+    ran = forward_hooks(model, (3, 32, 32))
+    assert sum(r.macs for r in ran.values()) == analysis.totals.macs
+    for path, expected in ran.items():
+        layer = analysis.layer(path)
+        assert (layer.output, layer.params, layer.macs) == (
+            expected.output,
+            expected.params,
+            expected.macs,
+        ), path
+    assert analysis.layer("up").output == (5, 32, 32)
+    assert [r.kind for r in analysis.layers if r.kind in ("multiply", "prelu", "upsample")] == [
+        "prelu",
+        "prelu",
+        "multiply",
+        "upsample",
+        "upsample",
+    ]
 
 
 def plain_batch_norm() -> Any:
@@ -280,20 +347,16 @@ def test_a_spec_that_would_not_count_the_modules_parameters_is_refused(
 # --- what cannot be imported, named with its module -----------------------------------------------
 
 
-def upsample() -> Any:
-    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Upsample(scale_factor=2), nn.ReLU())
-
-
-def transposed() -> Any:
-    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.ConvTranspose2d(4, 4, 2, 2), nn.ReLU())
-
-
 def layer_norm() -> Any:
     return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Flatten(), nn.LayerNorm(144), nn.Linear(144, 2))
 
 
-def prelu() -> Any:
-    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.PReLU(4))
+def pixel_shuffle() -> Any:
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.PixelShuffle(2))
+
+
+def bicubic() -> Any:
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.Upsample(scale_factor=2, mode="bicubic"))
 
 
 class Scaled(nn.Module):  # type: ignore[misc]
@@ -311,21 +374,15 @@ class Scaled(nn.Module):  # type: ignore[misc]
 @pytest.mark.parametrize(
     ("name", "where"),
     [
-        ("upsample", "node '/1/Resize' (Resize), module '1' (nn.Upsample): operator Resize"),
         (
-            "transposed",
-            "node '/1/ConvTranspose' (ConvTranspose), module '1' (nn.ConvTranspose2d): "
-            "operator ConvTranspose",
+            "pixel_shuffle",
+            "node '/1/DepthToSpace' (DepthToSpace), module '1' (nn.PixelShuffle): operator "
+            "DepthToSpace",
         ),
         (
             "layer_norm",
             "node '/2/LayerNormalization' (LayerNormalization), module '2' (nn.LayerNorm): "
             "operator LayerNormalization",
-        ),
-        ("prelu", "node '/1/PRelu' (PRelu), module '1' (nn.PReLU): operator PRelu"),
-        (
-            "Scaled",
-            "node '/Mul' (Mul), in the forward of the top module (Scaled): operator Mul",
         ),
     ],
 )
@@ -339,13 +396,35 @@ def test_an_operator_without_a_layer_kind_is_named_with_its_module(
     reads = (
         "it reads the output of node '/1/Flatten' (Flatten), module '1' (nn.Flatten)"
         if name == "layer_norm"
-        else "it reads the output of node '/conv/Conv' (Conv), module 'conv' (nn.Conv2d)"
-        if name == "Scaled"
         else "it reads the output of node '/0/Conv' (Conv), module '0' (nn.Conv2d)"
     )
     assert found.startswith(
         f"{HERE}:{name}: {where} has no layer kind in the spec format; {reads}. The importer reads"
     ), found
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        (
+            "Scaled",
+            "node '/Mul' (Mul), in the forward of the top module (Scaled): multiplies the image "
+            "by a constant or a weight of its own; only the product of two layers' outputs "
+            "(multiply) can be imported",
+        ),
+        (
+            "bicubic",
+            "node '/1/Resize' (Resize), module '1' (nn.Upsample): mode 'cubic'; nearest and "
+            "linear (bilinear) can be imported",
+        ),
+    ],
+)
+def test_what_a_known_operator_cannot_say_is_named_with_its_module(
+    name: str, message: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ModelError) as caught:
+        imported(f"{HERE}:{name}", tmp_path, (3, 8, 8))
+    assert caught.value.problems == (f"{HERE}:{name}: {message}",)
 
 
 class PaddedThenViewed(nn.Module):  # type: ignore[misc]

@@ -143,6 +143,80 @@ def _convolution(walk: Reporter, layer: Message, what: str) -> Converted:
     return "conv", fields, None
 
 
+def _deconvolution(walk: Reporter, layer: Message, what: str) -> Converted:
+    """A transposed convolution: ``convolution_param`` as a Convolution's, its output side
+    ``stride·(n − 1) + dilation·(kernel − 1) + 1 − 2·pad`` (``deconv_layer.cpp``)."""
+    p = params(walk, layer, "convolution_param", what)
+    _axis(walk, p, what)
+    out = single(walk, p, "num_output", what)
+    if out is None:
+        raise walk.fail(p.line, f"{what}: a Deconvolution needs convolution_param {{ num_output }}")
+    fields: dict[str, Value] = {"out_channels": count(walk, out, what)}
+    kernel = pair(walk, p, "kernel_size", what, 0)
+    if kernel == 0:
+        raise walk.fail(
+            p.line, f"{what}: a Deconvolution needs kernel_size or kernel_h and kernel_w"
+        )
+    fields["kernel"] = kernel
+    _window_fields(walk, p, what, fields)
+    dilation = pair(walk, p, "dilation", what, 1)
+    if dilation != 1:
+        fields["dilation"] = dilation
+    group = single(walk, p, "group", what)
+    if group is not None and count(walk, group, what) != 1:
+        fields["groups"] = count(walk, group, what)
+    bias = single(walk, p, "bias_term", what)
+    if bias is not None and not flag(walk, bias, what):
+        fields["bias"] = False
+    return "conv_transpose", fields, None
+
+
+#: Caffe's axes of a ``batch × channels × height × width`` blob, as the spec names the ones a
+#: crop may start from; negative ones count from the end.
+CROP_AXES = {1: "channels", 2: "height", 3: "width", -3: "channels", -2: "height", -1: "width"}
+
+
+def _crop(walk: Reporter, layer: Message, what: str) -> Converted:
+    """``Crop``: the first bottom cut to the second's size from ``axis`` on (2 by default), at
+    ``offset`` (one for every axis, one per axis, or 0)."""
+    p = params(walk, layer, "crop_param", what)
+    axis_field = single(walk, p, "axis", what)
+    axis = 2 if axis_field is None else axis_field.value
+    if isinstance(axis, bool) or not isinstance(axis, int) or axis not in CROP_AXES:
+        assert axis_field is not None
+        raise walk.fail(
+            axis_field.line,
+            f"{what}: axis {as_written(axis_field.value)}: a crop from the channels (1), the "
+            "height (2) or the width (3) can be imported, not one across the batch",
+        )
+    fields: dict[str, Value] = {}
+    if CROP_AXES[axis] != "height":
+        fields["axis"] = CROP_AXES[axis]
+    offsets = [count(walk, f, what, minimum=0) for f in p.all("offset")]
+    axes = 4 - axis % 4
+    if len(offsets) not in (0, 1, axes):
+        raise walk.fail(
+            p.line,
+            f"{what}: {len(offsets)} offsets; a crop from axis {axis} takes one, or one for each "
+            f"of its {axes} axes",
+        )
+    if any(offsets):
+        fields["offset"] = offsets[0] if len(offsets) == 1 else tuple(offsets)
+    return "crop", fields, None
+
+
+def _prelu(walk: Reporter, layer: Message, what: str) -> Converted:
+    p = params(walk, layer, "prelu_param", what)
+    shared = single(walk, p, "channel_shared", what)
+    if shared is not None and flag(walk, shared, what):
+        return "prelu", {"shared": True}, None
+    return "prelu", {}, None
+
+
+def _abs(walk: Reporter, layer: Message, what: str) -> Converted:
+    return "abs", {}, None
+
+
 def _window_fields(walk: Reporter, p: Message, what: str, fields: dict[str, Value]) -> None:
     stride = pair(walk, p, "stride", what, 1)
     if stride != 1:
@@ -200,21 +274,24 @@ def _pooling(walk: Reporter, layer: Message, what: str) -> Converted:
 def _lrn(walk: Reporter, layer: Message, what: str) -> Converted:
     p = params(walk, layer, "lrn_param", what)
     region = single(walk, p, "norm_region", what)
-    if (
+    within = (
         region is not None
-        and word(walk, region, what, ("ACROSS_CHANNELS", "WITHIN_CHANNEL")) != "ACROSS_CHANNELS"
-    ):
-        raise walk.fail(
-            region.line,
-            f"{what}: WITHIN_CHANNEL normalisation has no layer kind in the spec format",
-        )
+        and word(walk, region, what, ("ACROSS_CHANNELS", "WITHIN_CHANNEL")) == "WITHIN_CHANNEL"
+    )
     size = single(walk, p, "local_size", what)
     fields: dict[str, Value] = {"size": 5 if size is None else count(walk, size, what)}
     # Caffe's defaults (caffe.proto's LRNParameter), which are not the spec's for alpha.
     for name, key, default in (("alpha", "alpha", 1.0), ("beta", "beta", 0.75), ("k", "k", 1.0)):
         f = single(walk, p, name, what)
         fields[key] = default if f is None else number(walk, f, what)
-    return "lrn", fields, None
+    if not within:
+        return "lrn", fields, None
+    fields["region"] = "within_channel"
+    comment = None
+    if fields["k"] != 1.0:
+        comment = f"k {fields['k']:g} as written, which Caffe ignores within a channel: it adds 1"
+        fields["k"] = 1.0
+    return "lrn", fields, comment
 
 
 def _relu(walk: Reporter, layer: Message, what: str) -> Converted:
@@ -318,9 +395,15 @@ CONVERTERS: dict[str, Callable[[Reporter, Message, str], Converted]] = {
     "Sigmoid": _sigmoid,
     "TanH": _tanh,
     "ELU": _elu,
+    "Deconvolution": _deconvolution,
+    "Crop": _crop,
+    "PReLU": _prelu,
+    "AbsVal": _abs,
 }
 #: Types whose layers read two or more blobs.
 MERGES = frozenset({"Concat", "Eltwise"})
+#: Types whose layers read exactly two: what a Crop cuts, and the blob whose size it takes.
+PAIRS = frozenset({"Crop"})
 #: Every type the importer reads, for the message about one it does not.
 KNOWN = (*CONVERTERS, "Scale (after BatchNorm)", "Split", "Input", "and data layers")
 
@@ -437,7 +520,13 @@ def _layer(walk: _Walk, entry: Entry, old: bool) -> None:
         )
     if len(tops) != 1:
         raise walk.fail(layer.line, f"{what}: {len(tops)} tops; a {kind} layer writes one")
-    if kind not in MERGES and len(inputs) != 1:
+    if kind in PAIRS and len(inputs) != 2:
+        raise walk.fail(
+            layer.line,
+            f"{what}: {len(inputs)} bottoms; a {kind} layer reads two, the blob it cuts and the "
+            "one whose size it takes",
+        )
+    if kind not in MERGES | PAIRS and len(inputs) != 1:
         raise walk.fail(layer.line, f"{what}: {len(inputs)} bottoms; a {kind} layer reads one")
     if kind in MERGES and len(inputs) < 2:
         raise walk.fail(layer.line, f"{what}: a {kind} layer needs two or more bottoms")

@@ -56,6 +56,8 @@ WEIGHT_SLOTS: Mapping[str, frozenset[int]] = {
     "LayerNormalization": frozenset({1, 2}),
     "GroupNormalization": frozenset({1, 2}),
     "PRelu": frozenset({1}),
+    # A scale (PyTorch's ``x * self.scale``); a product of two layers reads no graph input there.
+    "Mul": frozenset({1}),
 }
 #: Operators whose output is a value computed from shapes, never an image.
 SHAPE_OPERATORS = frozenset({"Shape", "Size"})

@@ -241,6 +241,53 @@ def _conv(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "conv", fields, (window.source,), weights=weights)
 
 
+def _conv_transpose(m: Model, node: onnx.NodeProto) -> None:
+    """A transposed convolution: its weight is ``C_in × C_out/group × k_h × k_w``, its ``pads``
+    taken off both ends of each axis (the same at both, as PyTorch's and Caffe's are)."""
+    attrs = attributes(node)
+    source = _image(m, node)
+    weight = m.weight_shape(node, node.input[1])
+    if len(weight) != 4:
+        raise m.fail(
+            node,
+            f"a weight of shape {list(weight)}; only 2-D transposed convolutions can be imported",
+        )
+    if "output_shape" in attrs or attrs.get("auto_pad", "NOTSET") not in ("NOTSET", ""):
+        raise m.fail(
+            node,
+            "an output_shape or auto_pad, from which ONNX works out the padding; only pads can "
+            "be imported (PyTorch's exporter writes them)",
+        )
+    pads = [int(p) for p in attrs.get("pads", [0, 0, 0, 0])]
+    if len(pads) != 4 or pads[:2] != pads[2:]:
+        raise m.fail(
+            node,
+            f"pads {pads}: a transposed convolution's padding is the same at both ends of an axis",
+        )
+    group = int(attrs.get("group", 1))
+    fields: dict[str, Value] = {
+        "out_channels": weight[1] * group,
+        "kernel": _pair(_two(m, node, attrs.get("kernel_shape", weight[2:]), "kernel_shape")),
+    }
+    settings = (
+        ("stride", attrs.get("strides", [1, 1]), 1),
+        ("padding", pads[:2], 0),
+        ("output_padding", attrs.get("output_padding", [0, 0]), 0),
+        ("dilation", attrs.get("dilations", [1, 1]), 1),
+    )
+    for name, values, default in settings:
+        value = _pair(_two(m, node, values, name))
+        if value != default:
+            fields[name] = value
+    if group != 1:
+        fields["groups"] = group
+    has_bias = len(node.input) > 2 and bool(node.input[2])
+    if not has_bias:
+        fields["bias"] = False
+    weights = [node.input[1], *([node.input[2]] if has_bias else [])]
+    _add(m, node, "conv_transpose", fields, (source,), weights=weights)
+
+
 def _pool(m: Model, node: onnx.NodeProto) -> None:
     attrs = attributes(node)
     if len(node.output) > 1 and node.output[1] and m.readers.get(node.output[1]):
@@ -378,6 +425,80 @@ def _binary_add(m: Model, node: onnx.NodeProto) -> None:
             "adds a constant to the image: only a bias right after a MatMul can be imported",
         )
     _add(m, node, "add", {}, tuple(_image(m, node, i) for i in range(len(node.input))))
+
+
+def _mul(m: Model, node: onnx.NodeProto) -> None:
+    """The element-wise product of two layers' outputs (a squeeze-and-excitation scale)."""
+    states = [m.state(name) for name in node.input]
+    if any(isinstance(s, Constant) for s in states):
+        raise m.fail(
+            node,
+            "multiplies the image by a constant or a weight of its own; only the product of two "
+            "layers' outputs (multiply) can be imported",
+        )
+    _add(m, node, "multiply", {}, tuple(_image(m, node, i) for i in range(len(node.input))))
+
+
+def _prelu(m: Model, node: onnx.NodeProto) -> None:
+    """PReLU: its slope a weight of one value (shared) or of one per channel."""
+    source = _image(m, node)
+    slope = m.weight_shape(node, node.input[1], "slope")
+    channels = (m.shape(node.input[0]) or (None, None))[1]
+    values = math.prod(slope)
+    if values != 1 and values != channels:
+        raise m.fail(
+            node,
+            f"a slope of shape {list(slope)}; one slope, or one per channel ({channels}), can be "
+            "imported",
+        )
+    fields: dict[str, Value] = {"shared": True} if values == 1 and channels != 1 else {}
+    _add(m, node, "prelu", fields, (source,), weights=[node.input[1]])
+
+
+#: ONNX's interpolation modes, as the spec's upsampling names them.
+RESIZE_MODES = {"nearest": "nearest", "linear": "bilinear"}
+
+
+def _resize(m: Model, node: onnx.NodeProto) -> None:
+    """``Resize`` (and the older ``Upsample``) of height and width by whole factors (``scales``)
+    or to a size (``sizes``), nearest or linear: an upsampling."""
+    attrs = attributes(node)
+    source = _image(m, node)
+    mode = str(attrs.get("mode", "nearest"))
+    if mode not in RESIZE_MODES:
+        raise m.fail(node, f"mode {mode!r}; nearest and linear (bilinear) can be imported")
+    fields: dict[str, Value] = {"mode": RESIZE_MODES[mode]} if mode != "nearest" else {}
+    scales, sizes = _resize_inputs(m, node, attrs)
+    if sizes is not None:
+        before = m.shape(node.input[0]) or ()
+        if len(sizes) != 4 or tuple(sizes[:2]) != tuple(before[:2]):
+            raise m.fail(
+                node, f"sizes {sizes}: only the height and width of each image can be resized"
+            )
+        fields["size"] = _pair(sizes[2:])
+    elif len(scales) != 4 or scales[:2] != [1, 1] or any(s < 1 or s % 1 for s in scales[2:]):
+        raise m.fail(
+            node,
+            f"scales {scales}: only whole factors of the height and width can be imported",
+        )
+    else:
+        fields["scale"] = _pair([int(s) for s in scales[2:]])
+    _add(m, node, "upsample", fields, (source,))
+
+
+def _resize_inputs(
+    m: Model, node: onnx.NodeProto, attrs: Mapping[str, Any]
+) -> tuple[list[float], list[int] | None]:
+    """The ``scales`` (as numbers) and the ``sizes`` (``None`` when not given) of a resize."""
+    if node.op_type == "Upsample" and "scales" in attrs:  # opset 7
+        return [float(s) for s in attrs["scales"]], None
+    slot = 1 if node.op_type == "Upsample" else 2
+    given = list(node.input[slot : slot + 2])
+    if len(given) > 1 and given[1]:
+        return [], [int(s) for s in m.value(node, given[1], "sizes").reshape(-1)]
+    if not given or not given[0]:
+        raise m.fail(node, "neither scales nor sizes: the output's size is not said")
+    return [float(s) for s in m.value(node, given[0], "scales").reshape(-1)], None
 
 
 def _concat(m: Model, node: onnx.NodeProto) -> None:
@@ -583,6 +704,7 @@ def _pad(m: Model, node: onnx.NodeProto) -> None:
 #: Each operator on the image the spec format can express, and how.
 HANDLERS: Mapping[str, Callable[[Model, onnx.NodeProto], None]] = {
     "Conv": _conv,
+    "ConvTranspose": _conv_transpose,
     "MaxPool": _pool,
     "AveragePool": _pool,
     "GlobalAveragePool": _global_pool,
@@ -603,4 +725,8 @@ HANDLERS: Mapping[str, Callable[[Model, onnx.NodeProto], None]] = {
     "Dropout": _dropout,
     "Softmax": _softmax,
     "Pad": _pad,
+    "Mul": _mul,
+    "PRelu": _prelu,
+    "Resize": _resize,
+    "Upsample": _resize,
 }
