@@ -16,6 +16,7 @@ from markupsafe import Markup
 from generator.analysis.calculator import FIELDS, MAX_VALUE, NO_OUTPUT, RULES, Example, exact_text
 from generator.analysis.model import SiteModel
 from generator.analysis.sweeps import SWEEP
+from generator.render import windows
 from generator.render.architecture import operation
 from generator.render.templating import ENV, page_path
 
@@ -127,13 +128,38 @@ def sizes_text(sizes: Sequence[int]) -> str:
     return ", ".join(str(n) for n in sizes) if sizes else "none"
 
 
+#: The results the summary line gives, by cell, with their short names (``calculator.js`` writes
+#: the same line).
+SUMMARY = (
+    ("floor", "floor"),
+    ("ceil", "ceil"),
+    ("ceil_unclipped", "unclipped"),
+    ("tf_valid", "VALID"),
+    ("tf_same", "SAME"),
+)
+
+
+def summary(cells: dict[str, str]) -> str:
+    """The results in one line, above the boxes, so that a phone's keyboard does not hide them:
+    ``x = 54.25 → floor 54 · ceil 55 · unclipped 55 · VALID 54 · SAME 56``."""
+    return f"x = {cells['exact']} → " + " · ".join(f"{name} {cells[key]}" for key, name in SUMMARY)
+
+
 def arithmetic_page(model: SiteModel) -> str:
     """The convolution arithmetic page, as Markdown with the calculator's HTML."""
     found = model.arithmetic
     conv1 = found.conv1
     # The boxes start with conv1's numbers: each field is named as the example's attribute.
     values = {field.key: getattr(conv1, field.key) for field in FIELDS}
+    cells = conv1.calc.cells()
     return ENV.get_template("arithmetic.md.j2").render(
+        summary=summary(cells),
+        figure=windows.figure(
+            windows.from_example(conv1, "floor"),
+            element_id="calc-windows",
+            title="The windows along the axis",
+            source="conv-calc",
+        ),
         conv1=conv1,
         clip=found.clip,
         paper=model.paper.analysis if model.paper else None,
@@ -151,6 +177,6 @@ def arithmetic_page(model: SiteModel) -> str:
         fields=FIELDS,
         values=values,
         rules=RULES,
-        cells=conv1.calc.cells(),
+        cells=cells,
         max_value=MAX_VALUE,
     )

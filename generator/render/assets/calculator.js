@@ -171,6 +171,16 @@
     return cells;
   }
 
+  // The results in one line, above the boxes: generator.render.arithmetic.summary.
+  var SUMMARY = [["floor", "floor"], ["ceil", "ceil"], ["ceil_unclipped", "unclipped"],
+    ["tf_valid", "VALID"], ["tf_same", "SAME"]];
+
+  function summary(cells) {
+    return "x = " + cells.exact + " \u2192 " + SUMMARY.map(function (pair) {
+      return pair[1] + " " + cells[pair[0]];
+    }).join(" \u00b7 ");
+  }
+
   function update(root) {
     var inputs = FIELDS.map(function (field) {
       return root.querySelector('input[data-field="' + field + '"]');
@@ -181,6 +191,8 @@
       var text = cells[cell.dataset.cell];
       if (text !== undefined && cell.textContent !== text) cell.textContent = text;
     });
+    var line = root.querySelector("[data-summary]");
+    if (line && line.textContent !== summary(cells)) line.textContent = summary(cells);
     inputs.forEach(function (box) {
       var value = parseWhole(box.value);
       var bad = value === null || value < parseInt(box.dataset.min, 10) ||
