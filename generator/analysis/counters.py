@@ -26,9 +26,12 @@ from generator.core.kinds import kind_of
 from generator.core.results import Analysis, LayerResult, Shape
 
 __all__ = [
+    "NONE",
     "LayerPrediction",
     "ModuleCall",
+    "Part",
     "Prediction",
+    "Predictions",
     "Term",
     "UnknownModule",
     "json_entry",
@@ -36,6 +39,7 @@ __all__ = [
     "predict",
     "predict_all",
     "predict_layers",
+    "predictions",
 ]
 
 
@@ -47,6 +51,16 @@ class Term(NamedTuple):
     """One named part of a counter's difference from the site's count."""
 
     name: str
+    value: int
+
+
+class Part(NamedTuple):
+    """How one module type makes up (part of) a term: ``per × quantity``, summed over its calls."""
+
+    term: str
+    op: Op
+    quantity: Quantity
+    per: int
     value: int
 
 
@@ -65,6 +79,15 @@ class Prediction:
     """The site's count it is set against: multiply-accumulates, or neurons for activations."""
     terms: tuple[Term, ...]
     """``total − baseline`` in named parts, in the order of the rules; none of them is 0."""
+    parts: tuple[Part, ...] = ()
+    """Each term by the modules it comes from and the rule's count: ReLU, 2 per output value."""
+    uncounted_biases: int = 0
+    """The network's biased outputs (one bias addition each) when the counter counts none of
+    them; 0 when it counts them or the network has no bias."""
+
+    def parts_of(self, term: str) -> tuple[Part, ...]:
+        """The parts of one of :attr:`terms`, by module."""
+        return tuple(part for part in self.parts if part.term == term)
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,14 +335,25 @@ _QUANTITIES: Mapping[Quantity, Callable[[ModuleCall, LayerResult], int]] = Mappi
 Calls = tuple[tuple[LayerResult, tuple[ModuleCall, ...]], ...]
 
 
-def _counted(tool: Tool, calls: Calls) -> Iterator[tuple[LayerResult, str, int]]:
-    """``(layer, term, value)`` for every count of every module the counter sees."""
+class _Counted(NamedTuple):
+    """One count of one module call: the layer, the term, and the part of the rule it is."""
+
+    result: LayerResult
+    term: str
+    value: int
+    op: Op
+    quantity: Quantity
+    per: int
+
+
+def _counted(tool: Tool, calls: Calls) -> Iterator[_Counted]:
+    """Every count of every module the counter sees (none that is 0)."""
     for result, modules in calls:
         for call in modules:
             for count in tool.rules[call.op].counts:
                 value = count.per * _QUANTITIES[count.quantity](call, result)
                 if value:
-                    yield result, count.term, value
+                    yield _Counted(result, count.term, value, call.op, count.quantity, count.per)
 
 
 def _grouped(parts: Iterator[tuple[str, int]]) -> tuple[Term, ...]:
@@ -339,16 +373,40 @@ def _calls(analysis: Analysis) -> Calls:
     return tuple((result, module_calls(result)) for result in analysis.layers)
 
 
+def _parts(counted: list[_Counted]) -> tuple[Part, ...]:
+    """The counts outside the site's own, summed by term, module and rule."""
+    sums: dict[tuple[str, Op, Quantity, int], int] = {}
+    for c in counted:
+        if c.term != SITE:
+            key = (c.term, c.op, c.quantity, c.per)
+            sums[key] = sums.get(key, 0) + c.value
+    return tuple(Part(*key, value) for key, value in sums.items() if value)
+
+
+def _counts_biases(tool: Tool) -> bool:
+    return any(
+        count.quantity is Quantity.BIASED_OUTPUTS
+        for rule in tool.rules.values()
+        for count in rule.counts
+    )
+
+
+def _biased_outputs_of(calls: Calls) -> int:
+    """The network's bias additions: one per output value of a conv or fc module with a bias."""
+    return sum(_biased_outputs(call, result) for result, modules in calls for call in modules)
+
+
 def _predict(analysis: Analysis, tool: Tool, calls: Calls) -> Prediction:
     counted = list(_counted(tool, calls))
-    total = sum(value for _, _, value in counted)
+    total = sum(c.value for c in counted)
     baseline = _baseline(tool, analysis)
-    site = sum(value for _, term, value in counted if term == SITE)
-    terms = _grouped((term, value) for _, term, value in counted if term != SITE)
+    site = sum(c.value for c in counted if c.term == SITE)
+    terms = _grouped((c.term, c.value) for c in counted if c.term != SITE)
     if site != baseline:
         # A counter that skips some of the site's own count (none of today's does): the part of
         # the baseline it leaves out is a term of its own, so the terms still add up.
         terms = (Term(f"{SITE} it leaves out", site - baseline), *terms)
+    biases = tool.baseline is Baseline.MACS and not _counts_biases(tool)
     return Prediction(
         tool=tool.name,
         unit=tool.unit,
@@ -356,6 +414,8 @@ def _predict(analysis: Analysis, tool: Tool, calls: Calls) -> Prediction:
         params=analysis.totals.params if tool.params is not None else None,
         baseline=baseline,
         terms=terms,
+        parts=_parts(counted),
+        uncounted_biases=_biased_outputs_of(calls) if biases else 0,
     )
 
 
@@ -373,6 +433,29 @@ def predict_all(analysis: Analysis, tools: tuple[Tool, ...] = TOOLS) -> tuple[Pr
     return tuple(_predict(analysis, tool, calls) for tool in tools)
 
 
+@dataclass(frozen=True, slots=True)
+class Predictions:
+    """Every counter's number for one network, or why there are none."""
+
+    found: tuple[Prediction, ...] = ()
+    """One per counter, in the order of :data:`~generator.core.counters.TOOLS`."""
+    unknown: str | None = None
+    """Why there are none: a layer built from a module no counter's rules know."""
+
+
+#: No counter's number: the predictions of an architecture built without them.
+NONE = Predictions()
+
+
+def predictions(analysis: Analysis) -> Predictions:
+    """Every counter's number for ``analysis``; none, with the reason, when one of its layers is
+    built from a module the rules do not cover (a kind added without its counters' rules)."""
+    try:
+        return Predictions(predict_all(analysis))
+    except UnknownModule as error:
+        return Predictions((), str(error))
+
+
 def predict_layers(analysis: Analysis, tool: Tool) -> tuple[LayerPrediction, ...]:
     """``tool``'s count for each layer, with its parts: where a network's number comes from."""
     found = []
@@ -382,8 +465,8 @@ def predict_layers(analysis: Analysis, tool: Tool) -> tuple[LayerPrediction, ...
             LayerPrediction(
                 layer=result.name,
                 kind=result.kind,
-                total=sum(value for _, _, value in counted),
-                terms=_grouped((term, value) for _, term, value in counted),
+                total=sum(c.value for c in counted),
+                terms=_grouped((c.term, c.value) for c in counted),
             )
         )
     return tuple(found)

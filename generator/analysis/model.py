@@ -12,7 +12,8 @@
    :mod:`generator.analysis.comparisons`, every reading held to what the same source states
    elsewhere, :mod:`generator.analysis.plausibility`), each variant against its family's root
    (:mod:`generator.analysis.lineage`), the paper's network in every version
-   (:mod:`generator.analysis.versions`);
+   (:mod:`generator.analysis.versions`); with each spec's audit, what every operation counter
+   reports for it (:mod:`generator.analysis.counters`);
 4. **what the site-wide pages gather**: the flagship question, the audit's tallies and the
    register of claims (:mod:`generator.analysis.register`), the columns of the comparison
    tables, the successors' claims (:mod:`generator.analysis.successors`), the arithmetic page's
@@ -33,6 +34,7 @@ from fractions import Fraction
 from generator.analysis import (
     calculator,
     comparisons,
+    counters,
     examples,
     families,
     graph,
@@ -102,6 +104,9 @@ class Architecture:
     """Its windowed layers that leave unused pixels or overhang, in order."""
     splits: tuple[Split, ...] = ()
     """Its conv and fc layers, each with its neurons per tower."""
+    tools: counters.Predictions = counters.NONE
+    """What each operation counter reports for it, and why it differs from the site's count
+    (:mod:`generator.analysis.counters`)."""
 
     @property
     def name(self) -> str:
@@ -111,7 +116,7 @@ class Architecture:
 def architecture(
     analysis: Analysis, checks: tuple[Check, ...], comparisons: tuple[Comparison, ...] = ()
 ) -> Architecture:
-    """An analysis with its audit, and the sums its page shows."""
+    """An analysis with its audit, the sums its page shows, and each counter's number."""
     ragged = tuple(
         Ragged(r, h, rules.covered_extent(h.output, h.effective_kernel, h.stride))
         for r in analysis.layers
@@ -119,7 +124,15 @@ def architecture(
         for h in (r.axes[0],)
     )
     splits = tuple(Split(r, r.neurons // r.towers) for r in analysis.layers if r.counts_as_neurons)
-    return Architecture(analysis, checks, comparisons, math.prod(analysis.input), ragged, splits)
+    return Architecture(
+        analysis,
+        checks,
+        comparisons,
+        math.prod(analysis.input),
+        ragged,
+        splits,
+        tools=counters.predictions(analysis),
+    )
 
 
 #: A column of the tables by stage: the auxiliary classifiers or not, and the effective stride
