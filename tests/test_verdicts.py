@@ -324,6 +324,19 @@ def test_the_register_counts_every_claim(model: SiteModel, files: dict[str, str]
     assert pages.nav_rank(pages.REGISTER_PAGE)[0] == pages.nav_rank(pages.AUDIT_PAGE)[0] + 1
 
 
+def test_the_register_says_where_each_claim_stands(files: dict[str, str]) -> None:
+    """The section, table or figure a spec records, and a repository's file at its revision."""
+    claims = {
+        (row["network"], row["claim"], row["source"]): row
+        for row in json.loads(files[pages.REGISTER_JSON])["claims"]
+    }
+    row = claims[("googlenet", "inception_4a.1x1…inception_4a.output macs", "paper")]
+    assert (row["place"], row["quote"], row["verdict"]) == ("Table 1", "73M", "unexplained")
+    assert claims[("resnet-34", "total macs against vgg-19", "paper")]["place"] == "§3.3"
+    deploy = claims[("bvlc-alexnet", "input shape", "caffe-deploy")]["place"]
+    assert deploy == "BVLC/caffe models/bvlc_alexnet/deploy.prototxt @ 9b89154"
+
+
 def explain_args(analysis: Analysis, check: Check) -> list[str]:
     """``explain``'s arguments for a stated number, as a reader would type it."""
     claim = check.claim

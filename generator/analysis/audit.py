@@ -267,6 +267,7 @@ def ask(
         layer=layer,
         first=first,
         quote=None,
+        where=None,
         approximate=unit is not None,
         rounded_to=unit,
     )

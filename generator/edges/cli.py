@@ -302,6 +302,12 @@ def explain(
         _fail(error)
         return
     counted = Quantity(quantity) if quantity else _quantity_of(number)
+    if counted is Quantity.SHAPE and isinstance(number.value, int):
+        number = Asked((number.value,))  # a vector's shape: [6400]
+    if counted is not Quantity.SHAPE and isinstance(number.value, tuple):
+        raise click.BadParameter(
+            f"a shape is not a count of {counted.value}", param_hint="--quantity"
+        )
     if rounded_to is not None and rounded_to != 10 ** (len(str(rounded_to)) - 1):
         raise click.BadParameter(
             f"must be a power of ten (1, 10, 100, …), got {rounded_to}", param_hint="--rounded-to"

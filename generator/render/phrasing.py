@@ -25,6 +25,7 @@ from generator.analysis.comparisons import (
     Rounded,
     Swapped,
 )
+from generator.analysis.counters import Part, Prediction
 from generator.analysis.hypotheses import (
     GEOMETRY,
     INPUT,
@@ -49,7 +50,8 @@ from generator.analysis.hypotheses import (
     Swap,
     Towers,
 )
-from generator.analysis.lineage import Difference, Reshaped
+from generator.analysis.lineage import Change as LayerChange
+from generator.analysis.lineage import Difference, Moved, Replaced, Reshaped, Setting
 from generator.analysis.plausibility import (
     Doubt,
     Evidence,
@@ -65,8 +67,8 @@ from generator.analysis.plausibility import (
 )
 from generator.analysis.register import Entry
 from generator.analysis.rounding import Rule, Scale
-from generator.core import formatting
-from generator.spec.models import Quantity
+from generator.core import counters, formatting
+from generator.spec.models import Quantity, Rounding
 
 #: Each version of the paper's network (:data:`generator.analysis.versions.VERSIONS`): its title
 #: and what it changes, in a sentence.
@@ -706,38 +708,158 @@ def key_words(keys: Sequence[str]) -> str:
 
 # --- what differs between two networks (generator.analysis.lineage) -------------------------------
 
+#: Layer kinds as a sentence names them (any other kind: its name, spaced).
+KIND_WORDS = {
+    "conv": "convolution",
+    "conv_transpose": "transposed convolution",
+    "fc": "fully connected layer",
+    "max_pool": "max pooling",
+    "avg_pool": "average pooling",
+    "adaptive_avg_pool": "adaptive average pooling",
+    "adaptive_max_pool": "adaptive max pooling",
+    "lrn": "local response normalisation",
+    "batch_norm": "batch normalisation",
+    "relu": "ReLU",
+    "leaky_relu": "leaky ReLU",
+    "elu": "ELU",
+    "gelu": "GELU",
+    "prelu": "PReLU",
+    "flatten": "flattening",
+    "concat": "concatenation",
+    "add": "addition",
+}
+#: What a kind does, for a move (``pooling before normalisation instead of after``).
+KIND_ROLES = {
+    "max_pool": "pooling",
+    "avg_pool": "pooling",
+    "lrn": "normalisation",
+    "batch_norm": "normalisation",
+}
+#: A changed rounding rule, from what to what.
+ROUNDING_WORDS = {
+    (Rounding.CEIL_UNCLIPPED, Rounding.FLOOR): "rounds down instead of up",
+    (Rounding.CEIL, Rounding.FLOOR): "rounds down instead of up",
+    (Rounding.FLOOR, Rounding.CEIL): "rounds up instead of down",
+    (Rounding.FLOOR, Rounding.CEIL_UNCLIPPED): "rounds up instead of down",
+    (Rounding.CEIL_UNCLIPPED, Rounding.CEIL): (
+        "rounds up as Caffe and PyTorch pooling do (no window starting in the padding) instead of "
+        "as cuda-convnet does"
+    ),
+    (Rounding.CEIL, Rounding.CEIL_UNCLIPPED): (
+        "rounds up as cuda-convnet does (a window may start in the padding) instead of as Caffe "
+        "and PyTorch pooling do"
+    ),
+}
+#: How a sentence names a setting of a layer, by field.
+FIELD_WORDS = {
+    "out_channels": "{now} kernels instead of {was}",
+    "out_features": "{now} outputs instead of {was}",
+    "kernel": "{now} kernel instead of {was}",
+    "stride": "stride {now} instead of {was}",
+    "padding": "padding {now} instead of {was}",
+    "dilation": "dilation {now} instead of {was}",
+    "groups": "{now} instead of {was}",
+    "size": "over {now} channels instead of {was}",
+    "alpha": "α = {now} instead of {was}",
+    "beta": "β = {now} instead of {was}",
+    "k": "k = {now} instead of {was}",
+    "p": "drops {now} of its inputs instead of {was}",
+    "towers": "{now} instead of {was}",
+}
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 
-def setting_text(value: object) -> str:
-    """A spec value as the lineage tables give it: an enum's value, ``3`` for a square pair or
-    for padding alike on every side, else each side by its initial (``t0 b1 l0 r1``)."""
+
+def kind_words(kind: str) -> str:
+    """A layer kind as a sentence names it: ``max_pool`` → ``max pooling``."""
+    return KIND_WORDS.get(kind, kind.replace("_", " "))
+
+
+def _role(kind: str) -> str:
+    return KIND_ROLES.get(kind, kind_words(kind))
+
+
+def _counted(value: int, noun: str) -> str:
+    """``2, "tower"`` → ``two towers``."""
+    word = NUMBER_WORDS[value] if 0 <= value < len(NUMBER_WORDS) else formatting.count(value)
+    return f"{word} {noun}{'' if value == 1 else 's'}"
+
+
+def setting_text(value: object, field: str = "") -> str:
+    """A spec value in words: ``11×11`` for a kernel, ``2`` for padding alike on every side,
+    ``3 after`` for padding after only, ``TensorFlow's SAME`` for a computed padding, ``1e-4``
+    for a small number, ``not set`` for nothing."""
+    if value is None:
+        return "not set"
     if isinstance(value, Enum):
         return str(value.value)
-    if isinstance(value, tuple) and len(value) == 2 and value[0] == value[1]:
-        return str(value[0])
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, str) and field == "padding":
+        return f"TensorFlow's {value.upper()}"
+    if isinstance(value, tuple) and len(value) == 2:
+        if field == "kernel":
+            return f"{value[0]}×{value[1]}"
+        return str(value[0]) if value[0] == value[1] else f"{value[0]}×{value[1]}"
+    if isinstance(value, int) and field == "kernel":
+        return f"{value}×{value}"
     if isinstance(value, BaseModel):
         sides = value.model_dump()
         if len(set(sides.values())) == 1:
             return str(next(iter(sides.values())))
-        return " ".join(f"{k[0]}{v}" for k, v in sides.items())
+        if set(sides) == {"top", "bottom", "left", "right"}:
+            before, after = sides["top"], sides["bottom"]
+            if (before, after) == (sides["left"], sides["right"]):
+                if not before:
+                    return f"{after} after"
+                return f"{before} before and {after} after"
+        return ", ".join(f"{k} {v}" for k, v in sides.items())
     return str(value)
 
 
+def change_words(change: LayerChange) -> str:
+    """One difference of a layer (or of the network) in words: ``rounds down instead of up``,
+    ``one tower instead of two``, ``pooling before normalisation instead of after``."""
+    match change:
+        case Reshaped(what, was, now):
+            return f"{what} {formatting.shape(now)} instead of {formatting.shape(was)}"
+        case Moved(kind, past, after):
+            where = ("after", "before") if after else ("before", "after")
+            kinds = " and ".join(dict.fromkeys(_role(k) for k in past))
+            return f"{_role(kind)} {where[0]} {kinds} instead of {where[1]}"
+        case Replaced(was, now):
+            return f"a {kind_words(now)} instead of a {kind_words(was)}"
+        case Setting("rounding", Rounding() as was, Rounding() as now):
+            return ROUNDING_WORDS.get((was, now), f"rounds {now.value} instead of {was.value}")
+        case Setting("towers", int() as was, int() as now):
+            return f"{_counted(now, 'tower')} instead of {NUMBER_WORDS[was] if was < 10 else was}"
+        case Setting("groups", int() as was, int() as now):
+            if now == 1:
+                return f"reads every channel instead of {_counted(was, 'group')}"
+            return f"{_counted(now, 'group')} instead of {_counted(was, 'group') if was > 1 else 'one'}"
+        case Setting("bias", bool() as was, bool() as now):
+            return (
+                "no bias instead of one per output" if was else "a bias per output instead of none"
+            )
+        case Setting(field, was, now):
+            words = FIELD_WORDS.get(field, field.replace("_", " ") + " {now} instead of {was}")
+            return words.format(now=setting_text(now, field), was=setting_text(was, field))
+    raise ValueError(f"not a difference: {change}")
+
+
 def difference_text(difference: Difference) -> str:
-    """What differs: ``stride 4 → 2; output 96×55×55 → 96×111×111``, ``lrn removed``, ``conv
-    added, output 64×56×56``."""
+    """What differs, in words: ``rounds down instead of up; output 96×54×54 instead of
+    96×55×55``, ``local response normalisation removed``, ``ReLU added, output 64×27×27``, and
+    for a moved layer ``pooling before normalisation instead of after``."""
     if difference.kind is not None:
+        noun = kind_words(difference.kind)
+        noun = noun[:1].upper() + noun[1:]
         if difference.variant is None:
-            return f"{difference.kind} removed"
+            return f"{noun} removed"
         assert difference.output is not None
-        return f"{difference.kind} added, output {formatting.shape(difference.output)}"
-    texts = []
-    for change in difference.changes:
-        if isinstance(change, Reshaped):
-            was, now = formatting.shape(change.was), formatting.shape(change.now)
-            texts.append(f"{change.what} {was} → {now}")
-        else:
-            texts.append(f"{change.field} {setting_text(change.was)} → {setting_text(change.now)}")
-    return "; ".join(texts)
+        return f"{noun} added, output {formatting.shape(difference.output)}"
+    return "; ".join(change_words(c) for c in difference.changes)
 
 
 # --- the register of claims (generator.analysis.register) ----------------------------------------
@@ -784,13 +906,16 @@ REPOSITORY_FILE = re.compile(
 
 
 def place(entry: Entry) -> str:
-    """Where in its source a claim is: the file at its revision for a repository's file, else
-    the source's own address's last part."""
-    found = REPOSITORY_FILE.match(entry.source.url)
-    if found is not None:
-        repository, revision, path = found.groups()
-        return f"{repository} {path} @ {revision[:7]}"
-    return ""
+    """Where in its source a claim stands: the section, table or figure the spec records
+    (``where``), and for a repository's file the file at its revision."""
+    found = entry.check or entry.comparison
+    assert found is not None
+    parts = [found.claim.where] if found.claim.where else []
+    address = REPOSITORY_FILE.match(entry.source.url)
+    if address is not None:
+        repository, revision, path = address.groups()
+        parts.append(f"{repository} {path} @ {revision[:7]}")
+    return ", ".join(parts)
 
 
 #: Each verdict as a count of claims says it: "84 match the computed value".
@@ -808,3 +933,114 @@ def tally_sentence(tally: Sequence[tuple[Verdict, int]], total: int) -> str:
     parts = [f"{count} {TALLY_WORDS[verdict]}" for verdict, count in tally]
     listed = ", ".join(parts[:-1]) + f" and {parts[-1]}" if len(parts) > 1 else "".join(parts)
     return f"Of {total} stated numbers and comparisons, {listed}."
+
+
+# --- what each operation counter will say (generator.analysis.counters) ---------------------------
+
+#: Each counter as a table names it.
+TOOL_TITLES = {
+    "fvcore": "fvcore FlopCountAnalysis",
+    "fvcore-activations": "fvcore ActivationCountAnalysis",
+    "torch-flop-counter": "torch.utils.flop_counter",
+    "ptflops-aten": "ptflops, aten backend",
+    "ptflops-pytorch": "ptflops, pytorch backend",
+    "thop": "ultralytics-thop (thop.profile)",
+    "torchinfo": "torchinfo (total_mult_adds)",
+}
+
+#: What a counter's number counts, as its row says it.
+UNIT_WORDS = {
+    counters.Unit.MACS: "multiply-accumulates",
+    counters.Unit.FLOPS: "FLOPs",
+    counters.Unit.VALUES: "activations (values)",
+}
+
+#: The site's count each counter's number is set against.
+BASELINE_WORDS = {
+    counters.Baseline.MACS: "the site's multiply-accumulates",
+    counters.Baseline.NEURONS: "the site's neurons (conv and fc outputs)",
+}
+
+#: Each term of a counter's difference from the site's count, in words.
+TERM_WORDS = {
+    counters.BIASES: "one addition per bias, at each output of a layer with biases",
+    counters.DOUBLED: "FLOPs, a multiplication and an addition per multiply-accumulate",
+    counters.ACTIVATION_FUNCTIONS: "the activation functions",
+    counters.POOLING: "the pooling layers",
+    counters.ADAPTIVE_POOLING: "the adaptive pooling",
+    counters.BATCH_NORM: "the batch norms",
+    counters.LRN: "the local response normalisations",
+    counters.SOFTMAX: "the softmax",
+    counters.DILATED_AVERAGE: "the dilated average pools, run as convolutions",
+    counters.UPSAMPLING: "the upsampling",
+    counters.OUTPUT_SIDE: "the transposed convolutions, counted at their outputs",
+    counters.PRELU: "the PReLU slopes",
+}
+
+#: What a rule counts one of, as "2 per input value" says it.
+QUANTITY_WORDS = {
+    counters.Quantity.WEIGHT_MACS: "multiply-accumulate",
+    counters.Quantity.BIASED_OUTPUTS: "output with a bias",
+    counters.Quantity.INPUTS: "input value",
+    counters.Quantity.AFFINE_INPUTS: "input value with a scale and shift",
+    counters.Quantity.OUTPUTS: "output value",
+    counters.Quantity.WINDOW_INPUTS: "value a window reads",
+    counters.Quantity.LRN_SQUARES: "square, padded across channels",
+    counters.Quantity.ROWS: "row",
+    counters.Quantity.PARAMS: "parameter",
+    counters.Quantity.WEIGHTS_AT_OUTPUTS: "weight at each output position",
+    counters.Quantity.BILINEAR_OUTPUTS: "bilinear output value",
+}
+
+
+def tool_title(name: str) -> str:
+    return TOOL_TITLES.get(name, name)
+
+
+def tool_versions(tools: Sequence[counters.Tool] = counters.TOOLS) -> str:
+    """``fvcore 0.1.5.post20221221, torch 2.13.0, …``: each package once, in order."""
+    seen = dict.fromkeys(f"{t.package} {t.version}" for t in tools)
+    return ", ".join(seen)
+
+
+def rule_text(parts: Sequence[Part]) -> str:
+    """How a term's modules count: ``ReLU: 2 per output value; MaxPool2d: 2 per input value``."""
+    by_op: dict[str, list[str]] = {}
+    for part in parts:
+        per = formatting.signed(part.per).removeprefix("+")
+        by_op.setdefault(part.op.value, []).append(f"{per} per {QUANTITY_WORDS[part.quantity]}")
+    return "; ".join(f"{op}: {', '.join(counts)}" for op, counts in by_op.items())
+
+
+def term_text(prediction: Prediction, name: str, value: int) -> str:
+    """One term of a counter's difference: ``+ 494,184: one addition per bias, …``; ``× 2`` for
+    FLOPs; the modules and their rule in brackets where the words alone do not say it."""
+    if name == counters.DOUBLED:
+        return f"× 2: {TERM_WORDS[name]}"
+    words = TERM_WORDS.get(name, name)
+    parts = prediction.parts_of(name)
+    how = f" ({rule_text(parts)})" if parts and name != counters.BIASES else ""
+    sign = "−" if value < 0 else "+"
+    return f"{sign} {formatting.count(abs(value))}: {words}{how}"
+
+
+def tool_difference(prediction: Prediction) -> str:
+    """Why a counter's number differs from the site's count, term by term; what it leaves out
+    that the others count (biases); or that it is the site's count."""
+    texts = [term_text(prediction, name, value) for name, value in prediction.terms]
+    if not texts:
+        texts.append("= " + BASELINE_WORDS[_baseline_of(prediction)])
+    if prediction.uncounted_biases:
+        texts.append("biases not counted")
+    return "; ".join(texts)
+
+
+def _baseline_of(prediction: Prediction) -> counters.Baseline:
+    return counters.tool(prediction.tool).baseline
+
+
+def tool_params(found: Sequence[Prediction]) -> str:
+    """The counters that report a parameter count, by package: ``fvcore, ptflops,
+    ultralytics-thop and torchinfo``."""
+    names = list(dict.fromkeys(counters.tool(p.tool).package for p in found if p.params))
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)

@@ -963,6 +963,9 @@ class Stated(Model):
         default=None, examples=["253,440–186,624–64,896–64,896–43,264–4096–4096–1000"]
     )
     """The source's own words, quoted briefly."""
+    where: Text | None = Field(default=None, examples=["Figure 2 caption", "§3.3", "Table 1"])
+    """Where in the source the number stands: its section, table, figure or passage (a file's
+    revision is its source's address). The register of claims shows it."""
     approximate: StrictBool = Field(default=False, examples=[True])
     """A rounded figure ("60 million"): it matches when the computed value rounds to it."""
     rounded_to: Annotated[int, Strict(), Bounds(gt=0)] | None = Field(default=None, examples=[1000])
@@ -1035,6 +1038,8 @@ class Compared(Model):
         default=None, examples=["This model has 0.2% more parameters than the two-tower model."]
     )
     """The source's own words, quoted briefly."""
+    where: Text | None = Field(default=None, examples=["§1", "Table 2"])
+    """Where in the source the comparison stands: its section, table or passage."""
 
     @model_validator(mode="after")
     def _one_form(self) -> Compared:
