@@ -208,15 +208,18 @@ def _row(page: str, name: str) -> list[str]:
 
 
 def test_the_sweep_lists_227_but_not_224_for_the_papers_conv1(page: str) -> None:
-    cells = _row(page, "alexnet-2012")
+    cells = _row(page, "AlexNet")
     conv_sizes = cells[4].split(", ")
     network_sizes = cells[5].split(", ")
     assert "227" in conv_sizes and "224" not in conv_sizes
     assert "227" in network_sizes and "224" not in network_sizes
     assert cells[3] == "no, x = 54.25"
-    assert _row(page, "bvlc-alexnet")[3] == "yes, x = 55"
+    assert _row(page, "BVLC AlexNet")[3] == "yes, x = 55"
     # SqueezeNet's Caffe release reads 227×227 too.
-    assert "tiles is **227**, the input of bvlc-alexnet, caffenet and squeezenet-1.0-caffe" in page
+    assert (
+        "tiles is **227**, the input of BVLC AlexNet, CaffeNet and SqueezeNet v1.0 in the "
+        "authors' Caffe files" in page
+    )
 
 
 def test_sweep_sizes_are_those_the_engine_tiles(analyses: dict[str, Analysis]) -> None:
@@ -257,7 +260,7 @@ def test_numbers_come_from_the_specs(analyses: dict[str, Analysis]) -> None:
     """Without the paper's spec the page still renders, with the paper's stated numbers."""
     others = [a for name, a in analyses.items() if name != "alexnet-2012"]
     page = arithmetic_page(build_site_model(others))
-    assert "| [alexnet-2012](" not in page
+    assert "| [AlexNet](" not in page
     assert (
         'data-field="n" data-label="Input size n" data-min="1" data-max="100000" value="224"'
         in page

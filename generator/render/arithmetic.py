@@ -18,7 +18,7 @@ from generator.analysis.model import SiteModel
 from generator.analysis.sweeps import SWEEP
 from generator.render import windows
 from generator.render.architecture import operation
-from generator.render.templating import ENV, page_path
+from generator.render.templating import ENV, page_path, short_title
 
 #: Where the page lives in the docs tree.
 PAGE = "arithmetic.md"
@@ -167,7 +167,13 @@ def arithmetic_page(model: SiteModel) -> str:
         sweeps=found.sweeps,
         paper_sweep=found.paper_sweep,
         nearest=found.nearest,
-        nearest_users=_and(found.nearest_users),
+        nearest_users=_and(
+            [
+                short_title(w.analysis.spec.title)
+                for w in found.sweeps
+                if w.analysis.name in found.nearest_users
+            ]
+        ),
         sweep_first=SWEEP[0],
         sweep_last=SWEEP[-1],
         sizes_text=sizes_text,

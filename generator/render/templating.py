@@ -33,6 +33,14 @@ def _finalize(value: Any) -> Any:
     return markup.inline(value)
 
 
+def short_title(title: str) -> str:
+    """A network's title up to what follows its name, as tables and sentences name it:
+    ``ResNet-18 (He et al., 2015)`` → ``ResNet-18``, ``AlexNet (2012), the paper's two-GPU
+    network`` → ``AlexNet``. (A page's own heading keeps the whole title.)"""
+    cuts = [i for i in (title.find(" ("), title.find(", ")) if i > 0]
+    return title[: min(cuts)] if cuts else title
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("generator.render", "templates"),
@@ -52,6 +60,7 @@ def _environment() -> jinja2.Environment:
         number=formatting.number,
         percent=formatting.percent,
         magnitude=formatting.magnitude,
+        short=short_title,
     )
     env.globals.update(
         fmt=formatting,
