@@ -252,16 +252,27 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
 
 
 def reads(arch: Architecture, model: SiteModel) -> tuple[str, ...]:
-    """The specs whose texts an architecture's files are made from: its own, and where its
-    sources state differences against other networks, those networks' and every member of the
-    two families (a comparison may be read against any of them)."""
+    """The specs whose texts an architecture's files are made from: its own; where its sources
+    state differences against other networks, those networks' and every member of the two
+    families (a comparison may be read against any of them); and every spec that records a
+    number of a source its numbers come from (the audit holds a reading to what the same source
+    states elsewhere: :mod:`generator.analysis.plausibility`)."""
     names = [arch.name]
     for comparison in arch.comparisons:
         names.append(comparison.claim.to)
         for lineage in model.families:
             if {arch.name, comparison.claim.to} & set(lineage.family.names):
                 names.extend(lineage.family.names)
+    cited = _cited(arch)
+    names.extend(other.name for other in model.architectures if cited & _cited(other))
     return tuple(dict.fromkeys(names))
+
+
+def _cited(arch: Architecture) -> set[str]:
+    """The addresses of the sources an architecture's stated numbers and comparisons cite."""
+    spec = arch.analysis.spec
+    keys = {c.source for c in spec.stated} | {c.source for c in spec.compared}
+    return {spec.sources[key].url for key in keys if key in spec.sources}
 
 
 def only_index(index: str, children: int) -> bool:
