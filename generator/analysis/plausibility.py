@@ -596,7 +596,12 @@ class Account:
                 Rounds(way, found.rival, found.counter, found.against, found.figures)
             )
         elif way not in DEFAULT_WAYS and not found.free:
-            self.doubts.append(Rounds(way, None, found.example, found.shown, found.figures))
+            if found.against > found.shown:
+                assert found.counter is not None and found.rival is not None
+                rounds = Rounds(way, found.rival, found.counter, found.against, found.figures)
+            else:
+                rounds = Rounds(way, None, found.example, found.shown, found.figures)
+            self.doubts.append(rounds)
 
     def convention(self, change: Change, quantity: Quantity) -> None:
         """A way of counting: one assumption, held to the source's definitions."""

@@ -436,6 +436,11 @@ def _answer(analysis: Analysis, found: tuple[Check, ...]) -> str:
         )
         for rank, h in enumerate(first.hypotheses, 1):
             changed = "; ".join(phrasing.changes(h)) if h.changes else "nothing"
+            if h.summed:
+                # A sum taken another way is said in its sentence, not as a bare difference.
+                lines.append(f"{rank:>3}. {phrasing.explanation(h)}")
+                lines.append(f"     changes: {changed}")
+                continue
             lines.append(f"{rank:>3}. {h.expression}")
             lines.append(f"     changes: {changed}")
             lines.append(f"     {phrasing.explanation(h)}")
