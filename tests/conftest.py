@@ -41,6 +41,19 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``pytest -n``, the modules that hold slow tests first, each module's tests together.
+
+    xdist hands whole modules to its workers in this order (``--dist loadfile``): the longest ones
+    started first, the quick ones fill the gaps at the end, instead of one long browser module
+    running alone after everything else. A run without xdist keeps the usual order.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)
+
+
 @pytest.fixture(scope="session")
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     """True when run as ``pytest --update-goldens``: golden files are rewritten, not compared."""
