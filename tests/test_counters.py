@@ -190,6 +190,7 @@ def test_terms_add_up_to_the_counters_numbers(
             assert SITE not in dict(prediction.terms), "the site's count is the baseline"
 
 
+@pytest.mark.slow
 def test_the_layers_add_up_to_the_network(
     analyses: dict[str, Analysis], fixtures: dict[str, Analysis]
 ) -> None:

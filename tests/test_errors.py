@@ -407,6 +407,7 @@ def test_a_file_over_the_byte_limit_is_refused_before_it_is_read(
     ]
 
 
+@pytest.mark.slow
 def test_a_spec_over_the_layer_limit_is_refused(write_spec: Callable[..., Path]) -> None:
     path = write_spec(text=MINIMAL + many_layers(20_000))
     assert path.stat().st_size < loader.MAX_BYTES  # the layers, not the bytes
@@ -422,6 +423,7 @@ def test_the_limit_is_said_in_one_place() -> None:
     assert f"at most {limits}" in " ".join((ROOT / "README.md").read_text("utf-8").split())
 
 
+@pytest.mark.slow
 def test_layers_added_by_a_variant_count_towards_the_limit(
     write_spec: Callable[..., Path],
 ) -> None:
@@ -440,6 +442,7 @@ def test_spec_text_in_memory_is_held_to_the_byte_limit() -> None:
     assert "big.yml: the file has 2,000," in caught.value.report()
 
 
+@pytest.mark.slow
 def test_aliases_that_multiply_are_refused_in_their_own_words(
     write_spec: Callable[..., Path],
 ) -> None:
