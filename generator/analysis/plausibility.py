@@ -602,6 +602,7 @@ class Account:
             else:
                 rounds = Rounds(way, None, found.example, found.shown, found.figures)
             self.doubts.append(rounds)
+            self.cost += 1
 
     def convention(self, change: Change, quantity: Quantity) -> None:
         """A way of counting: one assumption, held to the source's definitions."""
@@ -626,9 +627,26 @@ class Account:
                 self.cost += 1
 
     def close(self) -> tuple[Doubt, ...]:
+        """The doubts, the most telling first (:func:`weight`)."""
         if self.cost > MAX_COST:
             self.doubts.append(TooMany(self.cost))
-        return tuple(self.doubts)
+        return tuple(sorted(self.doubts, key=weight))
+
+
+def weight(doubt: Doubt) -> int:
+    """How telling a doubt is, most first: a figure of the source that contradicts the reading,
+    then a column it does not carry to, then a part or a number of changes no convention allows,
+    then a way of rounding the source is not seen to use."""
+    match doubt:
+        case Redefines() | Stranger() | Misnamed():
+            return 0
+        case Rounds(_, habit) if habit is not None:
+            return 1
+        case Lone():
+            return 2
+        case Unnamed() | TooMany():
+            return 3
+    return 4
 
 
 def doubts(hypothesis: Hypothesis, figure: Figure | None, context: Context) -> tuple[Doubt, ...]:

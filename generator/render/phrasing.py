@@ -530,8 +530,8 @@ WAYS: dict[Way, tuple[str, str]] = {
 
 
 def evidence_text(evidence: Evidence) -> str:
-    """One of a source's figures, as a doubt cites it: ``googlenet's inception_4d params,
-    “119M” for 118,515,712``."""
+    """One of a source's figures, as a doubt cites it: ``googlenet's inception_4d macs: stated
+    “119M”, computed 118,515,712``."""
     if isinstance(evidence, Figure):
         stated = evidence.claim
         about = stated.layer or "total"
@@ -539,14 +539,18 @@ def evidence_text(evidence: Evidence) -> str:
             about = f"{stated.first}…{about}"
         written = _quoted(stated.quote, _value(stated.value))
         computed = _value(evidence.computed)
-        return f"{evidence.spec}'s {about} {stated.quantity.value}, {written} for {computed}"
+        return (
+            f"{evidence.spec}'s {about} {stated.quantity.value}: stated {written}, computed "
+            f"{computed}"
+        )
     compared = evidence.claim
     figure = (
         "—" if evidence.figure is None else formatting.figure_text(compared.form, evidence.figure)
     )
     written = _quoted(compared.quote, figure_text_stated(compared.form, compared.figure))
     return (
-        f"{evidence.spec}'s {compared.quantity.value} against {compared.to}, {written} for {figure}"
+        f"{evidence.spec}'s {compared.quantity.value} against {compared.to}: stated {written}, "
+        f"computed {figure}"
     )
 
 
@@ -640,9 +644,11 @@ def verdict_reason(check: Check) -> str:
             return explanation(check.best)
     if check.coincidences:
         count = len(check.coincidences)
+        first = check.coincidences[0]
         return (
             f"The spec computes {computed}; {count} reading{'s' if count > 1 else ''} "
-            f"give{'s' if count == 1 else ''} the stated number, but only by coincidence."
+            f"give{'s' if count == 1 else ''} the stated number only by coincidence, the first "
+            f"({'; '.join(changes(first.reading))}) because {doubt_text(first.doubts[0])}."
         )
     return f"The spec computes {computed}, and no reading gives the stated number."
 
@@ -663,9 +669,11 @@ def comparison_reason(comparison: Comparison) -> str:
             return width_sentence(comparison)
     if comparison.coincidences:
         count = len(comparison.coincidences)
+        first = comparison.coincidences[0]
         return (
             f"The specs' totals give {computed}; {count} reading{'s' if count > 1 else ''} "
-            f"give{'s' if count == 1 else ''} {stated}, but only by coincidence."
+            f"give{'s' if count == 1 else ''} {stated} only by coincidence, the first "
+            f"({'; '.join(fit_changes(first.reading))}) because {doubt_text(first.doubts[0])}."
         )
     return f"The specs' totals give {computed}, and no reading gives {stated}."
 
@@ -941,11 +949,11 @@ def tally_sentence(tally: Sequence[tuple[Verdict, int]], total: int) -> str:
 TOOL_TITLES = {
     "fvcore": "fvcore FlopCountAnalysis",
     "fvcore-activations": "fvcore ActivationCountAnalysis",
-    "torch-flop-counter": "torch.utils.flop_counter",
-    "ptflops-aten": "ptflops, aten backend",
-    "ptflops-pytorch": "ptflops, pytorch backend",
-    "thop": "ultralytics-thop (thop.profile)",
-    "torchinfo": "torchinfo (total_mult_adds)",
+    "torch-flop-counter": "torch FlopCounterMode",
+    "ptflops-aten": "ptflops aten backend",
+    "ptflops-pytorch": "ptflops pytorch backend",
+    "thop": "ultralytics-thop profile",
+    "torchinfo": "torchinfo summary",
 }
 
 #: What a counter's number counts, as its row says it.
