@@ -7,7 +7,7 @@ import pytest
 from generator.analysis import lineage, versions
 from generator.analysis.model import SiteModel, build_site_model
 from generator.core.results import Analysis
-from generator.render import pages
+from generator.render import pages, phrasing
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +71,36 @@ def test_the_audit_page_tallies_every_verdict(all_analyses: SiteModel) -> None:
 def test_caffenet_differs_from_bvlc_only_in_where_pooling_sits(
     analyses: dict[str, Analysis],
 ) -> None:
+    """CaffeNet pools before it normalises: two moves (each pooling layer past its normalisation),
+    not a layer added and one removed; the normalisations then work on the pooled maps."""
     found = lineage.differences(analyses["bvlc-alexnet"], analyses["caffenet"])
-    assert [(d.base, d.variant) for d in found if d.base is None or d.variant is None] == [
-        (None, "pool1"),
-        ("pool1", None),
-        (None, "pool2"),
-        ("pool2", None),
+    assert [(d.base, d.variant) for d in found if d.base is None or d.variant is None] == []
+    moves = [(d.base, d.changes[0]) for d in found if isinstance(d.changes[0], lineage.Moved)]
+    assert moves == [
+        ("pool1", lineage.Moved("max_pool", ("lrn",), after=False)),
+        ("pool2", lineage.Moved("max_pool", ("lrn",), after=False)),
     ]
+    words = [phrasing.difference_text(d) for d in found]
+    assert words == [
+        "pooling before normalisation instead of after",
+        "output 96×27×27 instead of 96×55×55",
+        "pooling before normalisation instead of after",
+        "output 256×13×13 instead of 256×27×27",
+    ]
+
+
+def test_lineage_says_differences_in_words(all_analyses: SiteModel) -> None:
+    """No internal value: rounding rules, towers and spec values as a reader says them."""
+    text = pages.lineage_page(all_analyses)
+    assert text is not None
+    for internal in ("ceil_unclipped", "None", "→", "towers 1", "k 2.0", "True", "False"):
+        assert internal not in text, internal
+    assert "| conv1 | conv1 | rounds down instead of up |" in text
+    assert "one tower instead of two" in text
+    assert "| pool1 | pool1 | pooling before normalisation instead of after;" in text
+    assert "k = 1 instead of 2" in text
+    assert "a convolution instead of a fully connected layer" in text
+    assert "ReLU after normalisation and pooling instead of before" in text
 
 
 def test_the_home_page_links_the_flagship(all_analyses: SiteModel) -> None:
