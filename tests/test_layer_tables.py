@@ -37,10 +37,15 @@ def test_a_page_holds_its_table_or_sums_it_block_by_block(
     table = architecture.layer_table(analysis)
     # Every layer's name is in the page's prose (not only in a table search leaves out), but
     # for the activations, normalisations and dropouts named after the layer they follow.
+    # A long list is collapsed under a sentence that points to the table.
     start = page.index("The layers, in order")
     prose = page[start : page.index("\n\n", start)]
     named = [r.name for r in analysis.layers if not kind_of(r.layer).passthrough]
     assert prose.split(":", 1)[1].split() == [f"{n}," for n in named[:-1]] + [f"{named[-1]}."]
+    if len(named) > 20:
+        summary = f"<summary>The {len(named)} layers' names</summary>"
+        assert summary in page and page.index(summary) < start
+        assert f"{len(named)} layers, from {named[0]} to {named[-1]}" in page
     if architecture.table_in_page(table):
         assert architecture.layers_path(name) not in files
         assert table in page
