@@ -325,15 +325,34 @@ class TableAudit:
         return tuple((r, c) for r, c in self.column(quantity) if c.check.verdict not in given)
 
     def reach(self, quantity: Quantity) -> tuple[Reach, ...]:
-        """Each reading other than the plain count, with the rows it fits among those the plain
-        count misses, widest reach first: a reading that explained the column would fit them all."""
+        """Each reading the audit took of the rows the plain count misses (the explanations and
+        the coincidental fits alike), with the rows it fits, widest reach first: a reading that
+        explained the column would fit them all."""
         rows: dict[tuple[str, ...], list[str]] = {}
         for row, cell in self.missed(quantity):
-            for a in cell.fitting:
-                if a.keys:
-                    rows.setdefault(a.keys, []).append(row.name)
+            check = cell.check
+            for reading in (*check.hypotheses, *(k.reading for k in check.coincidences)):
+                if keys := reading_keys(reading):
+                    rows.setdefault(keys, []).append(row.name)
         found = [Reach(keys, tuple(dict.fromkeys(names))) for keys, names in rows.items()]
         return tuple(sorted(found, key=lambda r: (-len(r.rows), len(r.keys), r.keys)))
+
+
+def reading_keys(reading: hypotheses.Hypothesis) -> tuple[str, ...]:
+    """What a reading of a row changes, alike in every row: the parts it leaves out
+    (:attr:`hypotheses.Omission.key`), ``biases``, ``rounded down``, ``binary`` (K = 1,024)."""
+    keys: list[str] = []
+    for change in reading.changes:
+        match change:
+            case hypotheses.Omitted(key):
+                keys.append(key)
+            case hypotheses.Biases():
+                keys.append("biases")
+            case hypotheses.CutOff():
+                keys.append("rounded down")
+            case hypotheses.Binary():
+                keys.append("binary")
+    return tuple(keys)
 
 
 #: How near 1 every row's ``ops / (params × H × W)`` must be for a table's operations to be read as

@@ -604,7 +604,7 @@ def doubt_text(doubt: Doubt) -> str:
         case Lone(given, rows):
             return (
                 f"counted and rounded the same way, {given} of the column's {rows} other rows "
-                "give their figures"
+                f"give{'s' if given == 1 else ''} their figures"
             )
         case TooMany(changes):
             return f"it changes {changes} assumptions, where an explanation changes one"
@@ -693,6 +693,7 @@ KEY_WORDS = {
     "aux": "the auxiliary classifiers left out",
     "reduce": "the 1×1 reductions left out",
     "rounded down": "cut off instead of rounded",
+    "binary": "K read as 1,024",
 }
 
 
