@@ -497,7 +497,7 @@ def test_home_index_compare_and_lineage_group_by_family(site: SiteModel) -> None
     # ResNet-34: conv1, then 6, 8, 12 and 6 convolutions deep at strides 4 to 32, then fc.
     assert "| 34 |  | 1 (64) | 6 (64) | 8 (128) | 12 (256) | 6 (512) | 1 (1,000) |" in lineage_text
     # VGG-19's added convolutions are shown where they are, aligned by name.
-    assert "|  | conv5_4 | conv added, output 512×14×14 |" in lineage_text
+    assert "|  | conv5_4 | Convolution added, output 512×14×14 |" in lineage_text
 
 
 # --- the spec format: where a rounded figure was rounded ----------------------------------------
