@@ -38,12 +38,12 @@ class Verdict(str, Enum):
     ROUNDS_TO = "rounds to"
     """A rounded figure that the computed value gives once rounded half up to its last digit."""
     EXPLAINED = "explained"
-    """Different, and a reading that clears the bar (:mod:`generator.analysis.plausibility`)
-    reproduces it: one assumption changed, or one named convention, rounded and defined as the
-    source rounds and defines its other figures."""
+    """Different, and a reading reproduces it that changes one assumption or applies one named
+    convention (K = 1,024, weights without biases, convolutions only, one tower, a table's
+    column summed), and that rounds and counts as the same source does in its other figures."""
     UNEXPLAINED = "unexplained"
-    """Different, and no reading that clears the bar reproduces it (any fit that does not is
-    listed as coincidental)."""
+    """Different, and no such reading reproduces it; a fit that breaks one of those rules is
+    listed as a coincidence, with why."""
 
 
 @dataclass(frozen=True, slots=True)
