@@ -404,14 +404,14 @@ def _summed_sentence(hypothesis: Hypothesis) -> str:
 
 
 def _overhang_sentence(change: Overhang) -> str:
-    (height, width), (now_h, now_w) = change.was, change.now
+    (height, _), (now_h, _) = change.was, change.now
     reach = now_h - height
+    pixels = f"{reach} pixel{'s' if reach != 1 else ''}"
     return (
-        f"{change.layer} rounds its output size up: its last window reaches {reach} "
-        f"pixel{'s' if reach != 1 else ''} past the {_size(change.was)} input. An input of "
-        f"{_size(change.now)}, rounded down, gives {change.layer} the same "
-        f"{change.output[0]}×{change.output[1]} output, so the network run as its authors ran it "
-        f"is the network of a {now_h}×{now_w} input (width {width} + {now_w - width})."
+        f"{change.layer} rounds its output size up: its last window reaches {pixels} past the "
+        f"{_size(change.was)} input. An input of {_size(change.now)}, rounded down, gives "
+        f"{change.layer} the same {change.output[0]}×{change.output[1]} output: {now_h} is the "
+        f"stated {height} and the {pixels} that window reaches past the edge."
     )
 
 
