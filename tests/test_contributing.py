@@ -20,7 +20,7 @@ def page() -> str:
 def test_every_field_of_the_schema_is_in_the_reference(page: str) -> None:
     spec_schema = schema.spec_schema()
     reference = page[page.index("## Reference: every field") : page.index("### Rounding values")]
-    rows = set(re.findall(r"^\| \*\*([a-z_]+)\*\* \|", reference, flags=re.M))
+    rows = set(re.findall(r'^\| <span id="[a-z-]+"></span>\*\*([a-z_]+)\*\* \|', reference, re.M))
     names = set(spec_schema["properties"])
     for definition in (
         "Source",
@@ -35,11 +35,11 @@ def test_every_field_of_the_schema_is_in_the_reference(page: str) -> None:
 
 
 def test_each_field_shows_its_meaning_type_default_and_an_example(page: str) -> None:
-    row = next(line for line in page.splitlines() if line.startswith("| **stride** | a whole"))
+    row = next(line for line in page.splitlines() if "**stride** | a whole" in line)
     assert "| `[1, 1]` |" in row
     assert "The step between windows" in row
     assert "Example: `stride: 4`, `stride: [2, 1]`" in row
-    padding = next(line for line in page.splitlines() if line.startswith("| **padding** |"))
+    padding = next(line for line in page.splitlines() if "**padding** |" in line)
     assert "[a mapping of sides](#sides)" in padding
     assert "`padding: same`" in padding
 
@@ -79,3 +79,25 @@ def test_descriptions_become_safe_markdown() -> None:
     with pytest.raises(ValueError, match="inline code"):
         contributing.code("a | b")
     assert contributing.fenced("x ``` y") == "````\nx ``` y\n````"
+
+
+def test_the_field_index_links_every_field_to_its_row(page: str) -> None:
+    """A contributor finds a field by its name: the index lists each once, linked to every row
+    of that name, and each row has the id the link names."""
+    index = page[page.index('<div class="field-index"') : page.index("</div>")]
+    names = re.findall(r"^- `([a-z_]+)`:", index, flags=re.M)
+    assert names == sorted(set(names))
+    links = re.findall(r"\]\(#([a-z-]+)\)", index)
+    ids = set(re.findall(r'<span id="([a-z-]+)"></span>', page))
+    assert links and set(links) == ids
+    assert (
+        "- `stride`: [conv](#layer-conv-stride), [max_pool, avg_pool](#layer-max-pool-stride)"
+        in index
+    )
+
+
+def test_the_fields_every_layer_has_are_listed_once(page: str) -> None:
+    assert page.count("**note** |") == 1
+    assert page.count("**inputs** |") == 1
+    folded = [s for s in contributing.reference(schema.spec_schema()) if s.collapsed and s.rows]
+    assert page.count('<details class="spec-fields" markdown>') == len(folded) > 5

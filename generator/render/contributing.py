@@ -8,6 +8,7 @@ memory at every build (:mod:`generator.analysis.examples`), and this module only
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import typing
 from collections.abc import Mapping
@@ -41,6 +42,8 @@ class FieldRow:
     default: Markup
     meaning: Markup
     examples: Markup
+    anchor: str = ""
+    """Its row's id on the page: the section's anchor and the field's name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,13 @@ class Section:
     rows: tuple[FieldRow, ...] = ()
     example: Markup | None = None
     values: tuple[tuple[Markup, Markup], ...] = ()
+    label: str = ""
+    """What the field index calls it: ``conv``, ``max_pool, avg_pool``, ``the top level``."""
+
+    @property
+    def collapsed(self) -> bool:
+        """Whether its table is folded away: the layer kinds' (the index opens one)."""
+        return self.level > 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +97,8 @@ _ANCHORS: Mapping[str, tuple[str, str]] = {
     "LayerChange": ("variants", "a mapping of fields to change"),
 }
 _LAYERS_ANCHOR = "layer-kinds"
+#: The fields every layer kind has: listed once, under the layer kinds.
+LAYER_COMMON = ("name", "kind", "note", "inputs")
 
 
 def contributing_page(examples: Examples) -> str:
@@ -95,6 +107,7 @@ def contributing_page(examples: Examples) -> str:
     It shows the worked example and its broken copies, checked (:func:`check_examples`), and
     nothing else of the site: it depends on the code alone."""
     spec_schema = schema.spec_schema()
+    sections = reference(spec_schema)
     return ENV.get_template("contributing.md.j2").render(
         specs=SPECS,
         schema_path=schema.SCHEMA_PATH,
@@ -107,7 +120,8 @@ def contributing_page(examples: Examples) -> str:
         mistakes=mistakes(examples),
         verdicts=_values(Verdict),
         required=Markup(", ").join(code(name) for name in spec_schema["then"]["required"]),
-        reference=reference(spec_schema),
+        reference=sections,
+        index=field_index(sections),
     )
 
 
@@ -123,7 +137,8 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
             "top-level",
             Markup("The top level"),
             describe(spec_schema["description"]),
-            _rows(top, spec_schema, required),
+            _rows(top, spec_schema, required, "top-level"),
+            label="the top level",
         ),
         _definition(spec_schema, "Source", "Each source"),
         _definition(spec_schema, "Stated", "Each stated number"),
@@ -138,7 +153,9 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
             + code("kind")
             + Markup(" is one of ")
             + Markup(", ").join(code(kind) for kind in layer_kinds())
-            + Markup(", and decides which other fields it has."),
+            + Markup(", and decides which other fields it has. Every kind has these:"),
+            _common_rows(spec_schema),
+            label="every layer",
         ),
         *_layer_sections(spec_schema),
         _definition(spec_schema, "Sides", "Padding as a mapping of sides"),
@@ -150,7 +167,8 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
                 "A spec that names another in `extends` is a variant of it and says only what "
                 "differs. `change` may give a layer any of the fields of the layer kinds above."
             ),
-            _rows(overrides, spec_schema, set()),
+            _rows(overrides, spec_schema, set(), "variants"),
+            label="a variant",
         ),
         _definition(spec_schema, "Insert", "Each insertion", level=4),
     ]
@@ -166,6 +184,24 @@ def reference(spec_schema: dict[str, Any]) -> list[Section]:
             )
         )
     return sections
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """A field name of the format and the sections that have a field of that name."""
+
+    name: str
+    places: tuple[tuple[str, str], ...]
+    """Each section's label and the field's row anchor there."""
+
+
+def field_index(sections: list[Section]) -> list[IndexEntry]:
+    """Every field name, alphabetically, with where it is: what the page's index lists."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for section in sections:
+        for row in section.rows:
+            found.setdefault(row.name, []).append((section.label, row.anchor))
+    return [IndexEntry(name, tuple(found[name])) for name in sorted(found)]
 
 
 # --- the walkthrough -------------------------------------------------------------------------
@@ -309,12 +345,28 @@ def mistakes(examples: Examples) -> list[Mistake]:
 
 def _definition(spec_schema: dict[str, Any], name: str, heading: str, *, level: int = 3) -> Section:
     definition = spec_schema["$defs"][name]
+    anchor, label = _ANCHORS[name]
     return Section(
         level,
-        _ANCHORS[name][0],
+        anchor,
         Markup(markup.inline(heading)),
         describe(definition["description"]),
-        _rows(definition["properties"], spec_schema, set(definition.get("required", ()))),
+        _rows(definition["properties"], spec_schema, set(definition.get("required", ())), anchor),
+        label=label,
+    )
+
+
+def _common_rows(spec_schema: dict[str, Any]) -> tuple[FieldRow, ...]:
+    """The fields every layer kind has, as the first kind's schema gives them (its ``kind`` said
+    for every kind)."""
+    first = spec_schema["$defs"][LAYER_MODELS[0].__name__]
+    fields = {k: first["properties"][k] for k in LAYER_COMMON if k in first["properties"]}
+    rows = _rows(fields, spec_schema, set(first.get("required", ())), _LAYERS_ANCHOR)
+    kind = Markup("one of the kinds below")
+    examples = Markup(", ").join(code(f"kind: {k}") for k in layer_kinds()[:3])
+    return tuple(
+        dataclasses.replace(row, type=kind, examples=examples) if row.name == "kind" else row
+        for row in rows
     )
 
 
@@ -331,14 +383,17 @@ def _layer_sections(spec_schema: dict[str, Any]) -> list[Section]:
             **{n: _examples(definition["properties"][n])[0] for n in required},
         }
         adapter.validate_python(example)  # an example that does not load is a bug: fail the build
+        anchor = f"layer-{kinds[0].replace('_', '-')}"
+        fields = {k: v for k, v in definition["properties"].items() if k not in LAYER_COMMON}
         sections.append(
             Section(
                 4,
-                f"layer-{kinds[0].replace('_', '-')}",
+                anchor,
                 Markup(", ").join(code(kind) for kind in kinds),
                 describe(definition["description"]),
-                _rows(definition["properties"], spec_schema, set(definition.get("required", ()))),
+                _rows(fields, spec_schema, set(definition.get("required", ())), anchor),
                 code(f"- {_flow(example)}"),
+                label=", ".join(kinds),
             )
         )
     return sections
@@ -350,10 +405,11 @@ def _values(enum: type[Enum]) -> tuple[tuple[Markup, Markup], ...]:
 
 
 def _rows(
-    fields: dict[str, Any], spec_schema: dict[str, Any], required: set[str]
+    fields: dict[str, Any], spec_schema: dict[str, Any], required: set[str], anchor: str
 ) -> tuple[FieldRow, ...]:
     return tuple(
         FieldRow(
+            anchor=f"{anchor}-{name.replace('_', '-')}",
             name=name,
             type=type_text(field, spec_schema),
             default=(
