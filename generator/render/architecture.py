@@ -13,11 +13,12 @@ from collections.abc import Collection, Iterable, Sequence
 from markupsafe import Markup, escape
 
 from generator.analysis.audit import Check
+from generator.analysis.counters import Predictions
 from generator.analysis.model import Architecture
 from generator.core import formatting
 from generator.core.kinds import ENTRIES, kind_of
 from generator.core.results import Analysis, LayerResult
-from generator.render import figures
+from generator.render import conventions, figures, phrasing
 from generator.render.templating import (
     ENV,
     claim_label,
@@ -126,6 +127,22 @@ def stated_table(checks: Sequence[Check]) -> Markup:
     ]
     head = ["Stated number", "Stated", "Computed", "Stated − computed", "Verdict", "Source"]
     return html_table("audit", head, rows, searched=(0, 1))
+
+
+def tools_table(tools: Predictions) -> Markup:
+    """Each operation counter's number for the network, and its difference from the site's
+    count in words. Out of the search index, as the audit's computed values are."""
+    rows = [
+        [
+            phrasing.tool_title(p.tool),
+            phrasing.UNIT_WORDS[p.unit],
+            formatting.count(p.total),
+            phrasing.tool_difference(p),
+        ]
+        for p in tools.found
+    ]
+    head = ["Tool", "Reports", "Its number", "Against the site's count"]
+    return html_table("tools", head, rows)
 
 
 def _bold(text: str) -> Markup:
@@ -254,6 +271,11 @@ def architecture_page(architecture: Architecture, *, script: str, table: Markup)
         remarks=remarks(analysis),
         named=named_layers(analysis),
         stated=stated_table(architecture.checks),
+        tools=architecture.tools,
+        tools_table=tools_table(architecture.tools),
+        tool_versions=phrasing.tool_versions(),
+        tool_params=phrasing.tool_params(architecture.tools.found),
+        conventions=f"../{conventions.PAGE}",
         shown_fits=SHOWN_FITS,
         branches=_branches(analysis),
         claim_label=claim_label,

@@ -16,7 +16,7 @@ from generator.analysis.hypotheses import MAX_CHANGES, Slip
 from generator.analysis.model import Lineage, SiteModel, StageKey
 from generator.analysis.versions import first_conv
 from generator.core import formatting
-from generator.render import chapters, phrasing, windows
+from generator.render import chapters, conventions, phrasing, windows
 from generator.render.templating import (
     ARCHITECTURES,
     ENV,
@@ -220,6 +220,7 @@ NAV_ORDER = (
     LINEAGE_PAGE,
     "arithmetic.md",
     CONCEPTS_PAGE,
+    conventions.PAGE,
     AUDIT_PAGE,
     REGISTER_PAGE,
     "contributing.md",

@@ -16,6 +16,7 @@ from generator.render import (
     arithmetic,
     concepts,
     contributing,
+    conventions,
     export,
     figures,
     highlight,
@@ -41,7 +42,7 @@ def site_files(model: SiteModel) -> dict[str, str]:
 
 def shared_files(model: SiteModel) -> Iterator[tuple[str, str]]:
     """The files that read several architectures, or none: the site-wide pages, the comparison
-    chart, the arithmetic and contributing pages, the spec schema."""
+    chart, the arithmetic, concepts, conventions and contributing pages, the spec schema."""
     yield from pages.site_pages(model).items()
     yield pages.REGISTER_CSV, export.register_csv(model.register)
     yield pages.REGISTER_JSON, export.register_json(model.register)
@@ -49,6 +50,7 @@ def shared_files(model: SiteModel) -> Iterator[tuple[str, str]]:
     yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(model.side_by_side.alexnets))
     yield arithmetic.PAGE, arithmetic.arithmetic_page(model)
     yield concepts.PAGE, concepts.concepts_page(model)
+    yield conventions.PAGE, conventions.conventions_page(model)
     yield schema.SCHEMA_PATH, schema.schema_text()
     yield contributing.CONTRIBUTING_PAGE, contributing.contributing_page(model.examples)
 
