@@ -33,6 +33,43 @@ def test_show_json_for_torchvision() -> None:
     assert show_json("torchvision-alexnet")["totals"]["params"] == 61_100_840
 
 
+def test_show_json_says_what_each_tool_will_say() -> None:
+    """torchvision's AlexNet: 714,188,480 MACs on the site; 494,184 outputs of conv and fc layers,
+    one bias addition each; the adaptive pool's 256·6² = 9,216 inputs."""
+    tools = show_json("torchvision-alexnet")["tools"]
+    assert tools["fvcore"] == {
+        "macs": 714_197_696,
+        "params": 61_100_840,
+        "terms": [["adaptive pooling", 9_216]],
+    }
+    assert tools["torch-flop-counter"] == {
+        "flops": 1_428_376_960,
+        "params": None,
+        "terms": [["× 2 (FLOPs)", 714_188_480]],
+    }
+    assert tools["fvcore-activations"] == {"activations": 494_184, "params": None, "terms": []}
+    assert tools["ptflops-aten"]["terms"] == [["biases", 494_184]]
+    assert list(tools) == [
+        "fvcore",
+        "fvcore-activations",
+        "torch-flop-counter",
+        "ptflops-aten",
+        "ptflops-pytorch",
+        "thop",
+        "torchinfo",
+    ]
+
+
+def test_show_prints_what_each_tool_will_say() -> None:
+    result = run_cli("show", "torchvision-alexnet")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "What your tool will say (fvcore 0.1.5.post20221221, torch 2.13.0" in result.stdout
+    assert "torch FlopCounterMode           FLOPs    1,428,376,960  × 2 (FLOPs)" in lines
+    assert "ptflops aten backend            MACs       714,682,664  + 494,184 biases" in lines
+    assert "fvcore ActivationCountAnalysis  values         494,184  = the site's count" in lines
+
+
 def test_show_prints_a_table_with_the_formula() -> None:
     result = run_cli("show", "alexnet-2012")
     assert result.returncode == 0

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from generator.analysis import audit, hypotheses, model, register
+from generator.analysis import audit, counters, hypotheses, model, register
 from generator.analysis.audit import Check, Verdict
 from generator.analysis.model import Architecture, audited
 from generator.core import formatting
@@ -93,10 +93,38 @@ def show(name_or_path: str, as_json: bool, specs: Path) -> None:
         _fail(error)
         return
     if as_json:
-        data = export.analysis_data(audited(analysis, others))
+        architecture = audited(analysis, others)
+        data = export.analysis_data(architecture)
+        data["tools"] = {p.tool: counters.json_entry(p) for p in architecture.tools.found}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(_table(analysis))
+    click.echo()
+    click.echo(_tools(counters.predictions(analysis)))
+
+
+def _tools(tools: counters.Predictions) -> str:
+    """What each operation counter will say, against the site's count, in short."""
+    if not tools.found:
+        return f"No counter's number: {tools.unknown}"
+    rows = [("tool", "reports", "number", "against the site's count")]
+    rows += [
+        (
+            phrasing.tool_title(p.tool),
+            p.unit.value,
+            formatting.count(p.total),
+            phrasing.tool_terms(p),
+        )
+        for p in tools.found
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = [f"What your tool will say ({phrasing.tool_versions()}):"]
+    for row in rows:
+        first, unit, number, terms = row
+        lines.append(
+            f"{first.ljust(widths[0])}  {unit.ljust(widths[1])}  {number.rjust(widths[2])}  {terms}"
+        )
+    return "\n".join(lines)
 
 
 def _table(analysis: Analysis) -> str:

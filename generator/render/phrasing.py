@@ -1029,8 +1029,7 @@ def term_text(prediction: Prediction, name: str, value: int) -> str:
     words = TERM_WORDS.get(name, name)
     parts = prediction.parts_of(name)
     how = f" ({rule_text(parts)})" if parts and name != counters.BIASES else ""
-    sign = "−" if value < 0 else "+"
-    return f"{sign} {formatting.count(abs(value))}: {words}{how}"
+    return f"{_signed(value)}: {words}{how}"
 
 
 def tool_difference(prediction: Prediction) -> str:
@@ -1053,3 +1052,17 @@ def tool_params(found: Sequence[Prediction]) -> str:
     ultralytics-thop and torchinfo``."""
     names = list(dict.fromkeys(counters.tool(p.tool).package for p in found if p.params))
     return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+
+
+def tool_terms(prediction: Prediction) -> str:
+    """A counter's difference from the site's count in short, for the terminal: ``+ 494,184
+    biases; + 986,368 activation functions``, ``× 2 (FLOPs)``."""
+    texts = [
+        name if name == counters.DOUBLED else f"{_signed(value)} {name}"
+        for name, value in prediction.terms
+    ]
+    return "; ".join(texts) or "= the site's count"
+
+
+def _signed(value: int) -> str:
+    return f"{'−' if value < 0 else '+'} {formatting.count(abs(value))}"
