@@ -40,6 +40,8 @@ class ToolSection:
 
     tool: Tool
     title: str
+    label: Markup
+    """The call that gives its number, as code."""
     unit: str
     baseline: str
     params: Markup | None
@@ -88,6 +90,7 @@ def tool_section(tool: Tool) -> ToolSection:
     return ToolSection(
         tool=tool,
         title=phrasing.tool_title(tool.name),
+        label=Markup(markup.code(tool.label)),
         unit=phrasing.UNIT_WORDS[tool.unit],
         baseline=phrasing.BASELINE_WORDS[tool.baseline],
         params=Markup(markup.code(tool.params)) if tool.params else None,
