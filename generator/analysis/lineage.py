@@ -12,6 +12,7 @@ output shapes. Each difference is data (which field, from what, to what); the pa
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.core.results import Analysis, LayerResult, Shape
@@ -108,11 +109,11 @@ def differences(
     found: list[Difference] = []
     if base.input != variant.input:
         found.append(Difference(None, None, (Reshaped("input", base.input, variant.input),)))
-    if base.spec.towers != variant.spec.towers:
-        towers = Setting("towers", base.spec.towers, variant.spec.towers)
-        found.append(Difference(None, None, (towers,)))
-
     towers = base.spec.towers == variant.spec.towers
+    if not towers:
+        found.append(
+            Difference(None, None, (Setting("towers", base.spec.towers, variant.spec.towers),))
+        )
 
     def key(r: LayerResult) -> tuple[str, str]:
         return (r.kind, r.name if by_name else "")
@@ -139,12 +140,12 @@ def differences(
         # The same name on both sides, another kind: one layer replaced, not two.
         names = {r.name: r for r in right}
         for a in left:
-            b = names.pop(a.name, None)
-            if b is None:
+            same = names.pop(a.name, None)
+            if same is None:
                 found.append(Difference(a.name, None, kind=a.kind))
                 continue
-            reshaped = (Reshaped("output", a.output, b.output),) if a.output != b.output else ()
-            found.append(Difference(a.name, b.name, (Replaced(a.kind, b.kind), *reshaped)))
+            shape = (Reshaped("output", a.output, same.output),) if a.output != same.output else ()
+            found.append(Difference(a.name, same.name, (Replaced(a.kind, same.kind), *shape)))
         for b in right:
             if b.name in names:
                 found.append(Difference(None, b.name, kind=b.kind, output=b.output))
@@ -152,7 +153,7 @@ def differences(
 
 
 def _moves(
-    ops: list[tuple[str, int, int, int, int]], base: Analysis, variant: Analysis
+    ops: Sequence[tuple[str, int, int, int, int]], base: Analysis, variant: Analysis
 ) -> dict[int, tuple[LayerResult, LayerResult, Moved, int, int]]:
     """Layers moved past a short run: an insert, an equal run of at most :data:`MOVE_SPAN`
     layers and a delete of one layer of the same kind (or a delete, a run, an insert). Keyed by
