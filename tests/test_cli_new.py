@@ -108,6 +108,7 @@ def test_it_refuses_a_bad_name(project: Path, name: str, message: str) -> None:
     assert sorted((project / "docs" / "architectures").iterdir()) == before
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "command",
     [

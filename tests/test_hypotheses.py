@@ -188,6 +188,7 @@ def test_bad_questions_raise(analyses: dict[str, Analysis]) -> None:
 # --- the command line ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_explain_json_shape() -> None:
     """``{"number": N, "hypotheses": [{"expression", "factors", "explanation", "changes"}]}``."""
     data = explain_json("290,400", "--arch", PAPER, "--layer", "conv1")
@@ -222,6 +223,7 @@ def test_explain_says_when_nothing_explains_the_number() -> None:
     assert data["coincidences"][0]["why"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -44,6 +44,7 @@ def assert_failed_cleanly(result: Result, source: Path | str, output: Path) -> N
 # --- writing ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_it_writes_a_spec_that_checks_and_says_what_next(tmp_path: Path) -> None:
     """Run as a contributor runs it, in a copy of the project: the default file in its folder."""
     project = copy_project(tmp_path / "project", with_schema=True)
