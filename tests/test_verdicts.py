@@ -165,9 +165,7 @@ def successors_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple[K
         sections = [
             part
             for part in text.split("\n### ")
-            if marker in part
-            and f"against {d.claim.to}" in part.splitlines()[0]
-            and f"Stated: **{figure}**" in part
+            if marker in part and f"Stated: **{figure}**" in part
         ]
         assert sections, marker
         for section in sections:
