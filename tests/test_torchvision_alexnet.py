@@ -30,4 +30,6 @@ def test_shapes_through_the_features(analyses: dict[str, Analysis]) -> None:
 def test_parameters(analyses: dict[str, Analysis]) -> None:
     tv = analyses["torchvision-alexnet"]
     assert tv.totals.params == 61_100_840
-    assert all(c.verdict is Verdict.MATCHES for c in audit(tv))
+    exact = [c for c in audit(tv) if c.claim.quantity.value == "params" and not c.claim.approximate]
+    assert [c.claim.source for c in exact] == ["torchvision", "calflops-readme"]
+    assert all(c.verdict is Verdict.MATCHES for c in exact)
