@@ -105,7 +105,19 @@ LAYERS_CHAPTER, STAGES_CHAPTER = "layer-by-layer", "stages"
 def compare_book(model: SiteModel, *, split: bool) -> chapters.Book:
     """AlexNet's variants layer by layer (a chart and tables), then every network by stage."""
     found = model.side_by_side
-    pen = _macros("compare.md.j2", split, columns=found.columns, column_label=stage_column_label)
+    # The columns layer by layer are named by the paper's layers; a cell names its own layer
+    # only where it differs.
+    paper = model.paper.name if model.paper else None
+    names = next(
+        (tuple(x.name for x in r.layers) for r in found.rows if r.analysis.name == paper), ()
+    )
+    pen = _macros(
+        "compare.md.j2",
+        split,
+        columns=found.columns,
+        column_label=stage_column_label,
+        names=names,
+    )
     # The caption points at the first table: on this page, or split, on the chapter's first page
     # (raw HTML: the address as the browser reads it, from the overview at /compare/).
     tables = f"{LAYERS_CHAPTER}/#neurons" if split else "#neurons"
