@@ -378,3 +378,233 @@ def test_a_150_layer_network_opens_collapsed_and_expands(
     assert_labels_apart(found)
     shot(page, artifacts, f"resnet-50-{width}-every-layer.png")
     sized.clean()
+
+
+# --- What a figure opens on, and its toolbar (issue 22) ----------------------------------------
+
+
+@pytest.fixture
+def laptop(browser: Any) -> Iterator[Watched]:
+    """A laptop's 1280 × 800 window, with a mouse."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    yield Watched(context.new_page())
+    context.close()
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Watched]:
+    """A phone's 390 × 844 touch screen (no hover)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    yield Watched(context.new_page())
+    context.close()
+
+
+def branching_view(analysis: Analysis) -> str:
+    """The most detailed view that draws a network's branches."""
+    return next(v.label for v in figures.views(analysis) if v.branches)
+
+
+@pytest.mark.parametrize("name", ["googlenet", "squeezenet-1.0", "resnet-18", "resnet-34"])
+def test_a_branching_network_opens_with_its_branches_on_a_laptop(
+    laptop: Watched, server: str, artifacts: Path, analyses: dict[str, Analysis], name: str
+) -> None:
+    """What the caption promises ("its branches side by side"), without a click."""
+    page = laptop.page
+    open_figure(page, server + f"architectures/{name}/")
+    found = projected(page)
+    assert found["view"] == branching_view(analyses[name])
+    assert_framed(found, "input", output_box(analyses[name], found["view"]))
+    assert_labels_apart(found)
+    shot(page, artifacts, f"{name}-1280-opens.png")
+    laptop.clean()
+
+
+def test_googlenet_opens_with_its_inception_branches_drawn(
+    laptop: Watched, server: str, artifacts: Path
+) -> None:
+    """At 1280 × 800, inception_3a's four branches are on the screen, one above the other."""
+    page = laptop.page
+    open_figure(page, server + "architectures/googlenet/")
+    found = projected(page)
+    assert found["view"] == "Every layer"
+    names = {b["name"] for b in found["boxes"]}
+    for module in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b"):
+        for branch in ("1x1", "3x3_reduce", "3x3", "5x5_reduce", "5x5", "pool_proj"):
+            assert f"inception_{module}.{branch}" in names
+    tops = []
+    for branch in ("1x1", "3x3_reduce", "5x5_reduce", "pool"):
+        corners = next(
+            b["corners"] for b in found["boxes"] if b["name"] == f"inception_3a.{branch}"
+        )
+        front = [corners[i] for i in (0, 1, 4, 5)]
+        tops.append((min(c[1] for c in front), max(c[1] for c in front)))
+    for upper, lower in itertools.pairwise(tops):
+        assert upper[1] <= lower[0] + 1, tops
+    laptop.clean()
+
+
+def shown_labels(page: Any) -> list[str]:
+    return [label["text"] for label in projected(page)["labels"]]
+
+
+@pytest.mark.parametrize("camera", ["3D", "Side", "Top"])
+def test_conv1_is_labelled_on_a_phone(
+    phone: Watched, server: str, artifacts: Path, camera: str
+) -> None:
+    """AlexNet's view at 390 pixels: conv1 (and the input, and the output) labelled, in every
+    camera, apart from the other labels and inside the figure."""
+    page = phone.page
+    open_figure(page, server + "architectures/alexnet-2012/")
+    if camera != "3D":
+        choose(page, camera)
+    found = projected(page)
+    texts = [label["text"].split("<br>")[0] for label in found["labels"]]
+    assert {"input", "conv1", "fc8"} <= set(texts), texts
+    assert_labels_apart(found)
+    plot = found["plot"]
+    for left, top, right, bottom in label_rects(found):
+        assert plot["left"] - 1 <= left and right <= plot["right"] + 1, (left, right, plot)
+        assert plot["top"] - 1 <= top and bottom <= plot["bottom"] + 1, (top, bottom, plot)
+    shot(page, artifacts, f"alexnet-2012-390-{camera.lower()}.png")
+    phone.clean()
+
+
+def ink_width(image: Any, box: tuple[float, float, float, float]) -> int:
+    """How wide the dark pixels within ``box`` (left, top, right, bottom: image pixels, with 2
+    to spare) of a greyscale ``image`` spread."""
+    pixels = image.load()
+    left, top = max(0, int(box[0]) - 2), max(0, int(box[1]) - 2)
+    right, bottom = min(image.width, int(box[2]) + 2), min(image.height, int(box[3]) + 2)
+    inked = [x for x in range(left, right) for y in range(top, bottom) if pixels[x, y] < 140]
+    return max(inked) - min(inked) if inked else 0
+
+
+def test_labels_are_full_size_after_a_change_of_camera(
+    phone: Watched, server: str, artifacts: Path
+) -> None:
+    """A label first shown after the camera changed is drawn as large as the first ones: its ink
+    spans most of the width its 11-pixel text takes (Plotly would draw a new text at half size
+    in an updated trace)."""
+    page = phone.page
+    open_figure(page, server + "architectures/alexnet-2012/")
+    choose(page, "Side")
+    found = projected(page)
+    rects = label_rects(found)
+    page.evaluate(
+        """() => {
+          const plot = document.querySelector('.arch-figure__plot');
+          const visible = plot.data.map((t) => t.visible !== false && t.mode === 'text');
+          return window.Plotly.restyle(plot, {visible: visible});
+        }"""
+    )
+    page.wait_for_timeout(1500)
+    png = page.locator(".arch-figure__plot").screenshot()
+    (artifacts / "alexnet-2012-390-side-labels-only.png").write_bytes(png)
+    image = Image.open(io.BytesIO(png)).convert("L")
+    plot = found["plot"]
+    for label, (left, top, right, bottom) in zip(found["labels"], rects, strict=True):
+        box = (left - plot["left"], top - plot["top"], right - plot["left"], bottom - plot["top"])
+        inked = ink_width(image, box)
+        assert inked >= 0.6 * label["width"], f"{label['text']}: {inked} of {label['width']:.0f} px"
+    phone.clean()
+
+
+#: The figure's toolbar: its buttons, any link in the figure, Plotly's settings that could send
+#: the figure elsewhere, and where the toolbar ends against where the plotting area starts.
+TOOLBAR = """
+(selector) => {
+  const figure = document.querySelector(selector);
+  const plot = figure.querySelector('.arch-figure__plot');
+  const bar = plot.querySelector('.modebar');
+  const shown = !!bar && getComputedStyle(bar).display !== 'none' && bar.getBoundingClientRect().height > 0;
+  const buttons = [...plot.querySelectorAll('.modebar-btn')].map((b) => {
+    const r = b.getBoundingClientRect();
+    return {title: b.getAttribute('data-title'), width: r.width, height: r.height};
+  });
+  const links = [...figure.querySelectorAll('a[href]')].map((a) => a.href);
+  const context = plot._context;
+  return {
+    shown, buttons, links, origin: location.origin,
+    bottom: bar ? bar.getBoundingClientRect().bottom : null,
+    // The plotting area's top: the scene, or the chart's panels, start under the top margin.
+    top: plot.getBoundingClientRect().top + plot._fullLayout._size.t,
+    settings: {cloud: context.showSendToCloud, server: context.plotlyServerURL,
+               logo: context.displaylogo},
+  };
+}
+"""
+#: Every button a toolbar may have: none uploads, shares or links anywhere.
+TOOLBAR_BUTTONS = {"Download plot as a PNG", "Pan", "Turntable rotation", "Reset the view"}
+
+
+def toolbar(page: Any, selector: str) -> dict[str, Any]:
+    found: dict[str, Any] = page.evaluate(TOOLBAR, selector)
+    return found
+
+
+def assert_stays_on_site(found: dict[str, Any]) -> None:
+    titles = {b["title"] for b in found["buttons"]}
+    assert titles <= TOOLBAR_BUTTONS, titles
+    assert all(link.startswith(found["origin"]) for link in found["links"]), found["links"]
+    # Nowhere to send it to: no cloud button, no server, no logo linking to Plotly's site.
+    assert found["settings"] == {"cloud": False, "server": "", "logo": False}
+
+
+@pytest.mark.parametrize("where", ["architectures/alexnet-2012/", "compare/"])
+def test_no_toolbar_button_leads_off_the_site(
+    laptop: Watched, server: str, artifacts: Path, where: str
+) -> None:
+    """With a mouse, the toolbar shows on hover, above the plotting area (it covers no label),
+    and none of its buttons uploads, shares or links anywhere."""
+    page = laptop.page
+    page.goto(server + where)
+    selector = ".arch-figure"
+    wait_drawn(page, selector)
+    page.wait_for_timeout(300)
+    page.locator(f"{selector} .arch-figure__plot").hover()
+    page.wait_for_timeout(600)
+    found = toolbar(page, selector)
+    assert found["shown"] and found["buttons"], found
+    assert_stays_on_site(found)
+    assert found["bottom"] <= found["top"] + 1, (found["bottom"], found["top"])
+    page.locator(selector).screenshot(
+        path=str(artifacts / f"toolbar-{where.split('/')[-2]}-1280.png")
+    )
+    laptop.clean()
+
+
+@pytest.mark.parametrize("where", ["architectures/alexnet-2012/", "compare/"])
+def test_no_toolbar_on_a_touch_screen_unless_asked_for(
+    phone: Watched, server: str, artifacts: Path, where: str
+) -> None:
+    """On a phone the toolbar is not there; a 3D view's "Toolbar" button brings it, with buttons
+    a finger can hit, in a band over the plot."""
+    page = phone.page
+    page.goto(server + where)
+    wait_drawn(page)
+    page.wait_for_timeout(300)
+    found = toolbar(page, ".arch-figure")
+    assert not found["shown"] and not found["buttons"], found
+    assert found["settings"]["cloud"] is False
+    ask = page.locator(".arch-figure__button--toolbar")
+    if "architectures" not in where:
+        assert ask.count() == 0
+        phone.clean()
+        return
+    before = frames(page)
+    ask.click()
+    page.wait_for_function(
+        f"() => Number(document.querySelector('.arch-figure').dataset.frames) > {before}",
+        timeout=DRAW_TIMEOUT,
+    )
+    page.wait_for_timeout(300)
+    found = toolbar(page, ".arch-figure")
+    assert found["shown"] and found["buttons"], found
+    assert_stays_on_site(found)
+    assert all(b["height"] >= 40 and b["width"] >= 40 for b in found["buttons"]), found["buttons"]
+    assert found["bottom"] <= found["top"] + 1, (found["bottom"], found["top"])
+    assert "conv1" in [t.split("<br>")[0] for t in shown_labels(page)]
+    shot(page, artifacts, "alexnet-2012-390-toolbar.png")
+    phone.clean()

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from generator.analysis.graph import Line, Module, structure
 from generator.core.results import Analysis
-from generator.render import figures
+from generator.render import figures, plotly_json
 from generator.render.layout3d import Box
 from tests.helpers import SHIPPED, load_spec, spec_data
 from tests.requirements import require
@@ -217,6 +217,38 @@ def test_a_150_layer_network_collapses_into_blocks_and_stages(resnet50: Analysis
     assert [v["label"] for v in meta["views"]] == ["Every layer", "Blocks", "Stages"]
 
 
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_views_that_draw_branches_say_so(analyses: dict[str, Analysis], name: str) -> None:
+    """``branches`` marks each view that draws a network's branches side by side (the site
+    script opens a wide figure on it): the view of every layer of a branching network, never a
+    collapsed one, nor a network without branches."""
+    analysis = analyses[name]
+    branching = any(len(r.inputs) > 1 for r in analysis.layers)
+    meta = figures.network_files(analysis)["figure.json"]["layout"]["meta"]
+    assert [v.get("branches", False) for v in meta["views"]] == [
+        branching and v["label"] == "Every layer" for v in meta["views"]
+    ]
+
+
+def test_the_input_the_first_layer_and_the_output_are_always_labelled(
+    networks: dict[str, Analysis],
+) -> None:
+    """Label priorities: the input, the box that reads it (AlexNet's conv1) and the output must
+    show, in every view."""
+    for name, analysis in networks.items():
+        for found in figures.views(analysis):
+            graph = found.graph
+            must = [
+                i
+                for i, p in enumerate(plotly_json.priorities(found.scene))
+                if p == plotly_json.MUST
+            ]
+            first = min(i for i, preds in enumerate(graph.preds) if 0 in preds)
+            assert must == sorted({0, first, graph.sink}), (name, found.label)
+    conv1 = figures.views(networks["alexnet-2012"])[0].graph.nodes[1]
+    assert conv1.name == "conv1"
+
+
 def test_a_graph_is_a_main_line_with_modules_and_parts_aside() -> None:
     """A graph of parts drawn by hand (each part reads those after its arrow)::
 
@@ -374,9 +406,9 @@ def test_any_branching_network_is_laid_out_without_overlaps(data: dict[str, Any]
         analysis = load_spec(path)
     files = figures.network_files(analysis)
     for index, found in enumerate(figures.views(analysis)):
-        data = figures.plotly_figure(files, index)["data"]
+        traces = figures.plotly_figure(files, index)["data"]
         placed = found.scene.compressed.boxes
-        assert sum(t["type"] == "mesh3d" for t in data) == sum(map(len, placed))
+        assert sum(t["type"] == "mesh3d" for t in traces) == sum(map(len, placed))
         assert_apart(found, "random")
         # The output ends the network (a dead end, drawn below it, may reach as far).
         side = found.scene.structure.side

@@ -48,6 +48,13 @@ class View:
     def columns(self) -> int:
         return self.scene.columns
 
+    @property
+    def branches(self) -> bool:
+        """Whether it draws where the network splits and meets again (its modules' branches side
+        by side): what a branching network's caption promises, and the site script opens on a
+        wide screen."""
+        return bool(self.scene.structure.main.modules)
+
 
 def _view(label: str, graph: Graph, *, kernels: bool) -> View:
     return View(label, scene(graph, structure(graph.preds, graph.sink)), kernels)
@@ -77,8 +84,9 @@ def view_file(index: int) -> str:
 def network_files(analysis: Analysis) -> dict[str, dict[str, Any]]:
     """The 3D view of one architecture: ``figure.json`` and a file per other view, by file name.
 
-    ``figure.json`` holds the layout (``layout.meta`` gives the views, depth scales, cameras and
-    colour key, which the site script turns into the controls above the figure) and, under
+    ``figure.json`` holds the layout (``layout.meta`` gives the views, whether each draws the
+    network's branches, depth scales, cameras and colour key, which the site script turns into
+    the controls above the figure) and, under
     ``view``, the view drawn first, packed (:func:`plotly_json.packed`). The other views, each in
     its own :func:`view_file`, are fetched only when the reader (or a narrow window) asks for
     them: a page loads one view's data, not all of them.
@@ -89,6 +97,8 @@ def network_files(analysis: Analysis) -> dict[str, dict[str, Any]]:
     meta_views = []
     for index, view in enumerate(found):
         entry: dict[str, Any] = {"label": view.label, "columns": view.columns}
+        if view.branches:
+            entry["branches"] = True
         if index != default:
             entry["src"] = view_file(index)
         meta_views.append(entry)
@@ -113,39 +123,129 @@ def plotly_figure(files: dict[str, dict[str, Any]], index: int | None = None) ->
     return {"data": plotly_json.unpacked(view), "layout": main["layout"]}
 
 
+#: One colour per architecture on the compare chart, in site order: Tableau's ten, which read on
+#: the light and the dark palette alike. Past ten, colours repeat with a hatching of their own
+#: (:data:`HATCHES`), so that no two architectures look the same.
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+HATCHES = ("", "/", "x", ".", "-", "|", "+", "\\")
+#: The compare chart's panels: what each counts, and its axis title.
+MEASURES = (("neurons", "neurons"), ("params", "parameters"))
+
+
+def architecture_colour(index: int) -> tuple[str, str]:
+    """The colour and hatching (``""``: solid) of the ``index``-th architecture of the chart."""
+    return PALETTE[index % len(PALETTE)], HATCHES[(index // len(PALETTE)) % len(HATCHES)]
+
+
+def fully_connected(result: LayerResult) -> bool:
+    """Every output of the layer reads every input value: a fully connected layer, or a
+    convolution whose one window covers its whole input (TF-slim's fc6, fc7 and fc8)."""
+    if kind_of(result.layer).dense:
+        return True
+    axes = result.axes
+    return (
+        axes is not None
+        and getattr(result.layer, "groups", 1) == 1
+        and all(a.output == 1 and a.effective_kernel - a.pad_before >= a.size for a in axes)
+    )
+
+
+def columns_by_kind(analyses: Sequence[Analysis]) -> dict[str, list[str]]:
+    """Each architecture's conv and fc layers (``counts_as_neurons``) → their column: the n-th
+    convolution of every network in column n, the n-th fully connected layer after the most
+    convolutions any of them has. Columns are named by kind and number (``conv 1``, ``fc 6``):
+    with AlexNet's five convolutions, the n-th conv or fc layer is in column n."""
+    kinds = {
+        a.name: ["fc" if fully_connected(r) else "conv" for r in a.layers if r.counts_as_neurons]
+        for a in analyses
+    }
+    convs = max((k.count("conv") for k in kinds.values()), default=0)
+    found: dict[str, list[str]] = {}
+    for name, order in kinds.items():
+        seen = {"conv": 0, "fc": convs}
+        columns = []
+        for kind in order:
+            seen[kind] += 1
+            columns.append(f"{kind} {seen[kind]}")
+        found[name] = columns
+    return found
+
+
 def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
-    """Neurons and parameters of the conv and fc layers of every architecture, side by side."""
+    """Neurons and parameters of the conv and fc layers of every architecture, side by side.
+
+    One bar chart per measure, one colour per architecture set on every trace (the legend shows
+    the first panel's); columns line up layers of one kind (:func:`columns_by_kind`). Hovering a
+    column lists every architecture's count there, with a layer's own name only where it is not
+    the column's.
+    """
+    columns = columns_by_kind(analyses)
+    order = sorted(
+        {c for found in columns.values() for c in found},
+        key=lambda c: (c.split()[0] != "conv", int(c.split()[1])),
+    )
     traces: list[dict[str, Any]] = []
-    for row, measure in enumerate(("neurons", "params")):
-        for analysis in analyses:
+    for row, (measure, _) in enumerate(MEASURES):
+        for index, analysis in enumerate(analyses):
             layers = [r for r in analysis.layers if r.counts_as_neurons]
+            colour, hatch = architecture_colour(index)
+            marker: dict[str, Any] = {"color": colour}
+            if hatch:
+                marker["pattern"] = {"shape": hatch}
+            x = columns[analysis.name]
             traces.append(
                 {
                     "type": "bar",
                     "name": analysis.name,
                     "legendgroup": analysis.name,
                     "showlegend": row == 0,
-                    "x": [f"{kind} {i + 1}" for i, kind in enumerate(_positions(layers))],
+                    "marker": marker,
+                    "x": x,
                     "y": [getattr(r, measure) for r in layers],
-                    "text": [r.name for r in layers],
-                    "hovertemplate": f"%{{text}}: %{{y:,}} {measure}<extra>{analysis.name}</extra>",
+                    # A layer's own name where it is not its column's (fc4096a in "fc 6").
+                    "customdata": [
+                        "" if r.name == c.replace(" ", "") else f" ({r.name})"
+                        for r, c in zip(layers, x, strict=True)
+                    ],
+                    "hovertemplate": f"%{{y:,}}%{{customdata}}<extra>{analysis.name}</extra>",
                     "xaxis": "x" if row == 0 else "x2",
                     "yaxis": "y" if row == 0 else "y2",
                 }
             )
+    # Each column named on two lines (``conv`` over ``1``): eight fit side by side on a phone.
+    axis = {
+        "categoryorder": "array",
+        "categoryarray": order,
+        "tickvals": order,
+        "ticktext": [c.replace(" ", "<br>") for c in order],
+        "tickangle": 0,
+        "fixedrange": True,
+    }
+    # A tick a decade (none at 2 and 5 in between), numbers as 10k, 1M.
+    counts = {"type": "log", "dtick": 1, "fixedrange": True}
     return {
         "data": traces,
         "layout": {
             "barmode": "group",
-            "margin": {"l": 70, "r": 10, "t": 20, "b": 40},
-            "grid": {"rows": 2, "columns": 1, "pattern": "independent"},
-            "yaxis": {"type": "log", "title": {"text": "neurons"}},
-            "yaxis2": {"type": "log", "title": {"text": "parameters"}},
-            "legend": {"orientation": "h", "y": -0.12},
+            "bargap": 0.18,
+            "hovermode": "x unified",
+            "margin": {"l": 64, "r": 8, "t": 8, "b": 8},
+            "grid": {"rows": 2, "columns": 1, "pattern": "independent", "ygap": 0.18},
+            "xaxis": axis,
+            "xaxis2": axis,
+            "yaxis": {**counts, "title": {"text": MEASURES[0][1]}},
+            "yaxis2": {**counts, "title": {"text": MEASURES[1][1]}},
+            "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.1, "yanchor": "top"},
         },
     }
-
-
-def _positions(layers: Sequence[LayerResult]) -> list[str]:
-    """``conv``, ``conv``, …, ``fc``: layers are compared by their position among their kind."""
-    return ["conv" if kind_of(r.layer).windowed else "fc" for r in layers]

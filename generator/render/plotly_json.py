@@ -36,11 +36,20 @@ BOX_STYLE = {
     "showlegend": False,
 }
 SHORTCUT_COLOUR = "#8e5cc2"
+#: The kernels' colour: the site script draws them (and their key's swatch) in the page's text
+#: colour, which reads on the light and the dark palette alike; this is what plotly alone draws.
+INK = "#111111"
 #: Points along a shortcut's arc.
 ARC_POINTS = 13
 #: Label priorities: the site script shows as many labels as fit without overlapping, highest
-#: first; the first and last box are always labelled.
+#: first; the input, the first box after it (AlexNet's conv1, the layer this site is about) and
+#: the output are always labelled.
 MUST, MODULE, MAIN, BRANCH, ASIDE = 4, 3, 2, 1, 0
+#: Room above the boxes (and behind them, seen from the top) into which the site script may lift
+#: a label over another, as a share of the network's length: Plotly draws no text outside the
+#: scene's axis ranges. A long network drawn on a phone has the fewest pixels to a unit, and two
+#: rows of labels there take about this share of its length.
+LABEL_ROOM = 0.3
 
 #: A lines trace's coordinates, ``None`` where the pen lifts.
 Points = dict[str, list[int | None]]
@@ -220,7 +229,7 @@ def _kernels(scene: Scene) -> list[dict[str, Any]]:
     if not kernels["x"]:
         return []
     return [
-        _lines("kernel", kernels, {"color": "#111111", "width": 4}),
+        {**_lines("kernel", kernels, {"color": INK, "width": 4}), "meta": "ink"},
         _lines("kernel → output position", rays, {"color": "#6a1b9a", "width": 2}),
     ]
 
@@ -232,9 +241,10 @@ def priorities(scene: Scene) -> list[int]:
     """Each box's label priority (:data:`MUST` … :data:`ASIDE`), in the order of the boxes."""
     graph = scene.graph
     on_line, side = set(scene.structure.spine), scene.structure.side
+    first = next((i for i, preds in enumerate(graph.preds) if 0 in preds), 0)
     found = []
     for index, box in enumerate(graph.nodes):
-        if index in (0, graph.sink):
+        if index in (0, first, graph.sink):
             found.append(MUST)
         elif box.block or index in scene.anchors:
             found.append(MODULE)
@@ -323,7 +333,8 @@ def packed(scene: Scene, *, kernels: bool) -> dict[str, Any]:
 
 
 def axis_ranges(scenes: Sequence[Scene]) -> list[list[int]]:
-    """Each axis' range over every view and depth scale, with a margin: the scene never rescales."""
+    """Each axis' range over every view and depth scale, with a margin: the scene never rescales.
+    Above the boxes (and behind them) :data:`LABEL_ROOM` more, for labels lifted over others."""
     lows, highs = [math.inf] * 3, [-math.inf] * 3
     for scene in scenes:
         for placed in (scene.compressed, scene.proportional):
@@ -335,10 +346,12 @@ def axis_ranges(scenes: Sequence[Scene]) -> list[list[int]]:
                         lows[axis] = min(lows[axis], a)
                         highs[axis] = max(highs[axis], b)
         highs[2] = max([highs[2]] + [apex for _, _, apex in scene.arcs])
+    longest = max(high - low for low, high in zip(lows, highs, strict=True))
     ranges = []
-    for low, high in zip(lows, highs, strict=True):
+    for axis, (low, high) in enumerate(zip(lows, highs, strict=True)):
         pad = (high - low) * 0.02 + 4
-        ranges.append([_num(low - pad), _num(high + pad)])
+        room = longest * LABEL_ROOM if axis else 0.0
+        ranges.append([_num(low - pad), _num(high + pad + room)])
     return ranges
 
 
@@ -351,8 +364,9 @@ _LINES = (
 
 
 def colour_key(scenes: Sequence[Scene], views: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The colour key the site script draws under the figure: each item with the views it is in.
-    ``views`` are the scenes :func:`packed`."""
+    """The colour key the site script draws under the figure: each item with the views it is in
+    (and ``ink`` for one it draws in the page's text colour). ``views`` are the scenes
+    :func:`packed`."""
     items: dict[tuple[str, str, str], list[int]] = {}
     for index, (scene, view) in enumerate(zip(scenes, views, strict=True)):
         kinds: dict[str, list[str]] = {}
@@ -370,6 +384,7 @@ def colour_key(scenes: Sequence[Scene], views: Sequence[dict[str, Any]]) -> list
                 items.setdefault((label, colour, "line"), []).append(index)
     return [
         {"label": label, "colour": colour, "mark": mark, "views": views}
+        | ({"ink": True} if colour == INK else {})
         for (label, colour, mark), views in items.items()
     ]
 

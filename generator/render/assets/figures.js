@@ -14,6 +14,12 @@
  * draws, and of the boxes' wireframes, are made from them. This script draws the controls, frames
  * the network for the figure's width (an orthographic camera, scaled and centred so that every box
  * is in view), and shows as many labels as fit without overlapping, most important first.
+ *
+ * Plotly's toolbar (its mode bar) keeps only buttons that act on the figure here: download a PNG,
+ * pan or turn, reset the view. None sends the figure anywhere (no "Share chart…" upload, no link
+ * to Plotly's site). On a touch screen it shows only when the reader asks for it (the 3D view's
+ * "Toolbar" button; a chart has none there); wherever it shows, the plot keeps a band free for it
+ * at its top, so that it never covers a label.
  */
 (function () {
   "use strict";
@@ -69,6 +75,7 @@
   function colours() {
     return {
       fg: resolved("--md-default-fg-color", "#222"),
+      bg: resolved("--md-default-bg-color", "#fff"),
       grid: resolved("--md-default-fg-color--lightest", "#ddd"),
     };
   }
@@ -89,6 +96,16 @@
       update[axis + ".color"] = c.fg;
       if (kind !== "3d") update[axis + ".gridcolor"] = c.grid;
     });
+    // The toolbar in the page's colours: its icons as readable in the dark palette as in the light.
+    update["modebar.bgcolor"] = "rgba(0,0,0,0)";
+    update["modebar.color"] = withAlpha(c.fg, 0.6);
+    update["modebar.activecolor"] = c.fg;
+    if (kind !== "3d") {
+      // A chart's hover box lists several traces: in the page's colours, not the first trace's.
+      update["hoverlabel.bgcolor"] = c.bg;
+      update["hoverlabel.bordercolor"] = c.grid;
+      update["hoverlabel.font.color"] = c.fg;
+    }
     return update;
   }
 
@@ -111,6 +128,45 @@
     if (note) note.textContent = text;
   }
 
+  // --- Plotly's toolbar ------------------------------------------------------------------------
+
+  // A touch screen (no hover): the toolbar would always show, over the figure, so it shows only
+  // when asked for.
+  var TOUCH = !!(window.matchMedia && window.matchMedia("(hover: none)").matches);
+  // The band kept free at the top of a plot while its toolbar may show (figures.css sizes the
+  // buttons: 28 pixels, 40 on a touch screen).
+  var BAND = TOUCH ? 48 : 34;
+
+  // Plotly's configuration for a figure: the toolbar's `buttons` (Plotly's names, or buttons of
+  // our own), shown or not; nothing that links or uploads anywhere.
+  function plotConfig(figure, buttons, shown) {
+    return {
+      displaylogo: false,
+      showSendToCloud: false,
+      plotlyServerURL: "",
+      displayModeBar: shown ? (TOUCH ? true : "hover") : false,
+      modeBarButtons: [buttons],
+      toImageButtonOptions: { filename: figure.id || "figure", scale: 2 },
+      showTips: false,
+    };
+  }
+
+  // The "Toolbar" toggle a touch screen gets at the end of a 3D view's controls.
+  function toolbarToggle(bar, onToggle) {
+    var element = document.createElement("button");
+    element.type = "button";
+    element.className = "arch-figure__button arch-figure__button--toolbar";
+    element.textContent = "Toolbar";
+    element.setAttribute("aria-pressed", "false");
+    element.addEventListener("click", function () {
+      var on = element.getAttribute("aria-pressed") !== "true";
+      element.setAttribute("aria-pressed", on ? "true" : "false");
+      onToggle(on);
+    });
+    bar.appendChild(element);
+    return element;
+  }
+
   // --- A network's 3D view ---------------------------------------------------------------------
 
   var FONT = '"Open Sans", verdana, arial, sans-serif';
@@ -119,6 +175,13 @@
   // Label priorities, as plotly_json.py writes them.
   var MUST = 4;
   var MAIN = 2;
+  // How far a label may be lifted over one already placed, in its own heights.
+  var LIFT_ROWS = 2;
+  // The most detailed view a figure opens on has at least this many pixels per column; on a
+  // wide figure, a view that draws a network's branches needs only BRANCH_COLUMN_PX.
+  var COLUMN_PX = 25;
+  var BRANCH_COLUMN_PX = 12;
+  var WIDE_PX = 600;
   // A box's corners, as the indices of their x, y and z in its extents [x0, x1, y0, y1, z0, z1]:
   // round the bottom face, then round the top (plotly_json.py's _CORNERS).
   var CORNERS = [[0, 2, 4], [1, 2, 4], [1, 3, 4], [0, 3, 4], [0, 2, 5], [1, 2, 5], [1, 3, 5], [0, 3, 5]];
@@ -206,7 +269,7 @@
       extents: packed.boxes.map(function (row) { return row.slice(1); }),
       proportional: packed.proportional,
       labels: packed.labels,
-      base: traces.map(function (trace) { return { x: trace.x, z: trace.z, text: trace.text }; }),
+      base: traces.map(function (trace) { return { x: trace.x, y: trace.y, z: trace.z, text: trace.text }; }),
     };
   }
 
@@ -238,16 +301,21 @@
       self.span.push(range[1] - range[0]);
     });
     this.norm = Math.max.apply(null, this.span);
+    this.top = [scene.yaxis.range[1], scene.zaxis.range[1]];
     this.state = { view: this.meta.view, depth: "log", camera: this.meta.camera };
     this.width = 0;
+    this.toolbar = !TOUCH;
   }
 
-  // The view a figure this wide can show with boxes still legible: the most detailed one with
-  // at most a column per 25 pixels (the coarsest when none does).
+  // The view a figure this wide opens on: the most detailed one with boxes still legible, at
+  // least COLUMN_PX pixels a column (the coarsest when none has). On a wide figure a view that
+  // draws the network's branches, as its caption promises, may have columns as narrow as
+  // BRANCH_COLUMN_PX; on a phone a coarser view keeps its labels readable.
   Network.prototype.pickView = function (width) {
     var views = this.meta.views;
     for (var i = 0; i < views.length; i++) {
-      if (views[i].columns * 25 <= width) return i;
+      var pixels = width >= WIDE_PX && views[i].branches ? BRANCH_COLUMN_PX : COLUMN_PX;
+      if (views[i].columns * pixels <= width) return i;
     }
     return views.length - 1;
   };
@@ -309,8 +377,9 @@
     return traces[traces.length - 1];
   };
 
-  // Every point the frame must hold (boxes, connections, kernels) and the labels that must show.
-  Network.prototype.framePoints = function (axes) {
+  // Every point the frame must hold (boxes, connections, kernels) and the labels that must show,
+  // `lifts` pixels higher where one is lifted over another.
+  Network.prototype.framePoints = function (axes, lifts) {
     var view = this.view();
     var points = [];
     for (var i = 0; i < view.traces.length - 1; i++) {
@@ -323,14 +392,15 @@
       }
     }
     var labels = this.labelTrace();
-    var texts = view.base[view.traces.length - 1].text;
+    var base = view.base[view.traces.length - 1];
     view.labels.forEach(function (priority, k) {
       if (priority < MUST) return;
-      var size = textSize(texts[k]);
-      var m = this.model(labels.x[k], labels.y[k], labels.z[k]);
+      var size = textSize(base.text[k]);
+      var m = this.model(labels.x[k], base.y[k], base.z[k]);
       points.push({
         a: dot(axes.right, m), b: dot(axes.up, m),
-        l: size.width / 2 + 2, r: size.width / 2 + 2, t: size.height + size.lift + 2, d: 2,
+        l: size.width / 2 + 2, r: size.width / 2 + 2,
+        t: size.height + size.lift + 2 + ((lifts && lifts[k]) || 0), d: 2,
       });
     }, this);
     return points;
@@ -369,12 +439,14 @@
     return bottom;
   }
 
-  // Height, aspect ratio and camera that frame the current view for a figure `width` wide.
-  Network.prototype.frame = function (width) {
+  // Height, aspect ratio and camera that frame the current view for a figure `width` wide (the
+  // scene's height: the toolbar's band comes on top), with labels that must show `lifts` pixels
+  // over their place.
+  Network.prototype.frame = function (width, lifts) {
     var preset = this.meta.cameras[this.state.camera];
     var direction = unit(vec(preset.eye));
     var axes = screenAxes({ eye: preset.eye, up: preset.up });
-    var points = this.framePoints(axes);
+    var points = this.framePoints(axes, lifts);
     var lo = [Infinity, Infinity], hi = [-Infinity, -Infinity];
     points.forEach(function (p) {
       lo[0] = Math.min(lo[0], p.a); hi[0] = Math.max(hi[0], p.a);
@@ -424,13 +496,16 @@
   };
 
   // Label texts, with those that would overlap a more important one (or leave the plot)
-  // blanked, and their heights: a label may take a second or third row over its box.
-  // A branch's label must not hide another box either.
+  // blanked, and where each goes: a label may sit just over another one above its box, lifted
+  // up the screen along z (or along y, seen from the top) but never past the scene's ranges,
+  // outside which Plotly draws no text. A label that must show takes the first free row, or its
+  // own place when none is free; `lifts` says how far such labels were lifted, in pixels, for
+  // the frame to hold them. A branch's label must not hide another box either.
   Network.prototype.labels = function (project, width, height) {
     var view = this.view();
     var trace = this.labelTrace();
-    var texts = view.base[view.traces.length - 1].text;
-    var heights = view.base[view.traces.length - 1].z;
+    var base = view.base[view.traces.length - 1];
+    var texts = base.text;
     var order = view.labels.map(function (priority, k) { return k; });
     order.sort(function (i, j) { return (view.labels[j] - view.labels[i]) || (i - j); });
     var boxes = [];
@@ -444,18 +519,36 @@
       }
       boxes.push(rect);
     }
+    var top = this.top;
     var placed = [];
     var shown = texts.map(function () { return ""; });
-    var z = heights.slice();
+    var ys = base.y.slice();
+    var zs = base.z.slice();
+    var lifts = {};
     order.forEach(function (k) {
-      var at = project(trace.x[k], trace.y[k], heights[k]);
-      // Pixels up the screen per unit of height here: what lifting the label costs.
-      var rise = at.y - project(trace.x[k], trace.y[k], heights[k] + 1).y;
+      var x = trace.x[k], y = base.y[k], z = base.z[k];
+      var at = project(x, y, z);
+      // Pixels up the screen per unit along z, and along y: what lifting the label costs.
+      var riseZ = at.y - project(x, y, z + 1).y;
+      var riseY = at.y - project(x, y + 1, z).y;
+      var alongZ = riseZ >= riseY;
+      var rise = Math.max(riseZ, riseY);
+      var room = alongZ ? top[1] - z : top[0] - y;
       var size = textSize(texts[k]);
       var must = view.labels[k] >= MUST;
-      var rows = must || rise < 0.05 ? [0] : [0, 1, 2];
-      for (var r = 0; r < rows.length; r++) {
-        var lift = rows[r] * size.height;
+      // Its own place, or just over a label in the way, up to LIFT_ROWS of its own height.
+      var home = labelRect(at.x, at.y, size);
+      var candidates = [0];
+      if (rise >= 0.05) {
+        placed.forEach(function (other) {
+          if (other.right > home.left && home.right > other.left) candidates.push(home.bottom - other.top + 1);
+        });
+      }
+      candidates = candidates.filter(function (lift) {
+        return lift >= 0 && lift <= LIFT_ROWS * size.height && lift / rise <= room - 1;
+      }).sort(function (a, b) { return a - b; });
+      for (var r = 0; r < candidates.length; r++) {
+        var lift = candidates[r];
         var rect = labelRect(at.x, at.y - lift, size);
         var inside = rect.left >= -1 && rect.right <= width + 1 && rect.top >= -1 && rect.bottom <= height + 1;
         var free = placed.every(function (other) { return !overlaps(rect, other); });
@@ -463,16 +556,40 @@
           var own = at.x >= other.left - 1 && at.x <= other.right + 1 && at.y >= other.top - 1 && at.y <= other.bottom + 1;
           return own || !overlaps(rect, other);
         });
-        if (must || (inside && free && clear)) {
+        // One that must show may leave the frame: the frame is made again to hold it.
+        if ((inside || must) && free && clear) {
           placed.push(rect);
           shown[k] = texts[k];
-          z[k] = heights[k] + (lift ? lift / rise : 0);
+          if (lift) {
+            if (alongZ) zs[k] = z + lift / rise; else ys[k] = y + lift / rise;
+            if (must) lifts[k] = lift;
+          }
           return;
         }
       }
+      if (must) {
+        placed.push(labelRect(at.x, at.y, size));
+        shown[k] = texts[k];
+      }
     });
-    return { text: shown, z: z };
+    return { text: shown, y: ys, z: zs, lifts: lifts };
   };
+
+  // Label texts Plotly has made glyphs of in a trace of its own. Plotly keeps one glyph per text
+  // for the page and makes it half size (at its WebGL pixel ratio) when the text first comes in
+  // an update of a trace rather than with a new one: so labels with a text not seen before go
+  // out as a new trace (a new uid), and every label stays 11 pixels.
+  var glyphs = {};
+  var labelTraces = 0;
+
+  function freshGlyphs(trace) {
+    var fresh = trace.text.some(function (text) { return text && !glyphs[text]; });
+    if (!fresh && trace.uid) return false;
+    labelTraces += 1;
+    trace.uid = "labels-" + labelTraces;
+    trace.text.forEach(function (text) { if (text) glyphs[text] = true; });
+    return true;
+  }
 
   // Brings data and layout to the current state: visible view, channel scale, wireframe, frame
   // and labels. Returns nothing; the caller draws.
@@ -487,8 +604,9 @@
         return;
       }
       if (!base[i].x) return;
+      var y = base[i].y;
       var z = base[i].z;
-      trace.x = map ? base[i].x.map(function (x, k) { return map(x, trace.y[k], z[k]); }) : base[i].x;
+      trace.x = map ? base[i].x.map(function (x, k) { return map(x, y[k], z[k]); }) : base[i].x;
     });
     var wire = view.traces[view.boxes];
     var edges = { x: [], y: [], z: [] };
@@ -504,21 +622,36 @@
       });
     });
     wire.x = edges.x; wire.y = edges.y; wire.z = edges.z;
-    wire.line = { color: withAlpha(colours().fg, 0.3), width: 2 };
+    this.ink();
 
     var width = Math.max(this.plot.clientWidth || this.figure.clientWidth || 600, 200);
-    var framed = this.frame(width);
+    // Framed, then labelled; framed again while a label that must show was lifted higher.
+    var lifts = {};
+    var framed, project, labels;
+    for (var round = 0; round < 3; round++) {
+      framed = this.frame(width, lifts);
+      project = this.projector(framed.camera, framed.aspectratio, width, framed.height);
+      labels = this.labels(project, width, framed.height);
+      var higher = Object.keys(labels.lifts).filter(function (k) {
+        return labels.lifts[k] > (lifts[k] || 0);
+      });
+      if (!higher.length) break;
+      higher.forEach(function (k) { lifts[k] = labels.lifts[k]; });
+    }
+    var band = this.toolbar ? BAND : 0;
     this.width = width;
     this.layout.width = width;
-    this.layout.height = framed.height;
-    this.plot.style.height = framed.height + "px";
+    this.layout.height = framed.height + band;
+    this.layout.margin = { l: 0, r: 0, b: 0, t: band };
+    this.plot.style.height = this.layout.height + "px";
     this.layout.scene.aspectmode = "manual";
     this.layout.scene.aspectratio = framed.aspectratio;
     this.layout.scene.camera = framed.camera;
-    var project = this.projector(framed.camera, framed.aspectratio, width, framed.height);
-    var labels = this.labels(project, width, framed.height);
-    this.labelTrace().text = labels.text;
-    this.labelTrace().z = labels.z;
+    var trace = this.labelTrace();
+    trace.text = labels.text;
+    trace.y = labels.y;
+    trace.z = labels.z;
+    freshGlyphs(trace);
     applyUpdate(this.layout, themeUpdate("3d"));
     this.figure.dataset.view = view.label;
     this.figure.dataset.camera = this.state.camera;
@@ -531,12 +664,21 @@
     var scene = this.plot.layout && this.plot.layout.scene;
     if (!scene || !scene.camera || !scene.camera.eye || !scene.aspectratio) return;
     var camera = { eye: scene.camera.eye, up: scene.camera.up || { x: 0, y: 0, z: 1 }, center: scene.camera.center || { x: 0, y: 0, z: 0 } };
-    var project = this.projector(camera, scene.aspectratio, this.layout.width, this.layout.height);
-    var labels = this.labels(project, this.layout.width, this.layout.height);
+    var height = this.layout.height - (this.toolbar ? BAND : 0);
+    var project = this.projector(camera, scene.aspectratio, this.layout.width, height);
+    var labels = this.labels(project, this.layout.width, height);
     var trace = this.labelTrace();
     if (labels.text.join("\u0000") === (trace.text || []).join("\u0000") &&
+        labels.y.join() === (trace.y || []).join() &&
         labels.z.join() === (trace.z || []).join()) return;
-    window.Plotly.restyle(this.plot, { text: [labels.text], z: [labels.z] }, [this.view().traces.length - 1]);
+    trace.text = labels.text;
+    trace.y = labels.y;
+    trace.z = labels.z;
+    if (freshGlyphs(trace)) {
+      window.Plotly.react(this.plot, this.view().traces, this.layout, this.config());
+    } else {
+      window.Plotly.restyle(this.plot, { text: [labels.text], y: [labels.y], z: [labels.z] }, [this.view().traces.length - 1]);
+    }
   };
 
   // Counts finished draws in data-frames: tests (and scripts) wait on it after a control.
@@ -550,8 +692,28 @@
     var self = this;
     return this.load(this.state.view).then(function (view) {
       self.compose();
-      return window.Plotly.react(self.plot, view.traces, self.layout);
+      return window.Plotly.react(self.plot, view.traces, self.layout, self.config());
     }).then(function () { self.countDraw(); });
+  };
+
+  // Plotly's configuration: the toolbar (download, pan, turn, and a reset that frames the view
+  // again), shown while this.toolbar is set.
+  Network.prototype.config = function () {
+    var self = this;
+    if (!this.reset) {
+      this.reset = {
+        name: "resetView",
+        title: "Reset the view",
+        icon: window.Plotly.Icons.home,
+        click: function () {
+          if (self.busy) return;
+          self.busy = true;
+          var done = function () { self.busy = false; };
+          self.redraw().then(done, done);
+        },
+      };
+    }
+    return plotConfig(this.figure, ["toImage", "pan3d", "tableRotation", this.reset], this.toolbar);
   };
 
   function button(label, pressed, onClick) {
@@ -613,6 +775,16 @@
     }), "camera"));
     this.plot.parentNode.insertBefore(bar, this.plot);
     this.bar = bar;
+    if (TOUCH) {
+      var self = this;
+      toolbarToggle(bar, function (on) {
+        self.toolbar = on;
+        if (self.busy) return;
+        self.busy = true;
+        var done = function () { self.busy = false; };
+        self.redraw().then(done, done);
+      });
+    }
 
     var key = document.createElement("ul");
     key.className = "arch-figure__key";
@@ -620,7 +792,7 @@
       var entry = document.createElement("li");
       var swatch = document.createElement("span");
       swatch.className = "arch-figure__swatch arch-figure__swatch--" + (item.mark === "line" ? "line" : "box");
-      swatch.style.setProperty("--swatch", item.colour);
+      swatch.style.setProperty("--swatch", item.ink ? "var(--md-default-fg-color)" : item.colour);
       entry.appendChild(swatch);
       entry.appendChild(document.createTextNode(item.label));
       key.appendChild(entry);
@@ -643,7 +815,7 @@
     }
     if (this.scales && this.meta.scales) this.scales.textContent = this.meta.scales[state.depth] || "";
     if (!this.bar) return;
-    this.bar.querySelectorAll("button").forEach(function (element) {
+    this.bar.querySelectorAll("button[data-key]").forEach(function (element) {
       var on = String(state[element.dataset.key]) === element.dataset.value;
       element.setAttribute("aria-pressed", on ? "true" : "false");
     });
@@ -658,7 +830,7 @@
       .then(function () {
         self.controls();
         self.compose();
-        return Plotly.newPlot(self.plot, self.view().traces, self.layout, { displaylogo: false });
+        return Plotly.newPlot(self.plot, self.view().traces, self.layout, self.config());
       }).then(function () {
         self.countDraw();
         self.plot.on("plotly_relayout", function (update) {
@@ -680,13 +852,23 @@
       });
   };
 
+  // The boxes' edges and the kernels ("ink" traces) in the page's text colour.
+  Network.prototype.ink = function () {
+    var view = this.view();
+    var fg = colours().fg;
+    view.traces[view.boxes].line = { color: withAlpha(fg, 0.3), width: 2 };
+    view.traces.forEach(function (trace) {
+      if (trace.meta === "ink") trace.line = { color: fg, width: trace.line.width };
+    });
+  };
+
   Network.prototype.retheme = function () {
     if (this.busy) return;
     var view = this.view();
-    view.traces[view.boxes].line = { color: withAlpha(colours().fg, 0.3), width: 2 };
+    this.ink();
     // The reader's camera stays (Plotly keeps it in this same layout); only colours change.
     applyUpdate(this.layout, themeUpdate("3d"));
-    window.Plotly.react(this.plot, view.traces, this.layout);
+    window.Plotly.react(this.plot, view.traces, this.layout, this.config());
   };
 
   Network.prototype.dispose = function () {
@@ -726,9 +908,7 @@
         figure.__network = network;
         ready = network.draw(Plotly);
       } else {
-        // Drawn once, in the page's colours: a relayout after newPlot would draw twice.
-        var layout = applyUpdate(spec.layout || {}, themeUpdate(figure.dataset.kind));
-        ready = Plotly.newPlot(plot, spec.data, layout, { responsive: true, displaylogo: false });
+        ready = drawChart(Plotly, figure, plot, spec);
       }
       return ready.then(function () {
         drawn.push(figure);
@@ -747,6 +927,19 @@
         "The tables on this page give the same numbers.");
       console.warn(error);
     });
+  }
+
+  // A 2D chart, drawn once in the page's colours (a relayout after newPlot would draw twice).
+  // Its toolbar only downloads it: shown over a band of its own, and not on a touch screen.
+  function drawChart(Plotly, figure, plot, spec) {
+    var layout = applyUpdate(spec.layout || {}, themeUpdate(figure.dataset.kind));
+    var config = plotConfig(figure, ["toImage"], !TOUCH);
+    config.responsive = true;
+    if (!TOUCH) {
+      layout.margin = Object.assign({}, layout.margin);
+      layout.margin.t = (layout.margin.t || 0) + BAND;
+    }
+    return Plotly.newPlot(plot, spec.data, layout, config);
   }
 
   function retheme() {
