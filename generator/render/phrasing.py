@@ -68,6 +68,7 @@ from generator.analysis.plausibility import (
 from generator.analysis.register import Entry
 from generator.analysis.rounding import Rule, Scale
 from generator.core import counters, formatting
+from generator.core.kinds import KINDS
 from generator.spec.models import Quantity, Rounding
 
 #: Each version of the paper's network (:data:`generator.analysis.versions.VERSIONS`): its title
@@ -717,33 +718,6 @@ def key_words(keys: Sequence[str]) -> str:
 
 # --- what differs between two networks (generator.analysis.lineage) -------------------------------
 
-#: Layer kinds as a sentence names them (any other kind: its name, spaced).
-KIND_WORDS = {
-    "conv": "convolution",
-    "conv_transpose": "transposed convolution",
-    "fc": "fully connected layer",
-    "max_pool": "max pooling",
-    "avg_pool": "average pooling",
-    "adaptive_avg_pool": "adaptive average pooling",
-    "adaptive_max_pool": "adaptive max pooling",
-    "lrn": "local response normalisation",
-    "batch_norm": "batch normalisation",
-    "relu": "ReLU",
-    "leaky_relu": "leaky ReLU",
-    "elu": "ELU",
-    "gelu": "GELU",
-    "prelu": "PReLU",
-    "flatten": "flattening",
-    "concat": "concatenation",
-    "add": "addition",
-}
-#: What a kind does, for a move (``pooling before normalisation instead of after``).
-KIND_ROLES = {
-    "max_pool": "pooling",
-    "avg_pool": "pooling",
-    "lrn": "normalisation",
-    "batch_norm": "normalisation",
-}
 #: A changed rounding rule, from what to what.
 ROUNDING_WORDS = {
     (Rounding.CEIL_UNCLIPPED, Rounding.FLOOR): "rounds down instead of up",
@@ -779,12 +753,17 @@ NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "ei
 
 
 def kind_words(kind: str) -> str:
-    """A layer kind as a sentence names it: ``max_pool`` → ``max pooling``."""
-    return KIND_WORDS.get(kind, kind.replace("_", " "))
+    """A layer kind as a sentence names it (the registry's words): ``max_pool`` → ``max
+    pooling``; a kind it has no words for, by its name spaced."""
+    entry = KINDS.get(kind)
+    words = dict(entry.words) if entry else {}
+    return words.get(kind, kind.replace("_", " "))
 
 
 def _role(kind: str) -> str:
-    return KIND_ROLES.get(kind, kind_words(kind))
+    """What a kind does, for a move: ``pooling``, ``normalisation``, else its words."""
+    entry = KINDS.get(kind)
+    return entry.role if entry and entry.role else kind_words(kind)
 
 
 def _counted(value: int, noun: str) -> str:

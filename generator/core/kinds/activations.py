@@ -45,6 +45,7 @@ def operation(result: LayerResult) -> str:
 
 ACTIVATION = LayerKind(
     names=("relu", "leaky_relu", "elu", "gelu", "tanh", "sigmoid", "abs"),
+    words=(("relu", "ReLU"), ("leaky_relu", "leaky ReLU"), ("elu", "ELU"), ("gelu", "GELU")),
     model=Activation,
     compute=compute,
     torch=torch,

@@ -57,6 +57,11 @@ def operation(result: LayerResult) -> str:
 
 ADAPTIVE_POOL = LayerKind(
     names=("adaptive_avg_pool", "adaptive_max_pool"),
+    words=(
+        ("adaptive_avg_pool", "adaptive average pooling"),
+        ("adaptive_max_pool", "adaptive max pooling"),
+    ),
+    role="pooling",
     model=AdaptivePool,
     compute=compute,
     torch=torch,

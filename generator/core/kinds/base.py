@@ -129,6 +129,12 @@ class LayerKind:
     finder may try the network with another value there, to explain a stated ratio."""
     numbers: Callable[[LayerResult], Iterator[tuple[int, str]]] = field(default=_no_numbers)
     """The layer's own settings as ``(value, what it is)``: numbers a slip of the pen could use."""
+    words: tuple[tuple[str, str], ...] = ()
+    """How a sentence names each of its kinds (``max_pool``: ``max pooling``); a kind not here is
+    named by its ``kind`` value, its underscores as spaces."""
+    role: str | None = None
+    """What it does, as a sentence about where a layer sits says it (``pooling before
+    normalisation``): ``pooling``, ``normalisation``; else it is named by its words."""
 
     @property
     def windowed(self) -> bool:

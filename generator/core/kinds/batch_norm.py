@@ -48,6 +48,8 @@ def product(result: LayerResult, quantity: Quantity, *, flip_bias: bool = False)
 
 BATCH_NORM = LayerKind(
     names=("batch_norm",),
+    words=(("batch_norm", "batch normalisation"),),
+    role="normalisation",
     model=BatchNorm,
     compute=compute,
     torch=torch,

@@ -161,6 +161,7 @@ def numbers(result: LayerResult) -> Iterator[tuple[int, str]]:
 
 CONV = LayerKind(
     names=("conv",),
+    words=(("conv", "convolution"),),
     model=Conv,
     compute=compute,
     torch=torch,

@@ -199,6 +199,7 @@ def numbers(result: LayerResult) -> Iterator[tuple[int, str]]:
 
 CONV_TRANSPOSE = LayerKind(
     names=("conv_transpose",),
+    words=(("conv_transpose", "transposed convolution"),),
     model=ConvTranspose,
     compute=compute,
     torch=torch,

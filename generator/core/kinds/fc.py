@@ -86,6 +86,7 @@ def numbers(result: LayerResult) -> Iterator[tuple[int, str]]:
 
 FC = LayerKind(
     names=("fc",),
+    words=(("fc", "fully connected layer"),),
     model=FullyConnected,
     compute=compute,
     torch=torch,

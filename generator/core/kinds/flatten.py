@@ -22,6 +22,7 @@ def operation(result: LayerResult) -> str:
 
 FLATTEN = LayerKind(
     names=("flatten",),
+    words=(("flatten", "flattening"),),
     model=Flatten,
     compute=compute,
     torch=torch,

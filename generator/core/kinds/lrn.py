@@ -84,6 +84,8 @@ def operation(result: LayerResult) -> str:
 
 LRN_KIND = LayerKind(
     names=("lrn",),
+    words=(("lrn", "local response normalisation"),),
+    role="normalisation",
     model=LRN,
     compute=compute,
     torch=torch,

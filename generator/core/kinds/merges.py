@@ -150,6 +150,7 @@ MODULES: dict[type[LayerBase], tuple[str, str]] = {
 
 ADD = LayerKind(
     names=("add",),
+    words=(("add", "addition"),),
     model=Add,
     compute=_one,
     merge=add,
@@ -160,6 +161,7 @@ ADD = LayerKind(
 
 CONCAT = LayerKind(
     names=("concat",),
+    words=(("concat", "concatenation"),),
     model=Concat,
     compute=_one,
     merge=concat,
@@ -170,6 +172,7 @@ CONCAT = LayerKind(
 
 MULTIPLY = LayerKind(
     names=("multiply",),
+    words=(("multiply", "multiplication"),),
     model=Multiply,
     compute=_one,
     merge=multiply,

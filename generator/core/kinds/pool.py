@@ -118,6 +118,8 @@ def numbers(result: LayerResult) -> Iterator[tuple[int, str]]:
 
 POOL = LayerKind(
     names=("max_pool", "avg_pool"),
+    words=(("max_pool", "max pooling"), ("avg_pool", "average pooling")),
+    role="pooling",
     model=Pool,
     compute=compute,
     torch=torch,

@@ -40,6 +40,7 @@ def product(result: LayerResult, quantity: Quantity, *, flip_bias: bool = False)
 
 PRELU = LayerKind(
     names=("prelu",),
+    words=(("prelu", "PReLU"),),
     model=PReLU,
     compute=compute,
     torch=torch,
