@@ -725,12 +725,10 @@ ROUNDING_WORDS = {
     (Rounding.FLOOR, Rounding.CEIL): "rounds up instead of down",
     (Rounding.FLOOR, Rounding.CEIL_UNCLIPPED): "rounds up instead of down",
     (Rounding.CEIL_UNCLIPPED, Rounding.CEIL): (
-        "rounds up as Caffe and PyTorch pooling do (no window starting in the padding) instead of "
-        "as cuda-convnet does"
+        "rounds up, but no window starts in the padding (Caffe's pooling), instead of always up"
     ),
     (Rounding.CEIL, Rounding.CEIL_UNCLIPPED): (
-        "rounds up as cuda-convnet does (a window may start in the padding) instead of as Caffe "
-        "and PyTorch pooling do"
+        "always rounds up, a window may start in the padding (cuda-convnet), instead of never"
     ),
 }
 #: How a sentence names a setting of a layer, by field.
