@@ -125,8 +125,11 @@ def network_rows(model: SiteModel) -> tuple[NetworkRow, ...]:
     )
 
 
-def conventions_page(model: SiteModel) -> str:
+def conventions_page(model: SiteModel, audit: str) -> str:
+    """The page; ``audit`` is the audit's first page in the docs tree (``audit.md``, or
+    ``audit/index.md`` once the audit is split)."""
     return ENV.get_template("conventions.md.j2").render(
+        audit=audit,
         tools=TOOLS,
         sections=tuple(tool_section(t) for t in TOOLS),
         terms=tuple(

@@ -161,25 +161,35 @@ def fully_connected(result: LayerResult) -> bool:
     )
 
 
-def columns_by_kind(analyses: Sequence[Analysis]) -> dict[str, list[str]]:
-    """Each architecture's conv and fc layers (``counts_as_neurons``) → their column: the n-th
-    convolution of every network in column n, the n-th fully connected layer after the most
-    convolutions any of them has. Columns are named by kind and number (``conv 1``, ``fc 6``):
-    with AlexNet's five convolutions, the n-th conv or fc layer is in column n."""
-    kinds = {
-        a.name: ["fc" if fully_connected(r) else "conv" for r in a.layers if r.counts_as_neurons]
-        for a in analyses
+#: A chart column's label: its kind of layer, then its number (``conv 1``, ``fc 6``).
+CONV_COLUMN = "conv"
+FC_COLUMN = "fc"
+
+
+def columns_by_kind(analyses: Sequence[Analysis]) -> dict[str, list[tuple[bool, int]]]:
+    """Each architecture's conv and fc layers (``counts_as_neurons``) → their column, as
+    (fully connected, number): the n-th convolution of every network in column n, the n-th fully
+    connected layer after the most convolutions any of them has. With AlexNet's five
+    convolutions, the n-th conv or fc layer is in column n (``conv 1`` … ``fc 8``)."""
+    connected = {
+        a.name: [fully_connected(r) for r in a.layers if r.counts_as_neurons] for a in analyses
     }
-    convs = max((k.count("conv") for k in kinds.values()), default=0)
-    found: dict[str, list[str]] = {}
-    for name, order in kinds.items():
-        seen = {"conv": 0, "fc": convs}
+    convs = max((order.count(False) for order in connected.values()), default=0)
+    found: dict[str, list[tuple[bool, int]]] = {}
+    for name, order in connected.items():
+        seen = {False: 0, True: convs}
         columns = []
-        for kind in order:
-            seen[kind] += 1
-            columns.append(f"{kind} {seen[kind]}")
+        for fc in order:
+            seen[fc] += 1
+            columns.append((fc, seen[fc]))
         found[name] = columns
     return found
+
+
+def column_name(column: tuple[bool, int]) -> str:
+    """``(True, 6)`` → ``fc 6``."""
+    fc, number = column
+    return f"{FC_COLUMN if fc else CONV_COLUMN} {number}"
 
 
 def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
@@ -190,11 +200,9 @@ def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
     column lists every architecture's count there, with a layer's own name only where it is not
     the column's.
     """
-    columns = columns_by_kind(analyses)
-    order = sorted(
-        {c for found in columns.values() for c in found},
-        key=lambda c: (c.split()[0] != "conv", int(c.split()[1])),
-    )
+    found = columns_by_kind(analyses)
+    columns = {name: [column_name(c) for c in cs] for name, cs in found.items()}
+    order = [column_name(c) for c in sorted({c for cs in found.values() for c in cs})]
     traces: list[dict[str, Any]] = []
     for row, (measure, _) in enumerate(MEASURES):
         for index, analysis in enumerate(analyses):

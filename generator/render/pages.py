@@ -183,12 +183,8 @@ def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
     or, past ``budget`` bytes (:data:`chapters.PAGE_BUDGET`), a folder of pages
     (:func:`chapters.lay_out`)."""
     budget = chapters.PAGE_BUDGET if budget is None else budget
-    pages: dict[str, str] = {}
-    pages.update(chapters.lay_out(lambda split: audit_book(model, split=split), budget))
+    pages = _audit_and_register(model, budget)
     audit_entry = entry(pages, AUDIT)
-    pages.update(
-        chapters.lay_out(lambda split: register_book(model, split=split, audit=audit_entry), budget)
-    )
     pages.update(chapters.lay_out(lambda split: compare_book(model, split=split), budget))
     audit = entry(pages, AUDIT)
     pages.update(
@@ -201,6 +197,32 @@ def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
     return pages
+
+
+def _audit_and_register(model: SiteModel, budget: int) -> dict[str, str]:
+    """The audit and the register, each linking to the other's first page. Which that is
+    depends on whether the other is split, so the audit is laid out again once the register
+    is known to be split (a longer link could split the audit in turn: laid out until the two
+    agree, which takes at most three rounds as each can only go from one page to a folder)."""
+
+    def audit_linking(register: str) -> dict[str, str]:
+        return chapters.lay_out(
+            lambda split: audit_book(model, split=split, register=register), budget
+        )
+
+    def register_linking(audit: str) -> dict[str, str]:
+        return chapters.lay_out(
+            lambda split: register_book(model, split=split, audit=audit), budget
+        )
+
+    register_at = REGISTER_PAGE
+    for _ in range(3):
+        audit = audit_linking(register_at)
+        register = register_linking(entry(audit, AUDIT))
+        if entry(register, REGISTER) == register_at:
+            break
+        register_at = entry(register, REGISTER)
+    return audit | register
 
 
 def entry(pages: dict[str, str], stem: str) -> str:
@@ -324,15 +346,15 @@ def audit_page(model: SiteModel) -> str:
     return chapters.whole(audit_book(model, split=False))
 
 
-def audit_book(model: SiteModel, *, split: bool) -> chapters.Book:
+def audit_book(model: SiteModel, *, split: bool, register: str = REGISTER_PAGE) -> chapters.Book:
     """Every stated number of every spec with its verdict, family by family, after a tally of
-    the verdicts."""
+    the verdicts. ``register`` is the register's first page in the docs tree."""
     pen = _macros(
         "audit.md.j2",
         split,
         claim_label=claim_label,
         value_text=value_text,
-        register=("../" if split else "") + REGISTER_PAGE,
+        register=("../" if split else "") + register,
     )
     taken: set[str] = set()
     found = []

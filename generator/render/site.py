@@ -43,14 +43,18 @@ def site_files(model: SiteModel) -> dict[str, str]:
 def shared_files(model: SiteModel) -> Iterator[tuple[str, str]]:
     """The files that read several architectures, or none: the site-wide pages, the comparison
     chart, the arithmetic, concepts, conventions and contributing pages, the spec schema."""
-    yield from pages.site_pages(model).items()
+    site_pages = pages.site_pages(model)
+    yield from site_pages.items()
     yield pages.REGISTER_CSV, export.register_csv(model.register)
     yield pages.REGISTER_JSON, export.register_json(model.register)
     # Layer by layer only AlexNet's variants line up: the chart holds them, as the page's tables do.
     yield pages.COMPARE_FIGURE, _json(figures.comparison_figure(model.side_by_side.alexnets))
     yield arithmetic.PAGE, arithmetic.arithmetic_page(model)
     yield concepts.PAGE, concepts.concepts_page(model)
-    yield conventions.PAGE, conventions.conventions_page(model)
+    yield (
+        conventions.PAGE,
+        conventions.conventions_page(model, pages.entry(site_pages, pages.AUDIT)),
+    )
     yield schema.SCHEMA_PATH, schema.schema_text()
     yield contributing.CONTRIBUTING_PAGE, contributing.contributing_page(model.examples)
 
