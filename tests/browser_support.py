@@ -2,7 +2,8 @@
 
 Software WebGL (SwiftShader) draws Plotly's 3D views on a machine with no GPU; it is slow on two
 cores, so tests wait on events the site script sets (``data-state``, ``data-hovered``), never on
-sleeps. Import the fixtures a test module needs: ``from tests.browser_support import browser, ...``.
+sleeps. The fixtures (``browser``, ``server``, ``watched``, ``artifacts``) are in ``conftest.py``, one
+of each per test process; this module holds what they and the tests call.
 Importing this module skips (locally) or fails (under CI) when chromium or Playwright is missing.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import sys
 import threading
 from collections.abc import Iterator
@@ -71,15 +73,15 @@ def serve_built(project: Path, root: Path) -> Iterator[str]:
         httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The project's site, built for and served at a free port on 127.0.0.1."""
+def serve_project_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project's site, built for and served at a free port on 127.0.0.1 (the ``server``
+    fixture of ``conftest.py``)."""
     with serve_built(ROOT, Path(tmp_path_factory.mktemp("served-site"))) as address:
         yield address
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
+def launch() -> Iterator[Any]:
+    """Debian's chromium, driven by Playwright (the ``browser`` fixture of ``conftest.py``)."""
     with sync_api.sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         yield instance
@@ -106,18 +108,15 @@ class Watched:
         assert self.outside == []
 
 
-@pytest.fixture
-def watched(browser: Any) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield Watched(context.new_page())
-    context.close()
-
-
-@pytest.fixture(scope="module")
-def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("screenshots")
-    print(f"\nbrowser screenshots: {folder}")
-    return folder
+def screenshot_folder() -> Path | None:
+    """Where the browser tests keep screenshots for a reader to look at: the folder in
+    ``SCREENSHOTS``, or ``None``, and then only the screenshots a test reads are taken (each is a
+    frame drawn in software: seconds, over a run)."""
+    folder = os.environ.get("SCREENSHOTS")
+    if not folder:
+        return None
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    return Path(folder)
 
 
 def wait_drawn(page: Any, selector: str = ".arch-figure") -> None:

@@ -8,8 +8,9 @@ Plain functions and constants (paths, the minimal spec, running the CLI and MkDo
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -83,3 +84,45 @@ def write_spec(tmp_path: Path) -> Callable[..., Path]:
         return helpers.write_spec(tmp_path, layers, text=text, name=name)
 
     return write
+
+
+# --- The browser tests' fixtures ---------------------------------------------------------------
+# Here, not in tests/browser_support.py, so that there is one of each per test process: a
+# session fixture imported into several modules is a fixture per module, and a second Playwright
+# cannot start while the first runs. browser_support is imported inside them because importing it
+# skips (or, under CI, fails) when chromium or Playwright is missing, which only the browser
+# tests need.
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, driven by Playwright; each test opens its own context."""
+    from tests import browser_support
+
+    yield from browser_support.launch()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The project's site, built for and served at a free port on 127.0.0.1."""
+    from tests import browser_support
+
+    yield from browser_support.serve_project_site(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path | None:
+    """The folder in ``SCREENSHOTS``, where browser tests keep screenshots, or ``None``."""
+    from tests import browser_support
+
+    return browser_support.screenshot_folder()
+
+
+@pytest.fixture
+def watched(browser: Any) -> Iterator[Any]:
+    """A page at 1280 × 900 that records console errors and requests leaving 127.0.0.1."""
+    from tests import browser_support
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield browser_support.Watched(context.new_page())
+    context.close()

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import Watched, artifacts, browser, server, sync_api, watched
+from tests.browser_support import Watched, sync_api
 
 # Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
 pytestmark = pytest.mark.slow
-
-__all__ = ["artifacts", "browser", "server", "watched"]  # fixtures used by name
 
 
 @pytest.mark.parametrize(

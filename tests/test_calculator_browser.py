@@ -15,12 +15,11 @@ from typing import Any
 import pytest
 
 from generator.analysis.calculator import FIELDS, MAX_VALUE, calculate_text
-from tests.browser_support import Watched, browser, server, watched
+from tests.browser_support import Watched
 
 # Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
 pytestmark = pytest.mark.slow
 
-__all__ = ["browser", "server", "watched"]  # fixtures used by name
 
 CONFIGURATIONS = 400
 #: Configurations typed with Playwright's fill, box by box; the rest set each box and fire its

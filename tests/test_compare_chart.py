@@ -18,10 +18,8 @@ import pytest
 from generator.analysis.model import build_site_model
 from generator.core.results import Analysis
 from generator.render import figures
-from tests.browser_support import Watched, browser, server, wait_drawn
+from tests.browser_support import Watched, wait_drawn
 from tests.helpers import SHIPPED
-
-__all__ = ["browser", "server"]  # fixtures used by name
 
 
 @pytest.fixture(scope="module")

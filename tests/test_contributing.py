@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from generator.analysis import examples
 from generator.analysis.model import build_site_model
 from generator.render import contributing
 from generator.spec import schema
@@ -66,6 +67,31 @@ def test_the_worked_example_audits_clean(page: str) -> None:
     checks = contributing.example_checks(build_site_model([]).examples)
     assert [verdict for *_, verdict in checks] == ["matches"] * 3
     assert "| conv1 neurons | 290,400 | 290,400 | **matches** |" in page
+
+
+def test_grouped_convolutions_and_what_counts_are_worked_out(page: str) -> None:
+    """The depthwise layer: 64 kernels of 1 channel (64 / 64 groups) × 3 × 3, no bias; each of
+    its 64 × 56 × 56 outputs one 3 × 3 kernel's products. The batch norm: a scale and a shift
+    per channel, and no multiply-accumulate."""
+    assert (
+        f"| `depthwise` | conv 3×3 p1 g64 | 64×56×56 | {64 * 1 * 3 * 3:,} | {64 * 56 * 56 * 9:,} |"
+        in page
+    )
+    assert f"| `bn1` | batch_norm | 64×56×56 | {2 * 64:,} | 0 |" in page
+    assert "the\n`conv` and `fc` layers count them" in page
+    assert "depthwise" in page and "`groups`" in page
+
+
+def test_a_forgotten_inputs_is_shown_with_the_loaders_warning(page: str) -> None:
+    path = f"docs/architectures/{examples.BRANCHES_NAME}.yml"
+    line = examples.BRANCHES.splitlines().index(
+        next(x for x in examples.BRANCHES.splitlines() if "name: shortcut" in x)
+    )
+    assert (
+        f"warning: {path}:{line + 1}: layer 'shortcut': it has no 'inputs', so it reads the layer "
+        "before it, 'bn2', which 'add' also reads" in page
+    )
+    assert "`inputs: [input]`" in page
 
 
 def test_the_page_is_the_same_at_every_build(page: str) -> None:

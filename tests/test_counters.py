@@ -23,7 +23,7 @@ from generator.analysis.counters import (
     predict_all,
     predict_layers,
 )
-from generator.core.counters import SITE, THOP, TOOLS, Op, Quantity, Rule, Unit, tool
+from generator.core.counters import SITE, THOP, TOOLS, CounterRule, Measure, Op, Unit, tool
 from generator.core.kinds import kind_of
 from generator.core.kinds.base import TorchCode
 from generator.core.results import Analysis
@@ -222,7 +222,7 @@ def test_a_counter_that_skips_some_of_the_site_s_count_shows_it_as_a_term(
 ) -> None:
     """torchvision AlexNet's fc layers: 9216·4096 + 4096·4096 + 4096·1000 = 58,621,952 MACs."""
     skipping = dataclasses.replace(
-        THOP, rules={**THOP.rules, Op.LINEAR: Rule((), "thop/nowhere.py", "Nothing.")}
+        THOP, rules={**THOP.rules, Op.LINEAR: CounterRule((), "thop/nowhere.py", "Nothing.")}
     )
     prediction = predict(analyses["torchvision-alexnet"], skipping)
     assert prediction.terms == (
@@ -270,7 +270,7 @@ def test_every_counter_has_a_rule_with_a_source_for_every_module() -> None:
 
 def test_every_quantity_is_counted_by_some_rule() -> None:
     used = {c.quantity for t in TOOLS for rule in t.rules.values() for c in rule.counts}
-    assert used == set(Quantity)
+    assert used == set(Measure)
 
 
 def test_the_rules_cite_the_versions_the_test_extra_pins() -> None:

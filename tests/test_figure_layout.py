@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from generator.analysis.graph import Line, Module, structure
 from generator.core.results import Analysis
-from generator.render import figures, plotly_json
+from generator.render import figure_graphs, figures, plotly_json
 from generator.render.layout3d import Box
 from tests.helpers import SHIPPED, load_spec, spec_data
 from tests.requirements import require
@@ -194,7 +194,9 @@ def test_a_residual_shortcut_is_an_arc_over_its_block(analyses: dict[str, Analys
     projection, main = boxes_of(found, "res3a_branch1")[0], boxes_of(found, "res3a_branch2a")[0]
     assert round(projection.centre[0]) == round(main.centre[0])
     assert projection.z0 > main.z1
-    data = figures.plotly_figure(figures.network_files(analyses["resnet-18"]), 0)["data"]
+    data = figures.plotly_figure(figures.network_files(figures.views(analyses["resnet-18"])), 0)[
+        "data"
+    ]
     assert any(t["name"] == "shortcuts" for t in data)
 
 
@@ -212,7 +214,7 @@ def test_a_150_layer_network_collapses_into_blocks_and_stages(resnet50: Analysis
     ]
     assert stages.columns <= 10
     # The figure opens on a collapsed view; the expanded one is a click away.
-    meta = figures.network_files(resnet50)["figure.json"]["layout"]["meta"]
+    meta = figures.network_files(figures.views(resnet50))["figure.json"]["layout"]["meta"]
     assert meta["view"] != 0
     assert [v["label"] for v in meta["views"]] == ["Every layer", "Blocks", "Stages"]
 
@@ -224,7 +226,7 @@ def test_the_views_that_draw_branches_say_so(analyses: dict[str, Analysis], name
     collapsed one, nor a network without branches."""
     analysis = analyses[name]
     branching = any(len(r.inputs) > 1 for r in analysis.layers)
-    meta = figures.network_files(analysis)["figure.json"]["layout"]["meta"]
+    meta = figures.network_files(figures.views(analysis))["figure.json"]["layout"]["meta"]
     assert [v.get("branches", False) for v in meta["views"]] == [
         branching and v["label"] == "Every layer" for v in meta["views"]
     ]
@@ -296,7 +298,7 @@ def test_towers_are_stacked_one_above_the_other(analyses: dict[str, Analysis]) -
 
 @pytest.mark.parametrize("name", sorted(MAX_BYTES))
 def test_figure_files_stay_small(networks: dict[str, Analysis], name: str) -> None:
-    files = figures.network_files(networks[name])
+    files = figures.network_files(figures.views(networks[name]))
     assert len(compact(files["figure.json"]).encode("utf-8")) < MAX_BYTES[name]
 
 
@@ -308,7 +310,7 @@ def test_packed_views_unpack_into_the_boxes_of_each_view(
     script draws: a mesh3d per box and tower, whose corners span the box as laid out, then the
     wire, the connections and shortcuts, kernels, and the labels last, one per box."""
     found = figures.views(networks[name])
-    files = figures.network_files(networks[name])
+    files = figures.network_files(figures.views(networks[name]))
     meta = files["figure.json"]["layout"]["meta"]
     assert [v["label"] for v in meta["views"]] == [v.label for v in found]
     # The first view drawn is in figure.json; each other one is named, and nothing else is written.
@@ -350,7 +352,7 @@ def test_the_figure_is_a_valid_plotly_figure(networks: dict[str, Analysis], name
     """Plotly's own validation (which plotly.io.to_html runs, as the benchmark does), of every
     view as a plain figure."""
     graph_objects = require("plotly.graph_objects", "pip install plotly")
-    files = figures.network_files(networks[name])
+    files = figures.network_files(figures.views(networks[name]))
     for index in range(len(files["figure.json"]["layout"]["meta"]["views"])):
         graph_objects.Figure(figures.plotly_figure(files, index))
 
@@ -404,7 +406,7 @@ def test_any_branching_network_is_laid_out_without_overlaps(data: dict[str, Any]
         path = Path(folder) / "random.yml"
         path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
         analysis = load_spec(path)
-    files = figures.network_files(analysis)
+    files = figures.network_files(figures.views(analysis))
     for index, found in enumerate(figures.views(analysis)):
         traces = figures.plotly_figure(files, index)["data"]
         placed = found.scene.compressed.boxes
@@ -415,3 +417,20 @@ def test_any_branching_network_is_laid_out_without_overlaps(data: dict[str, Any]
         ends = [row[0].x1 for i, row in enumerate(placed) if i not in side]
         assert placed[found.graph.sink][0].x1 == max(ends)
         assert all(row for row in placed)
+
+
+@pytest.mark.parametrize(
+    ("names", "title"),
+    [
+        (["res3a", "res3b", "res3c", "res3d"], "res3a–d"),
+        (["conv3_1", "conv3_2", "conv3_3"], "conv3_1–3"),
+        (["pw12", "pw13"], "pw12–13"),
+        (["pw9", "pw10"], "pw9–10"),
+        (["fire2", "fire9"], "fire2–9"),
+        (["a", "b"], "a–b"),
+    ],
+)
+def test_a_run_of_alike_boxes_is_named_by_its_first_and_last_without_cutting_a_number(
+    names: list[str], title: str
+) -> None:
+    assert figure_graphs.range_name(names) == title

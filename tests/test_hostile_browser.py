@@ -14,13 +14,12 @@ from typing import Any
 
 import pytest
 
-from tests.browser_support import Watched, browser, serve_built, sync_api, wait_drawn, watched
+from tests.browser_support import Watched, serve_built, sync_api, wait_drawn
 from tests.test_hostile_spec import NAME, SHOWN, TITLE, collapse, write_project
 
 # Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
 pytestmark = pytest.mark.slow
 
-__all__ = ["browser", "watched"]  # fixtures used by name
 
 TRAP = """
 window.__alerted = [];

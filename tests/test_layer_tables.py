@@ -14,7 +14,7 @@ import pytest
 from generator.analysis.model import audited
 from generator.core.kinds import kind_of
 from generator.core.results import Analysis
-from generator.render import architecture, site, templating
+from generator.render import architecture, figures, site, templating
 from tests.helpers import SHIPPED, number
 
 ROW = re.compile(r"<tr>(.*?)</tr>")
@@ -54,7 +54,7 @@ def test_a_page_holds_its_table_or_sums_it_block_by_block(
     assert len(table.encode("utf-8")) > architecture.PAGE_BYTES * architecture.TABLE_SHARE
     full = files[architecture.layers_path(name)]
     assert table in full
-    summary = architecture.block_table(architecture.summary_view(analysis))
+    summary = architecture.block_table(architecture.summary_view(figures.views(analysis)))
     assert summary in page
     head, *rows = cells(summary)
     assert head == ["Part", "Layers", "Output", "Neurons", "Params", "MACs"]

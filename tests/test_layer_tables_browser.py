@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 
 from generator.core.results import Analysis
-from tests.browser_support import Watched, artifacts, browser, server, watched
+from tests.browser_support import Watched
 
 # Chromium on a built site: the full suite's, not the quick loop's (see pyproject.toml).
 pytestmark = pytest.mark.slow
-
-__all__ = ["artifacts", "browser", "server", "watched"]  # fixtures used by name
 
 
 def test_the_full_table_loads_when_opened(

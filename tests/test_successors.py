@@ -19,7 +19,7 @@ from generator.analysis import families, graph, hypotheses, plausibility, roundi
 from generator.analysis.audit import Check, Verdict
 from generator.analysis.comparisons import Comparison, OwnFigures, Rounded, compare, count_for
 from generator.analysis.model import SiteModel, build_site_model
-from generator.analysis.rounding import Rule
+from generator.analysis.rounding import RoundingRule
 from generator.analysis.successors import (
     SuccessorsPage,
     bits_per_parameter,
@@ -181,20 +181,20 @@ def test_a_familys_name_is_what_its_titles_begin_with(titles: list[str], name: s
     [
         # 60,965,224 / 1,248,424 = 48.83…: "50" is read to the ten, as its zero says (as a
         # count's trailing zeros say its place): 50 half up, 40 cut off, 50 to one figure.
-        (Fraction(60_965_224, 1_248_424), "50", Rule.HALF_UP, True),
-        (Fraction(60_965_224, 1_248_424), "50", Rule.DOWN, False),
-        (Fraction(60_965_224, 1_248_424), "50", Rule.ONE_FIGURE, True),
+        (Fraction(60_965_224, 1_248_424), "50", RoundingRule.HALF_UP, True),
+        (Fraction(60_965_224, 1_248_424), "50", RoundingRule.DOWN, False),
+        (Fraction(60_965_224, 1_248_424), "50", RoundingRule.ONE_FIGURE, True),
         # 12 has two figures: rounding to one cannot give it.
-        (Fraction(12), "12", Rule.ONE_FIGURE, False),
+        (Fraction(12), "12", RoundingRule.ONE_FIGURE, False),
         # 3,663,761,408 / 19,632,062,464 × 100 = 18.66…: 19 half up, 18 cut off.
-        (Fraction(3_663_761_408 * 100, 19_632_062_464), "18", Rule.HALF_UP, False),
-        (Fraction(3_663_761_408 * 100, 19_632_062_464), "18", Rule.DOWN, True),
+        (Fraction(3_663_761_408 * 100, 19_632_062_464), "18", RoundingRule.HALF_UP, False),
+        (Fraction(3_663_761_408 * 100, 19_632_062_464), "18", RoundingRule.DOWN, True),
         # 2.27 to one figure is 2, not "about 3x".
-        (Fraction(138_357_544, 60_965_224), "3", Rule.ONE_FIGURE, False),
+        (Fraction(138_357_544, 60_965_224), "3", RoundingRule.ONE_FIGURE, False),
     ],
 )
 def test_each_rounding_rule_gives_a_figure_or_does_not(
-    value: Fraction, stated: str, rule: Rule, expected: bool
+    value: Fraction, stated: str, rule: RoundingRule, expected: bool
 ) -> None:
     assert rounding.FIGURE_RULES[rule](value, Decimal(stated)) is expected
 
@@ -330,7 +330,7 @@ def test_resnet34s_18_percent_of_vgg19_is_the_papers_own_3_6_over_19_6(
     (own,) = found.fits
     assert own.changes == (OwnFigures(3_600_000_000, 19_600_000_000),)
     assert own.figure == Fraction(3_600, 196)
-    assert [k.reading.changes for k in found.coincidences] == [(Rounded(Rule.DOWN),)]
+    assert [k.reading.changes for k in found.coincidences] == [(Rounded(RoundingRule.DOWN),)]
 
 
 def test_a_bias_convention_holds_for_both_networks_or_neither(

@@ -29,7 +29,7 @@ MINUS = "−"
 
 
 @dataclass(frozen=True, slots=True)
-class Box:
+class CalculatorInput:
     """One box of the calculator."""
 
     key: str
@@ -38,12 +38,12 @@ class Box:
 
 
 FIELDS = (
-    Box("n", "Input size n", 1),
-    Box("k", "Kernel k", 1),
-    Box("s", "Stride s", 1),
-    Box("p_before", "Padding before", 0),
-    Box("p_after", "Padding after", 0),
-    Box("d", "Dilation d", 1),
+    CalculatorInput("n", "Input size n", 1),
+    CalculatorInput("k", "Kernel k", 1),
+    CalculatorInput("s", "Stride s", 1),
+    CalculatorInput("p_before", "Padding before", 0),
+    CalculatorInput("p_after", "Padding after", 0),
+    CalculatorInput("d", "Dilation d", 1),
 )
 
 

@@ -24,7 +24,7 @@ from fractions import Fraction
 
 from generator.analysis import families, hypotheses, plausibility, rounding
 from generator.analysis.audit import Verdict
-from generator.analysis.hypotheses import Change, Count
+from generator.analysis.hypotheses import Change, Tally
 from generator.analysis.plausibility import (
     Account,
     Coincidence,
@@ -34,7 +34,7 @@ from generator.analysis.plausibility import (
     Ratio,
     Stranger,
 )
-from generator.analysis.rounding import FIGURE_RULES, Rule
+from generator.analysis.rounding import FIGURE_RULES, RoundingRule
 from generator.core import engine
 from generator.core.kinds import kind_of
 from generator.core.results import Analysis, counted
@@ -61,7 +61,7 @@ class Side:
 
     names: tuple[str, ...]
     """The spec read, then any other spec of its family with the same totals."""
-    count: Count
+    count: Tally
 
     @property
     def name(self) -> str:
@@ -89,7 +89,7 @@ class Counted:
 class Rounded:
     """The figure rounded by another rule than half up."""
 
-    rule: Rule
+    rule: RoundingRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +112,7 @@ class Fit:
 
     this: Side
     other: Side
-    rule: Rule
+    rule: RoundingRule
     figure: Fraction
     """The figure this reading computes, in the claim's form, before rounding."""
     changes: tuple[FitChange, ...]
@@ -162,7 +162,7 @@ class Comparison:
     @property
     def rounded(self) -> Decimal:
         """The computed figure rounded half up to the stated figure's last decimal."""
-        return rounding.rounded(Rule.HALF_UP, self.figure, self.claim.figure)
+        return rounding.rounded(RoundingRule.HALF_UP, self.figure, self.claim.figure)
 
 
 def difference(count: int, other: int) -> Fraction:
@@ -331,11 +331,11 @@ def own_figures(analysis: Analysis, claim: Compared, context: Context) -> tuple[
     for rule in RULES:
         if FIGURE_RULES[rule](value, claim.figure):
             ruled: tuple[FitChange, ...] = (change,)
-            ruled += (Rounded(rule),) if rule is not Rule.HALF_UP else ()
+            ruled += (Rounded(rule),) if rule is not RoundingRule.HALF_UP else ()
             found.append(
                 Fit(
-                    Side((analysis.name,), Count(mine.computed, this, claim.quantity)),
-                    Side((claim.to,), Count(theirs.computed, that, claim.quantity)),
+                    Side((analysis.name,), Tally(mine.computed, this, claim.quantity)),
+                    Side((claim.to,), Tally(theirs.computed, that, claim.quantity)),
                     rule,
                     value,
                     ruled,
@@ -361,8 +361,8 @@ def fit_doubts(
                 account.way(rule)
             case OwnFigures():
                 account.cost += 1
-    if fit.rule is Rule.HALF_UP:
-        account.way(Rule.HALF_UP)
+    if fit.rule is RoundingRule.HALF_UP:
+        account.way(RoundingRule.HALF_UP)
     return account.close()
 
 
@@ -443,7 +443,7 @@ def alternatives(
     return tuple((same[0], tuple(m.name for m in same)) for same in by_totals.values())
 
 
-def _count_pairs(ours: Sequence[Count], yours: Sequence[Count]) -> Iterator[tuple[Count, Count]]:
+def _count_pairs(ours: Sequence[Tally], yours: Sequence[Tally]) -> Iterator[tuple[Tally, Tally]]:
     """Every way of taking the two counts, both non-zero."""
     for mine in ours:
         for theirs in yours:
@@ -466,7 +466,7 @@ def _count_changes(ours: Side, yours: Side) -> tuple[Counted, ...] | None:
 
 
 #: The rules a stated ratio may have been rounded by; half up is the plain one.
-RULES = (Rule.HALF_UP, Rule.DOWN, Rule.ONE_FIGURE)
+RULES = (RoundingRule.HALF_UP, RoundingRule.DOWN, RoundingRule.ONE_FIGURE)
 
 
 def readings(
@@ -506,7 +506,7 @@ def readings(
                 changes = swaps + counting
                 value = figure(claim.form, mine_count.value, their_count.value)
                 for rule in RULES:
-                    ruled = changes + ((Rounded(rule),) if rule is not Rule.HALF_UP else ())
+                    ruled = changes + ((Rounded(rule),) if rule is not RoundingRule.HALF_UP else ())
                     if ruled and len(ruled) <= limit and FIGURE_RULES[rule](value, claim.figure):
                         found.append(
                             (

@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from generator.core import rules
-from generator.core.counters import SITE, TOOLS, Baseline, Op, Quantity, Tool, Unit
+from generator.core.counters import SITE, TOOLS, Baseline, Measure, Op, Tool, Unit
 from generator.core.kinds import kind_of
 from generator.core.results import Analysis, LayerResult, Shape
 
@@ -29,10 +29,10 @@ __all__ = [
     "NONE",
     "LayerPrediction",
     "ModuleCall",
-    "Part",
     "Prediction",
     "Predictions",
     "Term",
+    "TermPart",
     "UnknownModule",
     "json_entry",
     "module_calls",
@@ -54,12 +54,12 @@ class Term(NamedTuple):
     value: int
 
 
-class Part(NamedTuple):
+class TermPart(NamedTuple):
     """How one module type makes up (part of) a term: ``per × quantity``, summed over its calls."""
 
     term: str
     op: Op
-    quantity: Quantity
+    quantity: Measure
     per: int
     value: int
 
@@ -79,13 +79,13 @@ class Prediction:
     """The site's count it is set against: multiply-accumulates, or neurons for activations."""
     terms: tuple[Term, ...]
     """``total − baseline`` in named parts, in the order of the rules; none of them is 0."""
-    parts: tuple[Part, ...] = ()
+    parts: tuple[TermPart, ...] = ()
     """Each term by the modules it comes from and the rule's count: ReLU, 2 per output value."""
     uncounted_biases: int = 0
     """The network's biased outputs (one bias addition each) when the counter counts none of
     them; 0 when it counts them or the network has no bias."""
 
-    def parts_of(self, term: str) -> tuple[Part, ...]:
+    def parts_of(self, term: str) -> tuple[TermPart, ...]:
         """The parts of one of :attr:`terms`, by module."""
         return tuple(part for part in self.parts if part.term == term)
 
@@ -246,7 +246,7 @@ def _outputs(call: ModuleCall, result: LayerResult) -> int:
 
 def _window_inputs(call: ModuleCall, result: LayerResult) -> int:
     """The values every pooling window reads, summed over the windows (see
-    :attr:`~generator.core.counters.Quantity.WINDOW_INPUTS`)."""
+    :attr:`~generator.core.counters.Measure.WINDOW_INPUTS`)."""
     if call.op is Op.AVG_POOL:
         return _avg_pool_window_inputs(call)
     return _adaptive_window_inputs(call)
@@ -311,19 +311,19 @@ def _bilinear_outputs(call: ModuleCall, result: LayerResult) -> int:
 
 
 #: How each quantity is worked out for one module call of a layer.
-_QUANTITIES: Mapping[Quantity, Callable[[ModuleCall, LayerResult], int]] = MappingProxyType(
+_QUANTITIES: Mapping[Measure, Callable[[ModuleCall, LayerResult], int]] = MappingProxyType(
     {
-        Quantity.WEIGHT_MACS: _weight_macs,
-        Quantity.BIASED_OUTPUTS: _biased_outputs,
-        Quantity.INPUTS: _inputs,
-        Quantity.AFFINE_INPUTS: _affine_inputs,
-        Quantity.OUTPUTS: _outputs,
-        Quantity.WINDOW_INPUTS: _window_inputs,
-        Quantity.LRN_SQUARES: _lrn_squares,
-        Quantity.ROWS: _rows,
-        Quantity.PARAMS: _params,
-        Quantity.WEIGHTS_AT_OUTPUTS: _weights_at_outputs,
-        Quantity.BILINEAR_OUTPUTS: _bilinear_outputs,
+        Measure.WEIGHT_MACS: _weight_macs,
+        Measure.BIASED_OUTPUTS: _biased_outputs,
+        Measure.INPUTS: _inputs,
+        Measure.AFFINE_INPUTS: _affine_inputs,
+        Measure.OUTPUTS: _outputs,
+        Measure.WINDOW_INPUTS: _window_inputs,
+        Measure.LRN_SQUARES: _lrn_squares,
+        Measure.ROWS: _rows,
+        Measure.PARAMS: _params,
+        Measure.WEIGHTS_AT_OUTPUTS: _weights_at_outputs,
+        Measure.BILINEAR_OUTPUTS: _bilinear_outputs,
     }
 )
 
@@ -342,7 +342,7 @@ class _Counted(NamedTuple):
     term: str
     value: int
     op: Op
-    quantity: Quantity
+    quantity: Measure
     per: int
 
 
@@ -373,19 +373,19 @@ def _calls(analysis: Analysis) -> Calls:
     return tuple((result, module_calls(result)) for result in analysis.layers)
 
 
-def _parts(counted: list[_Counted]) -> tuple[Part, ...]:
+def _parts(counted: list[_Counted]) -> tuple[TermPart, ...]:
     """The counts outside the site's own, summed by term, module and rule."""
-    sums: dict[tuple[str, Op, Quantity, int], int] = {}
+    sums: dict[tuple[str, Op, Measure, int], int] = {}
     for c in counted:
         if c.term != SITE:
             key = (c.term, c.op, c.quantity, c.per)
             sums[key] = sums.get(key, 0) + c.value
-    return tuple(Part(*key, value) for key, value in sums.items() if value)
+    return tuple(TermPart(*key, value) for key, value in sums.items() if value)
 
 
 def _counts_biases(tool: Tool) -> bool:
     return any(
-        count.quantity is Quantity.BIASED_OUTPUTS
+        count.quantity is Measure.BIASED_OUTPUTS
         for rule in tool.rules.values()
         for count in rule.counts
     )

@@ -47,6 +47,42 @@ layers:
   - {{name: relu1, kind: relu}}
 """
 
+#: The second example: branches, a depthwise convolution and a projection shortcut, written as
+#: a contributor writes MobileNet's or ResNet's blocks.
+BRANCHES_NAME = "my-block"
+BRANCHES = f"""\
+{schema.EDITOR_LINE}
+title: A residual block with a depthwise convolution
+summary: >-
+  A block in the style of MobileNet and ResNet: a 1×1 convolution, a depthwise 3×3 one, and a
+  projection shortcut from the block's input added to them.
+input: [32, 56, 56]
+sources:
+  mobilenets:
+    citation: >-
+      Andrew G. Howard, Menglong Zhu, Bo Chen et al. MobileNets: Efficient Convolutional Neural
+      Networks for Mobile Vision Applications. arXiv:1704.04861, 2017.
+    url: https://arxiv.org/abs/1704.04861
+    states: >-
+      A depthwise separable convolution is a depthwise convolution, one 3×3 filter per input
+      channel, followed by a 1×1 pointwise convolution, each followed by batch norm and ReLU.
+layers:
+  - {{name: expand, kind: conv, out_channels: 64, kernel: 1, bias: false}}
+  - {{name: bn1, kind: batch_norm}}
+  - {{name: relu1, kind: relu}}
+  - {{name: depthwise, kind: conv, out_channels: 64, kernel: 3, padding: 1, groups: 64, bias: false}}
+  - {{name: bn2, kind: batch_norm}}
+  - {{name: shortcut, kind: conv, out_channels: 64, kernel: 1, inputs: [input]}}
+  - {{name: add, kind: add, inputs: [bn2, shortcut]}}
+  - {{name: relu2, kind: relu}}
+  - {{name: pool, kind: avg_pool, kernel: 56}}
+  - {{name: flatten, kind: flatten}}
+  - {{name: fc, kind: fc, out_features: 10}}
+"""
+#: The line of :data:`BRANCHES` that names the shortcut's input, and the same line forgetting it.
+NAMED_INPUT = "kernel: 1, inputs: [input]}"
+FORGOTTEN_INPUT = "kernel: 1}"
+
 #: One-line mistakes made in copies of the example, to show the messages they give.
 MISTAKES: tuple[tuple[str, str, str], ...] = (
     ("A misspelt field", "kernel: 11,", "kernal: 11,"),
@@ -76,11 +112,33 @@ class Examples:
 
     checks: tuple[Check, ...]
     mistakes: tuple[BrokenExample, ...]
+    branches: Analysis
+    """:data:`BRANCHES`, worked out."""
+    forgotten: BrokenExample
+    """:data:`BRANCHES` with the shortcut's ``inputs`` left out, and the loader's warning."""
 
 
 def check_examples() -> Examples:
-    """Load the worked example and each broken copy; a copy that loads is a bug: it raises."""
-    return Examples(audit(_load(EXAMPLE)), tuple(_broken(*mistake) for mistake in MISTAKES))
+    """Load the worked examples and each broken copy; a copy that loads without the error (or
+    the warning) it shows is a bug: it raises."""
+    return Examples(
+        audit(_load(EXAMPLE)),
+        tuple(_broken(*mistake) for mistake in MISTAKES),
+        _load(BRANCHES, BRANCHES_NAME),
+        _forgotten(),
+    )
+
+
+def _forgotten() -> BrokenExample:
+    """:data:`BRANCHES` with the shortcut's ``inputs`` left out: it loads, with a warning."""
+    if BRANCHES.count(NAMED_INPUT) != 1:
+        raise ValueError(f"the branches example must contain {NAMED_INPUT!r} exactly once")
+    broken = BRANCHES.replace(NAMED_INPUT, FORGOTTEN_INPUT)
+    line = next(line for line in broken.splitlines() if FORGOTTEN_INPUT in line)
+    warnings = _loaded(broken, BRANCHES_NAME).warnings
+    if not warnings:
+        raise ValueError("the branches example without the shortcut's inputs gives no warning")
+    return BrokenExample("A forgotten `inputs`", line, "\n".join(f"warning: {w}" for w in warnings))
 
 
 def _broken(title: str, right: str, wrong: str) -> BrokenExample:
@@ -95,7 +153,10 @@ def _broken(title: str, right: str, wrong: str) -> BrokenExample:
     raise ValueError(f"the example with {wrong!r} for {right!r} loads without an error")
 
 
-def _load(text: str) -> Analysis:
-    """Load spec text as ``docs/architectures/EXAMPLE_NAME.yml``; messages name that path."""
-    path = Path(SPECS) / f"{EXAMPLE_NAME}{loader.SUFFIX}"
-    return loader.analyse(loader.load_text(path, text))
+def _load(text: str, name: str = EXAMPLE_NAME) -> Analysis:
+    """Load spec text as ``docs/architectures/NAME.yml``; messages name that path."""
+    return loader.analyse(_loaded(text, name))
+
+
+def _loaded(text: str, name: str) -> loader.LoadedSpec:
+    return loader.load_text(Path(SPECS) / f"{name}{loader.SUFFIX}", text)

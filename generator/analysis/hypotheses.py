@@ -764,7 +764,7 @@ def common_prefix(names: list[str]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Count:
+class Tally:
     """One way of taking a count over a layer, a group of layers or the network."""
 
     plain: int
@@ -807,7 +807,7 @@ def scope_of(analysis: Analysis, layer: str | None, first: str | None = None) ->
 
 def counts(
     analysis: Analysis, quantity: Quantity, layer: str | None = None, first: str | None = None
-) -> tuple[Count, ...]:
+) -> tuple[Tally, ...]:
     """Every way the finder takes a count over a layer, a group or the network: the plain sum,
     then one change (the biases counted the other way, or one part left out, :func:`parts`),
     then both. Each is a sum of the layers' own values: no engine run.
@@ -819,11 +819,11 @@ def counts(
     plain_values = {r.index: counted(r, quantity) for r in members}
     flipped_values = _flipped(members, quantity)
     plain = sum(plain_values.values())
-    found = [Count(plain, plain, quantity, layer, first)]
+    found = [Tally(plain, plain, quantity, layer, first)]
     bias = Biases(quantity)
     if flipped_values is not None:
         value = sum(flipped_values.values())
-        found.append(Count(plain, value, quantity, layer, first, (bias,), Cause.BIASES))
+        found.append(Tally(plain, value, quantity, layer, first, (bias,), Cause.BIASES))
     for omission in omissions(analysis, quantity, scope):
         left_out = Omitted(omission.key, omission)
         for values, before in ((plain_values, ()), (flipped_values, (bias,))):
@@ -831,7 +831,7 @@ def counts(
                 continue
             value = sum(v for i, v in values.items() if i not in omission.layers)
             changes: tuple[Change, ...] = (*before, left_out)
-            found.append(Count(plain, value, quantity, layer, first, changes, Cause.OMISSION))
+            found.append(Tally(plain, value, quantity, layer, first, changes, Cause.OMISSION))
     return tuple(found)
 
 
@@ -913,7 +913,7 @@ def _gives(value: int, number: int, unit: int | None) -> bool:
 
 
 def _fits(
-    reading: Count, number: int, unit: int | None, power: int
+    reading: Tally, number: int, unit: int | None, power: int
 ) -> Iterator[tuple[tuple[Change, ...], Fraction, int | None]]:
     """Each way a reading gives ``number``: its changes, the value compared (in decimal units)
     and, for a rounded figure, the figure it rounds to."""

@@ -49,7 +49,7 @@ from generator.analysis.hypotheses import (
     counts,
     scope_of,
 )
-from generator.analysis.rounding import Rule, Scale
+from generator.analysis.rounding import RoundingRule, Scale
 from generator.core.kinds import kind_of
 from generator.core.results import Analysis, LayerResult, counted
 from generator.spec.models import Compared, Quantity, Spec, Stated
@@ -248,18 +248,18 @@ def context(analyses: Sequence[Analysis], ratios: Sequence[Ratio] = ()) -> Conte
 # --- (a) how a source rounds ---------------------------------------------------------------------
 
 #: A way of writing a computed value as a figure: a rounding rule, or what K stands for.
-Way = Rule | Scale
+Way = RoundingRule | Scale
 #: The ways each way competes with: a figure that one gives and the other does not shows which
 #: the source used.
 RIVALS: dict[Way, tuple[Way, ...]] = {
-    Rule.HALF_UP: (Rule.DOWN,),
-    Rule.DOWN: (Rule.HALF_UP,),
-    Rule.ONE_FIGURE: (Rule.HALF_UP, Rule.DOWN),
+    RoundingRule.HALF_UP: (RoundingRule.DOWN,),
+    RoundingRule.DOWN: (RoundingRule.HALF_UP,),
+    RoundingRule.ONE_FIGURE: (RoundingRule.HALF_UP, RoundingRule.DOWN),
     Scale.DECIMAL: (Scale.BINARY,),
     Scale.BINARY: (Scale.DECIMAL,),
 }
 #: What a reading assumes unless it says otherwise.
-DEFAULT_WAYS = (Rule.HALF_UP, Scale.DECIMAL)
+DEFAULT_WAYS = (RoundingRule.HALF_UP, Scale.DECIMAL)
 
 Evidence = Figure | Ratio
 
@@ -294,7 +294,7 @@ def _ratio_ways(ratio: Ratio) -> set[Way] | None:
 def _shows(ways: set[Way], way: Way, rival: Way, evidence: Evidence) -> bool:
     """Whether a figure that ``ways`` give shows ``way`` over ``rival``. One significant figure
     is only shown, or ruled out, by a figure of one significant figure."""
-    if Rule.ONE_FIGURE in (way, rival):
+    if RoundingRule.ONE_FIGURE in (way, rival):
         if not isinstance(evidence, Ratio):
             return False
         if len(evidence.claim.figure.normalize().as_tuple().digits) != 1:
@@ -615,7 +615,7 @@ class Account:
         """One change of a reading of a number of ``quantity``."""
         match change:
             case CutOff():
-                self.way(Rule.DOWN)
+                self.way(RoundingRule.DOWN)
             case Binary():
                 self.way(Scale.BINARY)
             case Omitted(_, omission) if not named(omission):
@@ -656,7 +656,7 @@ def doubts(hypothesis: Hypothesis, figure: Figure | None, context: Context) -> t
         account.change(change, hypothesis.quantity)
     if hypothesis.rounded is not None:
         if not any(isinstance(c, CutOff) for c in hypothesis.changes):
-            account.way(Rule.HALF_UP)
+            account.way(RoundingRule.HALF_UP)
         if not any(isinstance(c, Binary) for c in hypothesis.changes):
             account.way(Scale.DECIMAL)
     lone = column(hypothesis, figure, context)
@@ -690,7 +690,11 @@ def column(hypothesis: Hypothesis, figure: Figure | None, context: Context) -> L
         for c in hypothesis.changes
         if isinstance(c, Omitted | Biases)
     )
-    rule = Rule.DOWN if any(isinstance(c, CutOff) for c in hypothesis.changes) else Rule.HALF_UP
+    rule = (
+        RoundingRule.DOWN
+        if any(isinstance(c, CutOff) for c in hypothesis.changes)
+        else RoundingRule.HALF_UP
+    )
     binary = any(isinstance(c, Binary) for c in hypothesis.changes)
     given = 0
     for other in others:

@@ -2,7 +2,7 @@
 
 A stated "3.6 billion" is a computed count rounded to hundreds of millions; a stated "18%" or
 "50x" is a computed ratio rounded to whole units, or to one significant figure, or cut off rather
-than rounded. Each rule is one function; :class:`Rule` names them, so a reading can say which one
+than rounded. Each rule is one function; :class:`RoundingRule` names them, so a reading can say which one
 it assumed.
 """
 
@@ -14,7 +14,7 @@ from enum import Enum
 from fractions import Fraction
 
 
-class Rule(str, Enum):
+class RoundingRule(str, Enum):
     """A way of rounding a computed value to the figure a source writes."""
 
     HALF_UP = "half up"
@@ -49,7 +49,7 @@ def count_truncates_to(computed: int | Fraction, stated: int, unit: int | None =
 
 
 #: Each rule a count may have been rounded by, as a test of a computed count against the figure.
-COUNT_RULES = {Rule.HALF_UP: count_rounds_to, Rule.DOWN: count_truncates_to}
+COUNT_RULES = {RoundingRule.HALF_UP: count_rounds_to, RoundingRule.DOWN: count_truncates_to}
 
 
 class Scale(str, Enum):
@@ -92,13 +92,13 @@ def _decimal(value: Fraction) -> Decimal:
     return Decimal(value.numerator) / Decimal(value.denominator)
 
 
-def rounded(rule: Rule, value: Fraction, stated: Decimal) -> Decimal:
+def rounded(rule: RoundingRule, value: Fraction, stated: Decimal) -> Decimal:
     """``value`` rounded by ``rule`` to the stated figure's precision (:func:`_places`): half up
     or cut off at its last digit (``8.71… → 9``, ``18.66… → 18`` cut off, ``48.83… → 50`` for a
     stated ``50``), or to one significant figure (``48.83… → 50``)."""
-    if rule is Rule.ONE_FIGURE:
+    if rule is RoundingRule.ONE_FIGURE:
         return one_figure(value)
-    mode = ROUND_HALF_UP if rule is Rule.HALF_UP else ROUND_DOWN
+    mode = ROUND_HALF_UP if rule is RoundingRule.HALF_UP else ROUND_DOWN
     places = _places(stated)
     found = _decimal(value).quantize(places, rounding=mode)
     # Written out, not as 5E+1: a whole figure rounded to the ten prints as 50.
@@ -119,25 +119,25 @@ def figure_rounds_to(value: Fraction, stated: Decimal) -> bool:
 
     ``0.2225… → 0.2`` matches a stated ``0.2``; ``8.71 → 9`` does not match a stated ``12``.
     """
-    return rounded(Rule.HALF_UP, value, stated) == stated
+    return rounded(RoundingRule.HALF_UP, value, stated) == stated
 
 
 def figure_truncates_to(value: Fraction, stated: Decimal) -> bool:
     """``value`` cut (towards zero) to as many decimals as ``stated`` has gives it:
     ``18.66… → 18``."""
-    return rounded(Rule.DOWN, value, stated) == stated
+    return rounded(RoundingRule.DOWN, value, stated) == stated
 
 
 def figure_one_figure_to(value: Fraction, stated: Decimal) -> bool:
     """``value`` rounded to one significant figure equals ``stated``, for a stated figure that has
     one (``50``, ``3``; not ``12``, whose two figures say it was rounded to units)."""
     digits = stated.normalize().as_tuple().digits
-    return len(digits) == 1 and rounded(Rule.ONE_FIGURE, value, stated) == stated
+    return len(digits) == 1 and rounded(RoundingRule.ONE_FIGURE, value, stated) == stated
 
 
 #: Each rule a ratio may have been rounded by, as a test of a computed value against the figure.
 FIGURE_RULES = {
-    Rule.HALF_UP: figure_rounds_to,
-    Rule.DOWN: figure_truncates_to,
-    Rule.ONE_FIGURE: figure_one_figure_to,
+    RoundingRule.HALF_UP: figure_rounds_to,
+    RoundingRule.DOWN: figure_truncates_to,
+    RoundingRule.ONE_FIGURE: figure_one_figure_to,
 }

@@ -21,8 +21,8 @@ from fractions import Fraction
 from generator.analysis import comparisons, families, hypotheses, rounding
 from generator.analysis.audit import Check, Verdict
 from generator.analysis.comparisons import Comparison
-from generator.analysis.hypotheses import Count
-from generator.analysis.rounding import Rule
+from generator.analysis.hypotheses import Tally
+from generator.analysis.rounding import RoundingRule
 from generator.core.results import Analysis, Shape
 from generator.spec.models import Quantity, Source
 
@@ -196,8 +196,8 @@ def size_audit(
 class Attempt:
     """One reading the finder took of a row's number, and whether it gives the stated figure."""
 
-    count: Count
-    rule: Rule | None
+    count: Tally
+    rule: RoundingRule | None
     """How it rounds to the stated figure (half up, or cut off); None when it does not."""
 
     @property
@@ -207,18 +207,18 @@ class Attempt:
     @property
     def keys(self) -> tuple[str, ...]:
         """What the reading changes, alike in every row (``layer:5x5_reduce``, ``biases``, …)."""
-        return self.count.keys + (("rounded down",) if self.rule is Rule.DOWN else ())
+        return self.count.keys + (("rounded down",) if self.rule is RoundingRule.DOWN else ())
 
 
-def attempt(count: Count, stated: int, unit: int | None) -> Attempt:
+def attempt(count: Tally, stated: int, unit: int | None) -> Attempt:
     """Whether a reading gives the stated figure: equal to it, or for a figure rounded to
     ``unit``, equal once rounded half up to that unit, or once cut off there."""
     if unit is None:
-        return Attempt(count, Rule.HALF_UP if count.value == stated else None)
+        return Attempt(count, RoundingRule.HALF_UP if count.value == stated else None)
     if rounding.count_rounds_to(count.value, stated, unit):
-        return Attempt(count, Rule.HALF_UP)
+        return Attempt(count, RoundingRule.HALF_UP)
     if rounding.count_truncates_to(count.value, stated, unit):
-        return Attempt(count, Rule.DOWN)
+        return Attempt(count, RoundingRule.DOWN)
     return Attempt(count, None)
 
 

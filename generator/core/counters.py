@@ -12,7 +12,7 @@ code (:attr:`generator.core.kinds.LayerKind.torch`) builds a layer from, which a
 script runs. A layer kind maps to one or a few of them (a padded max pool is ``ZeroPad2d`` then
 ``MaxPool2d``; an fc layer on a volume is ``Flatten`` then ``Linear``).
 
-Each :class:`Rule` names the file and the function of the counter that applies it, at the version
+Each :class:`CounterRule` names the file and the function of the counter that applies it, at the version
 in :attr:`Tool.version`, pinned in ``pyproject.toml``'s ``test`` extra, where
 ``tests/test_counters_torch.py`` runs every counter on every shipped network's script and requires
 its number to equal the sum these rules predict. Pure data: nothing here imports torch.
@@ -72,7 +72,7 @@ class Op(str, Enum):
     that (stride 1, padded to the same size), then ``x / (k + alpha * mean) ** beta``."""
 
 
-class Quantity(str, Enum):
+class Measure(str, Enum):
     """A count of one module call (batch 1) that a counter's rule multiplies by a whole number."""
 
     WEIGHT_MACS = "weight MACs"
@@ -135,7 +135,7 @@ SITE = "the site's count"
 class Count:
     """``per × quantity``, added to the counter's number for each call of the module."""
 
-    quantity: Quantity
+    quantity: Measure
     per: int = 1
     term: str = SITE
     """Which named term of the difference from the site's count it belongs to; :data:`SITE` when
@@ -143,7 +143,7 @@ class Count:
 
 
 @dataclass(frozen=True, slots=True)
-class Rule:
+class CounterRule:
     """What one counter counts for one module, and where its code says so."""
 
     counts: tuple[Count, ...]
@@ -171,13 +171,15 @@ class Tool:
     params: str | None
     """Where its parameter count comes from (every parameter, no buffer: the site's count), or
     ``None`` when it reports none."""
-    rules: Mapping[Op, Rule]
+    rules: Mapping[Op, CounterRule]
     """A rule for every :class:`Op`; counting nothing is a rule too."""
 
 
 def _rules(
-    nothing: Rule, counted: Mapping[Op, Rule], quiet: Mapping[Op, Rule] | None = None
-) -> Mapping[Op, Rule]:
+    nothing: CounterRule,
+    counted: Mapping[Op, CounterRule],
+    quiet: Mapping[Op, CounterRule] | None = None,
+) -> Mapping[Op, CounterRule]:
     """Every op's rule: ``counted``, then ``quiet`` (counts nothing, for a reason of its own), and
     ``nothing`` (counts nothing because the counter has no rule for it) for the rest."""
     chosen = {**(quiet or {}), **counted}
@@ -213,64 +215,64 @@ FVCORE = Tool(
     baseline=Baseline.MACS,
     params='fvcore/nn/parameter_count.py: parameter_count(model)[""], every parameter',
     rules=_rules(
-        Rule(
+        CounterRule(
             (),
             _FVCORE_TABLE,
             "The traced ATen operations (aten::max_pool2d, aten::avg_pool2d, aten::relu, "
             "aten::mul, aten::stack, aten::cat, …) have no handle: counted as 0 (and warned about).",
         ),
         {
-            Op.CONV2D: Rule(
-                (Count(Quantity.WEIGHT_MACS),),
+            Op.CONV2D: CounterRule(
+                (Count(Measure.WEIGHT_MACS),),
                 "fvcore/nn/jit_handles.py: conv_flop_jit, conv_flop_count",
                 "aten::_convolution: batch × prod(weight shape) × output positions, one per "
                 "multiply-accumulate ('We count one fused multiply-add as one flop'); the bias is "
                 "ignored.",
             ),
-            Op.LINEAR: Rule(
-                (Count(Quantity.WEIGHT_MACS),),
+            Op.LINEAR: CounterRule(
+                (Count(Measure.WEIGHT_MACS),),
                 "fvcore/nn/jit_handles.py: linear_flop_jit",
                 "aten::linear: prod(input shape) × output features; the bias is ignored.",
             ),
-            Op.DILATED_AVG_POOL: Rule(
-                (Count(Quantity.WEIGHT_MACS, 1, DILATED_AVERAGE),),
+            Op.DILATED_AVG_POOL: CounterRule(
+                (Count(Measure.WEIGHT_MACS, 1, DILATED_AVERAGE),),
                 "fvcore/nn/jit_handles.py: conv_flop_jit",
                 "The script's F.conv2d is an aten::_convolution: k_h × k_w per output value.",
             ),
-            Op.CONV_TRANSPOSE: Rule(
-                (Count(Quantity.WEIGHT_MACS),),
+            Op.CONV_TRANSPOSE: CounterRule(
+                (Count(Measure.WEIGHT_MACS),),
                 "fvcore/nn/jit_handles.py: conv_flop_jit, conv_flop_count",
                 "aten::_convolution with transposed set: batch × prod(weight shape) × input "
                 "positions ('Flops for a transposed convolution are calculated as flops = "
                 "(x_shape[2:] * prod(w_shape) * batch_size)'), every input value times a kernel; "
                 "the bias is ignored.",
             ),
-            Op.UPSAMPLE: Rule(
+            Op.UPSAMPLE: CounterRule(
                 (
-                    Count(Quantity.OUTPUTS, 1, UPSAMPLING),
-                    Count(Quantity.BILINEAR_OUTPUTS, 3, UPSAMPLING),
+                    Count(Measure.OUTPUTS, 1, UPSAMPLING),
+                    Count(Measure.BILINEAR_OUTPUTS, 3, UPSAMPLING),
                 ),
                 f"{_FVCORE_TABLE}: aten::upsample_nearest2d, elementwise_flop_counter(0, 1); "
                 "aten::upsample_bilinear2d, elementwise_flop_counter(0, 4)",
                 "One per output value for nearest, four for bilinear (input_scale 0).",
             ),
-            Op.ADAPTIVE_AVG_POOL: Rule(
-                (Count(Quantity.INPUTS, 1, ADAPTIVE_POOLING),),
+            Op.ADAPTIVE_AVG_POOL: CounterRule(
+                (Count(Measure.INPUTS, 1, ADAPTIVE_POOLING),),
                 f"{_FVCORE_TABLE}: aten::adaptive_avg_pool2d, elementwise_flop_counter(1, 0)",
                 "One per input value (input_scale 1, output_scale 0).",
             ),
-            Op.BATCH_NORM_2D: Rule(
+            Op.BATCH_NORM_2D: CounterRule(
                 (
-                    Count(Quantity.INPUTS, 1, BATCH_NORM),
-                    Count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
+                    Count(Measure.INPUTS, 1, BATCH_NORM),
+                    Count(Measure.AFFINE_INPUTS, 1, BATCH_NORM),
                 ),
                 "fvcore/nn/jit_handles.py: batchnorm_flop_jit",
                 "aten::batch_norm in eval mode: one per input value, two with a scale and shift.",
             ),
-            Op.BATCH_NORM_1D: Rule(
+            Op.BATCH_NORM_1D: CounterRule(
                 (
-                    Count(Quantity.INPUTS, 1, BATCH_NORM),
-                    Count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
+                    Count(Measure.INPUTS, 1, BATCH_NORM),
+                    Count(Measure.AFFINE_INPUTS, 1, BATCH_NORM),
                 ),
                 "fvcore/nn/jit_handles.py: batchnorm_flop_jit",
                 "aten::batch_norm in eval mode: one per input value, two with a scale and shift.",
@@ -290,30 +292,30 @@ FVCORE_ACTIVATIONS = Tool(
     baseline=Baseline.NEURONS,
     params=None,
     rules=_rules(
-        Rule(
+        CounterRule(
             (),
             _ACTIVATIONS_TABLE,
             "Only convolutions and matrix products (aten::_convolution, addmm, bmm, einsum, "
             "matmul, linear) have a handle; every other operation counts 0.",
         ),
         {
-            Op.CONV2D: Rule(
-                (Count(Quantity.OUTPUTS),),
+            Op.CONV2D: CounterRule(
+                (Count(Measure.OUTPUTS),),
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit('conv') (jit_handles.py)",
                 "aten::_convolution: its output values.",
             ),
-            Op.LINEAR: Rule(
-                (Count(Quantity.OUTPUTS),),
+            Op.LINEAR: CounterRule(
+                (Count(Measure.OUTPUTS),),
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit() (jit_handles.py)",
                 "aten::linear: its output values.",
             ),
-            Op.DILATED_AVG_POOL: Rule(
-                (Count(Quantity.OUTPUTS, 1, DILATED_AVERAGE),),
+            Op.DILATED_AVG_POOL: CounterRule(
+                (Count(Measure.OUTPUTS, 1, DILATED_AVERAGE),),
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit('conv') (jit_handles.py)",
                 "The script's F.conv2d is an aten::_convolution: its output values.",
             ),
-            Op.CONV_TRANSPOSE: Rule(
-                (Count(Quantity.OUTPUTS),),
+            Op.CONV_TRANSPOSE: CounterRule(
+                (Count(Measure.OUTPUTS),),
                 f"{_ACTIVATIONS_TABLE}: generic_activation_jit('conv') (jit_handles.py)",
                 "aten::_convolution, transposed too: its output values.",
             ),
@@ -334,31 +336,31 @@ TORCH_FLOP_COUNTER = Tool(
     baseline=Baseline.MACS,
     params=None,
     rules=_rules(
-        Rule(
+        CounterRule(
             (),
             f"{_TORCH_FLOPS}: flop_registry",
             "Only matrix products, convolutions and attention have a formula; pooling, "
             "normalisation, activations, additions count 0.",
         ),
         {
-            Op.CONV2D: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
+            Op.CONV2D: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.WEIGHT_MACS, 1, DOUBLED)),
                 f"{_TORCH_FLOPS}: conv_flop, conv_flop_count",
                 "aten.convolution: output positions × kernel × batch × C_out × C_in/groups × 2: "
                 "two per multiply-accumulate; 'Computation for bias are ignored'.",
             ),
-            Op.LINEAR: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
+            Op.LINEAR: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.WEIGHT_MACS, 1, DOUBLED)),
                 f"{_TORCH_FLOPS}: addmm_flop, mm_flop",
                 "aten.addmm (aten.mm without a bias): m × n × 2 × k, the bias ignored.",
             ),
-            Op.DILATED_AVG_POOL: Rule(
-                (Count(Quantity.WEIGHT_MACS, 2, DILATED_AVERAGE),),
+            Op.DILATED_AVG_POOL: CounterRule(
+                (Count(Measure.WEIGHT_MACS, 2, DILATED_AVERAGE),),
                 f"{_TORCH_FLOPS}: conv_flop, conv_flop_count",
                 "The script's F.conv2d is an aten.convolution: 2 × k_h × k_w per output value.",
             ),
-            Op.CONV_TRANSPOSE: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.WEIGHT_MACS, 1, DOUBLED)),
+            Op.CONV_TRANSPOSE: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.WEIGHT_MACS, 1, DOUBLED)),
                 f"{_TORCH_FLOPS}: conv_flop, conv_flop_count",
                 "aten.convolution with transposed set: 'each point in the *input* spatial "
                 "dimension' × kernel × batch × the weight's C_in × C_out/groups × 2: two per "
@@ -381,31 +383,31 @@ PTFLOPS_ATEN = Tool(
     baseline=Baseline.MACS,
     params="ptflops/pytorch_engine.py: get_model_parameters_number, parameters that need grad",
     rules=_rules(
-        Rule(
+        CounterRule(
             (),
             f"{_PTFLOPS_ATEN}: ATEN_OPS_MAPPING",
             "Only aten.mm, matmul, addmm, bmm, convolution and _convolution are mapped; every "
             "other operation is a zero-op (ptflops/aten_engine.py: FlopCounterMode).",
         ),
         {
-            Op.CONV2D: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.CONV2D: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_ATEN}: conv_flop, conv_flop_count",
                 "'Summation is ignored when applying conv kernel, but counted for bias': the "
                 "multiply-accumulates, plus one per output value when there is a bias.",
             ),
-            Op.LINEAR: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.LINEAR: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_ATEN}: addmm_flop (matmul_flop without a bias)",
                 "'Bias is considered if exists': inputs × outputs, plus one per output.",
             ),
-            Op.DILATED_AVG_POOL: Rule(
-                (Count(Quantity.WEIGHT_MACS, 1, DILATED_AVERAGE),),
+            Op.DILATED_AVG_POOL: CounterRule(
+                (Count(Measure.WEIGHT_MACS, 1, DILATED_AVERAGE),),
                 f"{_PTFLOPS_ATEN}: conv_flop",
                 "The script's F.conv2d is an aten.convolution without bias: k_h × k_w per output.",
             ),
-            Op.CONV_TRANSPOSE: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.CONV_TRANSPOSE: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_ATEN}: conv_flop, conv_flop_count",
                 "aten.convolution with transposed set: batch × prod(weight shape) × input "
                 "positions, plus one per output value when there is a bias.",
@@ -416,27 +418,27 @@ PTFLOPS_ATEN = Tool(
 
 _PTFLOPS_OPS = "ptflops/pytorch_ops.py"
 _PATCHED = "ptflops/pytorch_engine.py: patch_functional"
-_POOL_HOOK = Rule(
-    (Count(Quantity.INPUTS, 2, POOLING),),
+_POOL_HOOK = CounterRule(
+    (Count(Measure.INPUTS, 2, POOLING),),
     f"{_PTFLOPS_OPS}: MODULES_MAPPING, pool_flops_counter_hook; {_PATCHED}",
     "The module's hook counts its input values, and the module's forward calls the patched "
     "torch.nn.functional pooling, which counts them again: 2 per input value.",
 )
-_ADAPTIVE_HOOK = Rule(
-    (Count(Quantity.INPUTS, 2, ADAPTIVE_POOLING),),
+_ADAPTIVE_HOOK = CounterRule(
+    (Count(Measure.INPUTS, 2, ADAPTIVE_POOLING),),
     _POOL_HOOK.source,
     _POOL_HOOK.note,
 )
-_DOUBLE_ACTIVATION = Rule(
-    (Count(Quantity.OUTPUTS, 2, ACTIVATION_FUNCTIONS),),
+_DOUBLE_ACTIVATION = CounterRule(
+    (Count(Measure.OUTPUTS, 2, ACTIVATION_FUNCTIONS),),
     f"{_PTFLOPS_OPS}: MODULES_MAPPING, relu_flops_counter_hook; {_PATCHED}",
     "The module's hook counts its output values, and its forward calls the patched "
     "functional (F.relu, F.elu, F.gelu, F.prelu), which counts its input values: 2 per value.",
 )
-_BN_HOOK = Rule(
+_BN_HOOK = CounterRule(
     (
-        Count(Quantity.INPUTS, 1, BATCH_NORM),
-        Count(Quantity.AFFINE_INPUTS, 1, BATCH_NORM),
+        Count(Measure.INPUTS, 1, BATCH_NORM),
+        Count(Measure.AFFINE_INPUTS, 1, BATCH_NORM),
     ),
     f"{_PTFLOPS_OPS}: MODULES_MAPPING, bn_flops_counter_hook",
     "One per input value, two with a scale and shift (affine).",
@@ -451,7 +453,7 @@ PTFLOPS_PYTORCH = Tool(
     baseline=Baseline.MACS,
     params="ptflops/pytorch_engine.py: get_model_parameters_number, parameters that need grad",
     rules=_rules(
-        Rule(
+        CounterRule(
             (),
             f"{_PTFLOPS_OPS}: MODULES_MAPPING, FUNCTIONAL_MAPPING, TENSOR_OPS_MAPPING",
             "No hook for the module, and none of the functions its forward calls is patched "
@@ -459,14 +461,14 @@ PTFLOPS_PYTORCH = Tool(
             "torch.abs, Tensor.narrow, the * operator…): a zero-op.",
         ),
         {
-            Op.CONV2D: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.CONV2D: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_OPS}: conv_flops_counter_hook",
                 "kernel × C_in × C_out/groups per output position, plus one per output value "
                 "when there is a bias.",
             ),
-            Op.LINEAR: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.LINEAR: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_OPS}: linear_flops_counter_hook",
                 "(inputs × outputs + outputs when there is a bias) per row; F.linear is not "
                 "patched (commented out in patch_functional), so it is counted once.",
@@ -474,8 +476,8 @@ PTFLOPS_PYTORCH = Tool(
             Op.RELU: _DOUBLE_ACTIVATION,
             Op.ELU: _DOUBLE_ACTIVATION,
             Op.GELU: _DOUBLE_ACTIVATION,
-            Op.LEAKY_RELU: Rule(
-                (Count(Quantity.OUTPUTS, 1, ACTIVATION_FUNCTIONS),),
+            Op.LEAKY_RELU: CounterRule(
+                (Count(Measure.OUTPUTS, 1, ACTIVATION_FUNCTIONS),),
                 f"{_PTFLOPS_OPS}: MODULES_MAPPING, relu_flops_counter_hook",
                 "The module's hook counts its output values; F.leaky_relu is not patched.",
             ),
@@ -485,8 +487,8 @@ PTFLOPS_PYTORCH = Tool(
             Op.ADAPTIVE_MAX_POOL: _ADAPTIVE_HOOK,
             Op.BATCH_NORM_2D: _BN_HOOK,
             Op.BATCH_NORM_1D: _BN_HOOK,
-            Op.LRN: Rule(
-                (Count(Quantity.INPUTS, 3, LRN), Count(Quantity.LRN_SQUARES, 1, LRN)),
+            Op.LRN: CounterRule(
+                (Count(Measure.INPUTS, 3, LRN), Count(Measure.LRN_SQUARES, 1, LRN)),
                 f"{_PTFLOPS_OPS}: TENSOR_OPS_MAPPING, FUNCTIONAL_MAPPING; "
                 "ptflops/pytorch_engine.py: patch_tensor_ops, patch_functional",
                 "No module hook, but F.local_response_norm calls patched functions: "
@@ -494,20 +496,20 @@ PTFLOPS_PYTORCH = Tool(
                 "(avg_pool2d for a vector), .mul(alpha), .add(k): 3 per input value and 1 per "
                 "padded square (pow and the division are not patched).",
             ),
-            Op.SOFTMAX: Rule(
-                (Count(Quantity.INPUTS, 1, SOFTMAX),),
+            Op.SOFTMAX: CounterRule(
+                (Count(Measure.INPUTS, 1, SOFTMAX),),
                 f"{_PTFLOPS_OPS}: FUNCTIONAL_MAPPING[F.softmax]; {_PATCHED}",
                 "No module hook; the patched F.softmax its forward calls counts its input values.",
             ),
-            Op.CONV_TRANSPOSE: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.CONV_TRANSPOSE: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 f"{_PTFLOPS_OPS}: MODULES_MAPPING, conv_flops_counter_hook(transpose=True)",
                 "kernel × C_in × C_out/groups per input position (the input's, for a transpose), "
                 "plus one per output value when there is a bias; F.conv_transpose2d is not "
                 "patched.",
             ),
-            Op.UPSAMPLE: Rule(
-                (Count(Quantity.OUTPUTS, 2, UPSAMPLING),),
+            Op.UPSAMPLE: CounterRule(
+                (Count(Measure.OUTPUTS, 2, UPSAMPLING),),
                 f"{_PTFLOPS_OPS}: MODULES_MAPPING, upsample_flops_counter_hook, "
                 f"FUNCTIONAL_MAPPING[F.interpolate]; {_PATCHED}",
                 "The module's hook counts its output values, and its forward calls the patched "
@@ -515,8 +517,8 @@ PTFLOPS_PYTORCH = Tool(
                 "or the size × channels): 2 per output value, nearest or bilinear.",
             ),
             Op.PRELU: _DOUBLE_ACTIVATION,
-            Op.LRN_WITHIN: Rule(
-                (Count(Quantity.INPUTS, 1, LRN),),
+            Op.LRN_WITHIN: CounterRule(
+                (Count(Measure.INPUTS, 1, LRN),),
                 f"{_PTFLOPS_OPS}: FUNCTIONAL_MAPPING[F.avg_pool2d]; {_PATCHED}",
                 "No module hook; the patched F.avg_pool2d over the squares counts its input "
                 "values, one per input value (x * x, the power and the division are operators, "
@@ -530,16 +532,16 @@ PTFLOPS_PYTORCH = Tool(
 
 _THOP_TABLE = "thop/profile.py: register_hooks"
 _THOP_HOOKS = "thop/vision/basic_hooks.py"
-_THOP_NORM = Rule(
+_THOP_NORM = CounterRule(
     (
-        Count(Quantity.INPUTS, 2, BATCH_NORM),
-        Count(Quantity.AFFINE_INPUTS, 2, BATCH_NORM),
+        Count(Measure.INPUTS, 2, BATCH_NORM),
+        Count(Measure.AFFINE_INPUTS, 2, BATCH_NORM),
     ),
     f"{_THOP_TABLE}[_NormBase]; {_THOP_HOOKS}: count_normalization; "
     "thop/vision/calc_func.py: calculate_norm",
     "2 per input value, doubled with a scale and shift (affine): 4.",
 )
-_THOP_ZERO = Rule(
+_THOP_ZERO = CounterRule(
     (),
     f"{_THOP_TABLE}: zero_ops",
     "Registered as zero_ops: padding, dropout, ReLU, max pooling, Flatten and Unflatten count 0.",
@@ -554,7 +556,7 @@ THOP = Tool(
     baseline=Baseline.MACS,
     params="thop/vision/calc_func.py: calculate_parameters(model.parameters())",
     rules=_rules(
-        Rule(
+        CounterRule(
             (),
             f"{_THOP_TABLE}; thop/profile.py: functional_hooks",
             "No rule for the module or any class it derives from (GELU, ELU, Tanh, Sigmoid, "
@@ -563,55 +565,55 @@ THOP = Tool(
             "the counted products: 0.",
         ),
         {
-            Op.CONV2D: Rule(
-                (Count(Quantity.WEIGHT_MACS),),
+            Op.CONV2D: CounterRule(
+                (Count(Measure.WEIGHT_MACS),),
                 f"{_THOP_HOOKS}: count_convNd; thop/vision/calc_func.py: calculate_conv2d_flops",
                 "Output values × C_in/groups × kernel; the bias is not counted.",
             ),
-            Op.LINEAR: Rule(
-                (Count(Quantity.WEIGHT_MACS),),
+            Op.LINEAR: CounterRule(
+                (Count(Measure.WEIGHT_MACS),),
                 f"{_THOP_HOOKS}: count_linear; thop/vision/calc_func.py: calculate_linear",
                 "in_features × output values; the bias is not counted.",
             ),
             Op.BATCH_NORM_2D: _THOP_NORM,
             Op.BATCH_NORM_1D: _THOP_NORM,
-            Op.AVG_POOL: Rule(
+            Op.AVG_POOL: CounterRule(
                 (
-                    Count(Quantity.WINDOW_INPUTS, 1, POOLING),
-                    Count(Quantity.OUTPUTS, 1, POOLING),
+                    Count(Measure.WINDOW_INPUTS, 1, POOLING),
+                    Count(Measure.OUTPUTS, 1, POOLING),
                 ),
                 f"{_THOP_HOOKS}: count_avgpool",
                 "'one add per input, one divide per output': each window's values, clipped to "
                 "the padded input, and one per output value.",
             ),
-            Op.ADAPTIVE_AVG_POOL: Rule(
+            Op.ADAPTIVE_AVG_POOL: CounterRule(
                 (
-                    Count(Quantity.WINDOW_INPUTS, 1, ADAPTIVE_POOLING),
-                    Count(Quantity.OUTPUTS, 1, ADAPTIVE_POOLING),
+                    Count(Measure.WINDOW_INPUTS, 1, ADAPTIVE_POOLING),
+                    Count(Measure.OUTPUTS, 1, ADAPTIVE_POOLING),
                 ),
                 f"{_THOP_HOOKS}: count_adap_avgpool",
                 "'one add per pooled input, one divide per output': the values of each adaptive "
                 "window, and one per output value.",
             ),
-            Op.CONV_TRANSPOSE: Rule(
-                (Count(Quantity.WEIGHT_MACS),),
+            Op.CONV_TRANSPOSE: CounterRule(
+                (Count(Measure.WEIGHT_MACS),),
                 f"{_THOP_HOOKS}: count_convtNd; thop/vision/calc_func.py: "
                 "calculate_conv2d_flops(transpose=True)",
                 "'A transpose scatters rather than gathers': input values × C_out/groups × "
                 "kernel; the bias is not counted.",
             ),
-            Op.UPSAMPLE: Rule(
-                (Count(Quantity.BILINEAR_OUTPUTS, 11, UPSAMPLING),),
+            Op.UPSAMPLE: CounterRule(
+                (Count(Measure.BILINEAR_OUTPUTS, 11, UPSAMPLING),),
                 f"{_THOP_HOOKS}: count_upsample",
                 "Per output value: 0 for 'nearest', 11 for 'bilinear'.",
             ),
-            Op.PRELU: Rule(
-                (Count(Quantity.INPUTS, 1, ACTIVATION_FUNCTIONS),),
+            Op.PRELU: CounterRule(
+                (Count(Measure.INPUTS, 1, ACTIVATION_FUNCTIONS),),
                 f"{_THOP_HOOKS}: count_prelu",
                 "Outside training, one per input value.",
             ),
-            Op.SOFTMAX: Rule(
-                (Count(Quantity.OUTPUTS, 3, SOFTMAX), Count(Quantity.ROWS, -1, SOFTMAX)),
+            Op.SOFTMAX: CounterRule(
+                (Count(Measure.OUTPUTS, 3, SOFTMAX), Count(Measure.ROWS, -1, SOFTMAX)),
                 f"{_THOP_HOOKS}: count_softmax; thop/vision/calc_func.py: calculate_softmax",
                 "Per row of n values: n exponentials, n − 1 additions, n divisions: 3n − 1.",
             ),
@@ -645,49 +647,49 @@ TORCHINFO = Tool(
     baseline=Baseline.MACS,
     params="torchinfo/model_statistics.py: ModelStatistics.total_params",
     rules=_rules(
-        Rule(
+        CounterRule(
             (),
             _TORCHINFO,
             "Multiply-adds are worked out from a leaf module's parameters only: a module "
             "without parameters counts 0.",
         ),
         {
-            Op.CONV2D: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.CONV2D: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 _TORCHINFO,
                 "'Conv' in the class name: each of weight and bias × output positions, so one "
                 "per multiply-accumulate and one per output value for the bias.",
             ),
-            Op.LINEAR: Rule(
-                (Count(Quantity.WEIGHT_MACS), Count(Quantity.BIASED_OUTPUTS, 1, BIASES)),
+            Op.LINEAR: CounterRule(
+                (Count(Measure.WEIGHT_MACS), Count(Measure.BIASED_OUTPUTS, 1, BIASES)),
                 _TORCHINFO,
                 "Batch size × parameters: inputs × outputs for the weight, one per output for "
                 "the bias.",
             ),
-            Op.BATCH_NORM_2D: Rule(
-                (Count(Quantity.PARAMS, 1, BATCH_NORM),),
+            Op.BATCH_NORM_2D: CounterRule(
+                (Count(Measure.PARAMS, 1, BATCH_NORM),),
                 _TORCHINFO,
                 "Batch size × parameters: 2 per channel (scale and shift), not per value.",
             ),
-            Op.BATCH_NORM_1D: Rule(
-                (Count(Quantity.PARAMS, 1, BATCH_NORM),),
+            Op.BATCH_NORM_1D: CounterRule(
+                (Count(Measure.PARAMS, 1, BATCH_NORM),),
                 _TORCHINFO,
                 "Batch size × parameters: 2 per feature (scale and shift), not per value.",
             ),
-            Op.CONV_TRANSPOSE: Rule(
+            Op.CONV_TRANSPOSE: CounterRule(
                 (
-                    Count(Quantity.WEIGHT_MACS),
-                    Count(Quantity.WEIGHTS_AT_OUTPUTS, 1, OUTPUT_SIDE),
-                    Count(Quantity.WEIGHT_MACS, -1, OUTPUT_SIDE),
-                    Count(Quantity.BIASED_OUTPUTS, 1, BIASES),
+                    Count(Measure.WEIGHT_MACS),
+                    Count(Measure.WEIGHTS_AT_OUTPUTS, 1, OUTPUT_SIDE),
+                    Count(Measure.WEIGHT_MACS, -1, OUTPUT_SIDE),
+                    Count(Measure.BIASED_OUTPUTS, 1, BIASES),
                 ),
                 _TORCHINFO,
                 "'Conv' in the class name: each of weight and bias × output positions, as for a "
                 "convolution; but a transposed convolution's products are made at its input's "
                 "positions, so the weights count H_out·W_out / (H_in·W_in) times the site's.",
             ),
-            Op.PRELU: Rule(
-                (Count(Quantity.PARAMS, 1, PRELU),),
+            Op.PRELU: CounterRule(
+                (Count(Measure.PARAMS, 1, PRELU),),
                 _TORCHINFO,
                 "Batch size × parameters: its slopes, one per channel (or one), not per value.",
             ),

@@ -61,7 +61,7 @@ def analyse(name: str, spec: Spec) -> Analysis:
             _spatial(result, incomings, dense=kind.dense),
             spec.towers,
         )
-    return Analysis(name, spec, tuple(results), _totals(results))
+    return Analysis(name, spec, tuple(results), Totals.of(results))
 
 
 def _spatial(
@@ -73,14 +73,3 @@ def _spatial(
     if dense:
         return 1, 1
     return max(i.spatial[0] for i in incomings), max(i.spatial[1] for i in incomings)
-
-
-def _totals(results: list[LayerResult]) -> Totals:
-    return Totals(
-        neurons=sum(r.neurons for r in results),
-        params=sum(r.params for r in results),
-        weights=sum(r.weights for r in results),
-        biases=sum(r.biases for r in results),
-        macs=sum(r.macs for r in results),
-        activations=sum(r.activations for r in results),
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -103,6 +104,19 @@ class Totals:
     biases: int
     macs: int
     activations: int
+
+    @classmethod
+    def of(cls, layers: Iterable[LayerResult]) -> Totals:
+        """Each count summed over ``layers``: a network's, a block's or a stage's."""
+        layers = tuple(layers)
+        return cls(
+            neurons=sum(r.neurons for r in layers),
+            params=sum(r.params for r in layers),
+            weights=sum(r.weights for r in layers),
+            biases=sum(r.biases for r in layers),
+            macs=sum(r.macs for r in layers),
+            activations=sum(r.activations for r in layers),
+        )
 
 
 @dataclass(frozen=True, slots=True)

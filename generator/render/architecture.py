@@ -17,7 +17,7 @@ from generator.analysis.counters import Predictions
 from generator.analysis.model import Architecture
 from generator.core import formatting
 from generator.core.kinds import ENTRIES, kind_of
-from generator.core.results import Analysis, LayerResult
+from generator.core.results import Analysis, LayerResult, Totals
 from generator.render import conventions, figures, phrasing
 from generator.render.templating import (
     ENV,
@@ -184,11 +184,11 @@ def layer_table(analysis: Analysis) -> Markup:
     return html_table("graph" if branches else "layers", head, rows)
 
 
-def summary_view(analysis: Analysis) -> figures.View:
-    """The 3D view a long network's page sums its layers by: its blocks (or stages), else its
-    drawn layers, with the activations and the like that follow each one folded in."""
-    found = figures.views(analysis)
-    return found[1] if len(found) > 1 else found[0]
+def summary_view(views: Sequence[figures.View]) -> figures.View:
+    """The 3D view (of :func:`figures.views`) a long network's page sums its layers by: its
+    blocks (or stages), else its drawn layers, with the activations and the like that follow
+    each one folded in."""
+    return views[1] if len(views) > 1 else views[0]
 
 
 def block_table(view: figures.View) -> Markup:
@@ -197,17 +197,15 @@ def block_table(view: figures.View) -> Markup:
     for node in view.graph.nodes:
         if not node.layers:
             continue  # the input
-        neurons = sum(r.neurons for r in node.layers if r.counts_as_neurons)
-        params = sum(r.params for r in node.layers)
-        macs = sum(r.macs for r in node.layers)
+        totals = Totals.of(node.layers)
         rows.append(
             [
                 _bold(node.title),
                 len(node.layers),
                 formatting.shape(node.shape),
-                _or_dash(neurons),
-                _or_dash(params),
-                _or_dash(macs),
+                _or_dash(totals.neurons),
+                _or_dash(totals.params),
+                _or_dash(totals.macs),
             ]
         )
     return html_table("blocks", ["Part", "Layers", "Output", "Neurons", "Params", "MACs"], rows)
@@ -248,14 +246,21 @@ def remarks(analysis: Analysis) -> list[str]:
     return [k.remark for k in ENTRIES if k.names in present and k.remark is not None]
 
 
-def architecture_page(architecture: Architecture, *, script: str, table: Markup) -> str:
+def architecture_page(
+    architecture: Architecture,
+    *,
+    script: str,
+    table: Markup,
+    views: Sequence[figures.View],
+) -> str:
     """The page of one architecture: what it is, every layer worked out, the audit, the sources.
 
     ``script`` is its PyTorch script (:func:`generator.render.snippet.pytorch_snippet`) and
-    ``table`` its :func:`layer_table`, which its other files show too."""
+    ``table`` its :func:`layer_table`, which its other files show too; ``views`` its
+    :func:`figures.views`, which its figure files draw."""
     analysis = architecture.analysis
     inline = table_in_page(table)
-    summary = None if inline else summary_view(analysis)
+    summary = None if inline else summary_view(views)
     return ENV.get_template("architecture.md.j2").render(
         figure=architecture_figure(analysis),
         table=table if inline else block_table(summary) if summary else None,

@@ -21,7 +21,16 @@ from markupsafe import Markup
 from pydantic import TypeAdapter
 
 from generator.analysis.audit import Verdict
-from generator.analysis.examples import EXAMPLE, EXAMPLE_NAME, SPECS, Examples
+from generator.analysis.examples import (
+    BRANCHES,
+    BRANCHES_NAME,
+    EXAMPLE,
+    EXAMPLE_NAME,
+    SPECS,
+    BrokenExample,
+    Examples,
+)
+from generator.core import formatting
 from generator.core.kinds import kind_of
 from generator.core.kinds.activations import ACTIVATION
 from generator.render import markup
@@ -118,6 +127,12 @@ def contributing_page(examples: Examples) -> str:
         example=fenced(EXAMPLE, "yaml"),
         checks=example_checks(examples),
         mistakes=mistakes(examples),
+        branches_name=BRANCHES_NAME,
+        branches=fenced(BRANCHES, "yaml"),
+        branch_rows=branch_rows(examples),
+        counting=_mac_kinds(examples, counted=True),
+        not_counting=_mac_kinds(examples, counted=False),
+        forgotten=_mistake(examples.forgotten),
         verdicts=_values(Verdict),
         required=Markup(", ").join(code(name) for name in spec_schema["then"]["required"]),
         reference=sections,
@@ -334,10 +349,35 @@ def example_checks(examples: Examples) -> list[tuple[str, str, str, str]]:
 
 def mistakes(examples: Examples) -> list[Mistake]:
     """Each broken copy of the example, with the loader's own messages, as fenced blocks."""
+    return [_mistake(broken) for broken in examples.mistakes]
+
+
+def _mistake(broken: BrokenExample) -> Mistake:
+    return Mistake(broken.title, fenced(broken.line.strip(), "yaml"), fenced(broken.report))
+
+
+def branch_rows(examples: Examples) -> list[tuple[Markup, str, str, str, str]]:
+    """The branches example layer by layer: name, settings, output, parameters, MACs."""
     return [
-        Mistake(broken.title, fenced(broken.line.strip(), "yaml"), fenced(broken.report))
-        for broken in examples.mistakes
+        (
+            code(r.name),
+            kind_of(r.layer).operation(r),
+            formatting.shape(r.output),
+            formatting.count(r.params),
+            formatting.count(r.macs),
+        )
+        for r in examples.branches.layers
     ]
+
+
+def _mac_kinds(examples: Examples, *, counted: bool) -> Markup:
+    """The kinds of the branches example that count multiply-accumulates (or that count none)."""
+    kinds: dict[str, None] = {}
+    for r in examples.branches.layers:
+        if bool(r.macs) is counted:
+            kinds.setdefault(r.layer.kind)
+    named = [code(kind) for kind in kinds]
+    return Markup(" and ").join(filter(None, (Markup(", ").join(named[:-1]), *named[-1:])))
 
 
 # --- the reference, from the schema ----------------------------------------------------------

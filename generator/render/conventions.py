@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.analysis.model import SiteModel
 from generator.core import counters
-from generator.core.counters import SITE, TOOLS, Count, Op, Rule, Tool
+from generator.core.counters import SITE, TOOLS, Count, CounterRule, Op, Tool
 from generator.render import markup, phrasing
 from generator.render.templating import ENV, page_path
 
@@ -70,7 +70,7 @@ def count_text(count: Count) -> str:
     return f"{per} per {phrasing.QUANTITY_WORDS[count.quantity]}: {count.term}"
 
 
-def _row(ops: Sequence[Op], rule: Rule) -> RuleRow:
+def _row(ops: Sequence[Op], rule: CounterRule) -> RuleRow:
     return RuleRow(
         modules=", ".join(op.value for op in ops),
         counts="; ".join(count_text(c) for c in rule.counts) or "0",
@@ -83,7 +83,7 @@ def tool_section(tool: Tool) -> ToolSection:
     """A counter's rules: each module it counts on a row of its own; the modules it counts
     nothing for grouped by the rule (the same source and reason) that says so."""
     counted = tuple(_row((op,), rule) for op, rule in tool.rules.items() if rule.counts)
-    silent: dict[Rule, list[Op]] = {}
+    silent: dict[CounterRule, list[Op]] = {}
     for op, rule in tool.rules.items():
         if not rule.counts:
             silent.setdefault(rule, []).append(op)

@@ -11,21 +11,21 @@ find; a block is named by the prefix its layers' names share
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.analysis.graph import Module, Structure
 from generator.analysis.hypotheses import common_prefix
 from generator.core import formatting
 from generator.core.kinds import kind_of
-from generator.core.results import Analysis, LayerResult, Shape
+from generator.core.results import Analysis, LayerResult, Shape, Totals
 
 #: The input's box; each drawn kind's colour is in its registry entry (``LayerKind.colour``).
 INPUT_COLOUR = "#9e9e9e"
 
 
 @dataclass(frozen=True, slots=True)
-class Node:
+class ViewNode:
     """One box of a view (one per tower): a drawn layer, the input, a block or a stage."""
 
     name: str
@@ -54,7 +54,7 @@ class Node:
 class Graph:
     """Boxes in a topological order and what each reads; ``sink`` is the network's output."""
 
-    nodes: tuple[Node, ...]
+    nodes: tuple[ViewNode, ...]
     preds: tuple[tuple[int, ...], ...]
     sink: int
 
@@ -121,7 +121,7 @@ def layer_graph(analysis: Analysis) -> Graph:
         preds.append(sources)
         followers.append([])
     nodes = [
-        Node(
+        ViewNode(
             name="input",
             title="input",
             kinds=("input",),
@@ -136,7 +136,7 @@ def layer_graph(analysis: Analysis) -> Graph:
     for index, shown in enumerate(drawn[1:], start=1):
         assert shown is not None
         nodes.append(
-            Node(
+            ViewNode(
                 name=shown.name,
                 title=shown.name,
                 kinds=(shown.kind,),
@@ -170,26 +170,26 @@ def _name(names: list[str]) -> str:
     return common_prefix(names).rstrip(".")
 
 
-def _range_name(names: Sequence[str]) -> str:
-    """``res3a … res3d → res3a–d``; ``conv3_1 … conv3_3 → conv3_1–3``."""
+def range_name(names: Sequence[str]) -> str:
+    """``res3a … res3d → res3a–d``; ``conv3_1 … conv3_3 → conv3_1–3``; ``pw12 … pw13 →
+    pw12–13`` (a number is never cut in two)."""
     first, last = names[0], names[-1]
     size = 0
     while size < min(len(first), len(last)) - 1 and first[size] == last[size]:
         size += 1
+    while size and last[size - 1].isdigit() and last[size].isdigit():
+        size -= 1
     return f"{first}–{last[size:]}" if size else f"{first}–{last}"
 
 
-def _sum(layers: Iterable[LayerResult], what: str) -> int:
-    return sum(getattr(r, what) for r in layers)
-
-
 def _group_hover(
-    title: str, what: str, node: Node, layers: Sequence[LayerResult], reads: str
+    title: str, what: str, node: ViewNode, layers: Sequence[LayerResult], reads: str
 ) -> str:
     lines = [f"<b>{title}</b>: {what}", f"output {formatting.shape(node.shape)}"]
     if node.towers > 1:
         lines[-1] += f" in {node.towers} towers"
-    params, macs = _sum(layers, "params"), _sum(layers, "macs")
+    totals = Totals.of(layers)
+    params, macs = totals.params, totals.macs
     if params:
         lines.append(f"parameters {formatting.count(params)}")
     if macs:
@@ -199,7 +199,7 @@ def _group_hover(
     return "<br>".join(lines)
 
 
-def _collapse(graph: Graph, groups: Sequence[tuple[frozenset[int], Node]]) -> Graph:
+def _collapse(graph: Graph, groups: Sequence[tuple[frozenset[int], ViewNode]]) -> Graph:
     """``graph`` with each group of boxes replaced by one box, in a topological order."""
     owner = {m: g for g, (members, _) in enumerate(groups) for m in members}
 
@@ -231,7 +231,7 @@ def _collapse(graph: Graph, groups: Sequence[tuple[frozenset[int], Node]]) -> Gr
 
 def block_graph(graph: Graph, found: Structure) -> Graph:
     """Each module of the main line, with the boxes before it that share its name, as one box."""
-    groups: list[tuple[frozenset[int], Node]] = []
+    groups: list[tuple[frozenset[int], ViewNode]] = []
     taken: set[int] = set()
     on_line = found.spine
     for module in found.main.modules:
@@ -272,7 +272,7 @@ def block_graph(graph: Graph, found: Structure) -> Graph:
         groups.append(
             (
                 frozenset(members),
-                Node(
+                ViewNode(
                     name=sink.name,
                     title=title,
                     kinds=tuple(
@@ -292,7 +292,7 @@ def block_graph(graph: Graph, found: Structure) -> Graph:
     return _collapse(graph, groups)
 
 
-def _alike(a: Node, b: Node) -> bool:
+def _alike(a: ViewNode, b: ViewNode) -> bool:
     if a.block and b.block:
         return a.shape[1:] == b.shape[1:]
     return not a.block and not b.block and a.kinds == b.kinds and a.shape == b.shape
@@ -314,13 +314,13 @@ def stage_graph(graph: Graph, found: Structure) -> Graph:
             run.append(node)
         else:
             runs.append([node])
-    groups: list[tuple[frozenset[int], Node]] = []
+    groups: list[tuple[frozenset[int], ViewNode]] = []
     for run in runs:
         if len(run) < 2:
             continue
         nodes = [graph.nodes[n] for n in run]
         last = nodes[-1]
-        title = _range_name([n.title for n in nodes])
+        title = range_name([n.title for n in nodes])
         layers = [r for n in nodes for r in n.layers]
         what = f"{len(run)} {'blocks' if last.block else 'layers'}: " + ", ".join(
             n.title for n in nodes
@@ -329,7 +329,7 @@ def stage_graph(graph: Graph, found: Structure) -> Graph:
         groups.append(
             (
                 frozenset(run),
-                Node(
+                ViewNode(
                     name=last.name,
                     title=f"{title} ×{len(run)}",
                     kinds=last.kinds,

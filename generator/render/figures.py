@@ -81,8 +81,9 @@ def view_file(index: int) -> str:
     return f"figure-{index + 1}.json"
 
 
-def network_files(analysis: Analysis) -> dict[str, dict[str, Any]]:
-    """The 3D view of one architecture: ``figure.json`` and a file per other view, by file name.
+def network_files(found: Sequence[View]) -> dict[str, dict[str, Any]]:
+    """The 3D views of one architecture (its :func:`views`): ``figure.json`` and a file per
+    other view, by file name.
 
     ``figure.json`` holds the layout (``layout.meta`` gives the views, whether each draws the
     network's branches, depth scales, cameras and colour key, which the site script turns into
@@ -91,7 +92,6 @@ def network_files(analysis: Analysis) -> dict[str, dict[str, Any]]:
     its own :func:`view_file`, are fetched only when the reader (or a narrow window) asks for
     them: a page loads one view's data, not all of them.
     """
-    found = views(analysis)
     default = next((i for i, v in enumerate(found) if v.columns <= DEFAULT_COLUMNS), len(found) - 1)
     packed = [plotly_json.packed(view.scene, kernels=view.kernels) for view in found]
     meta_views = []

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from generator.analysis.graph import Line, Structure
-from generator.render.figure_graphs import Graph, Node
+from generator.render.figure_graphs import Graph, ViewNode
 
 #: A map of n × n pixels is drawn ``SIDE·√n`` a side: the 7×7 maps at the end of a deep network
 #: stay visible beside its 224×224 input.
@@ -138,7 +138,7 @@ def scene(graph: Graph, found: Structure) -> Scene:
 # --- Across the network: lines, branches and towers ---------------------------------------------
 
 
-def _box_height(node: Node) -> float:
+def _box_height(node: ViewNode) -> float:
     if node.shape and len(node.shape) == 3:
         return spatial_side(node.shape[1])
     return vector_height(node.shape[0] // node.towers)
@@ -251,7 +251,7 @@ def _stack(members: frozenset[int], steps: tuple[int, ...], half: tuple[float, .
 # --- Along the network: columns ------------------------------------------------------------------
 
 
-def _dims(node: Node, compressed: bool) -> tuple[float, float, float]:
+def _dims(node: ViewNode, compressed: bool) -> tuple[float, float, float]:
     if len(node.shape) != 3:
         return VECTOR_SIDE, VECTOR_SIDE, vector_height(node.shape[0] // node.towers)
     channels, height, width = node.shape

@@ -25,7 +25,7 @@ from generator.analysis.comparisons import (
     Rounded,
     Swapped,
 )
-from generator.analysis.counters import Part, Prediction
+from generator.analysis.counters import Prediction, TermPart
 from generator.analysis.hypotheses import (
     GEOMETRY,
     INPUT,
@@ -35,7 +35,6 @@ from generator.analysis.hypotheses import (
     Binary,
     Change,
     ColumnSum,
-    Count,
     CutOff,
     Hypothesis,
     InputNeurons,
@@ -48,6 +47,7 @@ from generator.analysis.hypotheses import (
     Padding,
     Slip,
     Swap,
+    Tally,
     Towers,
 )
 from generator.analysis.lineage import Change as LayerChange
@@ -66,7 +66,7 @@ from generator.analysis.plausibility import (
     Way,
 )
 from generator.analysis.register import Entry
-from generator.analysis.rounding import Rule, Scale
+from generator.analysis.rounding import RoundingRule, Scale
 from generator.core import counters, formatting
 from generator.core.kinds import KINDS
 from generator.spec.models import Quantity, Rounding
@@ -215,7 +215,7 @@ def change_text(change: Change) -> str:
             )
 
 
-def changes(hypothesis: Hypothesis | Count) -> tuple[str, ...]:
+def changes(hypothesis: Hypothesis | Tally) -> tuple[str, ...]:
     """Each assumption a hypothesis (or a way of taking a count) changes, in a few words."""
     return tuple(change_text(c) for c in hypothesis.changes)
 
@@ -362,7 +362,7 @@ def _count_phrase(change: Change) -> str:
     raise ValueError(f"not a way of taking a count: {change}")
 
 
-def count_sentence(count: Hypothesis | Count) -> str:
+def count_sentence(count: Hypothesis | Tally) -> str:
     """A sum over a layer, a group or the network, taken as :func:`hypotheses.counts` takes it:
     ``The parameters of inception_3a, with weights only``."""
     layer, first = count.layer, count.first
@@ -452,7 +452,7 @@ def fit_change_text(change: FitChange) -> str:
             return f"{change_text(counted)}, in both"
         case Counted(counted, network):
             return f"{change_text(counted)} ({network})"
-        case Rounded(Rule.DOWN):
+        case Rounded(RoundingRule.DOWN):
             return "rounded down"
         case Rounded():
             return "to one significant figure"
@@ -470,9 +470,9 @@ def fit_changes(fit: Fit) -> tuple[str, ...]:
 
 #: How a figure comes from a computed value under each rule, as a sentence ends.
 RULE_ENDS = {
-    Rule.HALF_UP: "which rounds half up to",
-    Rule.DOWN: "which cut off (not rounded) gives",
-    Rule.ONE_FIGURE: "which to one significant figure is",
+    RoundingRule.HALF_UP: "which rounds half up to",
+    RoundingRule.DOWN: "which cut off (not rounded) gives",
+    RoundingRule.ONE_FIGURE: "which to one significant figure is",
 }
 
 
@@ -514,7 +514,7 @@ def width_sentence(comparison: Comparison) -> str:
         f"{formatting.count(width.was)}), {comparison.network} would have "
         f"{formatting.count(width.count)}: "
         f"{computed_figure(form, width.figure, comparison.claim.figure)}, "
-        f"{RULE_ENDS[Rule.HALF_UP]} {figure_text_stated(form, comparison.claim.figure)}."
+        f"{RULE_ENDS[RoundingRule.HALF_UP]} {figure_text_stated(form, comparison.claim.figure)}."
     )
 
 
@@ -522,9 +522,12 @@ def width_sentence(comparison: Comparison) -> str:
 
 #: A way of rounding as a reading assumes it, and as a source's habit.
 WAYS: dict[Way, tuple[str, str]] = {
-    Rule.HALF_UP: ("rounds half up", "rounds half up"),
-    Rule.DOWN: ("cuts the figure off", "cuts its figures off"),
-    Rule.ONE_FIGURE: ("rounds to one significant figure", "rounds to one significant figure"),
+    RoundingRule.HALF_UP: ("rounds half up", "rounds half up"),
+    RoundingRule.DOWN: ("cuts the figure off", "cuts its figures off"),
+    RoundingRule.ONE_FIGURE: (
+        "rounds to one significant figure",
+        "rounds to one significant figure",
+    ),
     Scale.DECIMAL: ("reads K as 1,000 (M as 1,000²)", "counts K as 1,000"),
     Scale.BINARY: ("reads K as 1,024 (M as 1,024²)", "counts K as 1,024"),
 }
@@ -965,17 +968,17 @@ TERM_WORDS = {
 
 #: What a rule counts one of, as "2 per input value" says it.
 QUANTITY_WORDS = {
-    counters.Quantity.WEIGHT_MACS: "multiply-accumulate",
-    counters.Quantity.BIASED_OUTPUTS: "output with a bias",
-    counters.Quantity.INPUTS: "input value",
-    counters.Quantity.AFFINE_INPUTS: "input value with a scale and shift",
-    counters.Quantity.OUTPUTS: "output value",
-    counters.Quantity.WINDOW_INPUTS: "value a window reads",
-    counters.Quantity.LRN_SQUARES: "square, padded across channels",
-    counters.Quantity.ROWS: "row",
-    counters.Quantity.PARAMS: "parameter",
-    counters.Quantity.WEIGHTS_AT_OUTPUTS: "weight at each output position",
-    counters.Quantity.BILINEAR_OUTPUTS: "bilinear output value",
+    counters.Measure.WEIGHT_MACS: "multiply-accumulate",
+    counters.Measure.BIASED_OUTPUTS: "output with a bias",
+    counters.Measure.INPUTS: "input value",
+    counters.Measure.AFFINE_INPUTS: "input value with a scale and shift",
+    counters.Measure.OUTPUTS: "output value",
+    counters.Measure.WINDOW_INPUTS: "value a window reads",
+    counters.Measure.LRN_SQUARES: "square, padded across channels",
+    counters.Measure.ROWS: "row",
+    counters.Measure.PARAMS: "parameter",
+    counters.Measure.WEIGHTS_AT_OUTPUTS: "weight at each output position",
+    counters.Measure.BILINEAR_OUTPUTS: "bilinear output value",
 }
 
 
@@ -989,7 +992,7 @@ def tool_versions(tools: Sequence[counters.Tool] = counters.TOOLS) -> str:
     return ", ".join(seen)
 
 
-def rule_text(parts: Sequence[Part]) -> str:
+def rule_text(parts: Sequence[TermPart]) -> str:
     """How a term's modules count: ``ReLU: 2 per output value; MaxPool2d: 2 per input value``."""
     by_op: dict[str, list[str]] = {}
     for part in parts:

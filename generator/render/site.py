@@ -65,8 +65,10 @@ def architecture_files(arch: Architecture) -> Iterator[tuple[str, str]]:
     analysis, name = arch.analysis, arch.name
     script = snippet.pytorch_snippet(analysis)
     table = architecture.layer_table(analysis)
-    yield page_path(name), architecture.architecture_page(arch, script=script, table=table)
-    for file, figure in figures.network_files(analysis).items():
+    views = figures.views(analysis)
+    page = architecture.architecture_page(arch, script=script, table=table, views=views)
+    yield page_path(name), page
+    for file, figure in figures.network_files(views).items():
         yield data_path(name, file), _json(figure)
     yield data_path(name, f"{name}.json"), export.analysis_json(arch)
     yield data_path(name, f"{name}.csv"), export.analysis_csv(arch)

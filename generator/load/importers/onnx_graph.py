@@ -88,7 +88,7 @@ class PendingLayer:
 
 
 @dataclass(slots=True)
-class Model:
+class OnnxWalk:
     """The model, what the walk has found so far, and the problems it met."""
 
     path: str

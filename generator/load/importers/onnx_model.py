@@ -34,7 +34,7 @@ from generator.load.importers.onnx_graph import (
     Broken,
     Constant,
     Flow,
-    Model,
+    OnnxWalk,
     PendingLayer,
     Skip,
     State,
@@ -131,7 +131,7 @@ def _aliases(graph: onnx.GraphProto) -> dict[str, str]:
     return aliases
 
 
-def _image_input(m: Model, named: str | None) -> onnx.ValueInfoProto:
+def _image_input(m: OnnxWalk, named: str | None) -> onnx.ValueInfoProto:
     """The one graph input that is the image: ``named``, or the one read somewhere other than a
     weight slot."""
     declared: list[onnx.ValueInfoProto] = [
@@ -166,7 +166,7 @@ def _image_input(m: Model, named: str | None) -> onnx.ValueInfoProto:
     return images[0]
 
 
-def _uses(m: Model, name: str) -> list[tuple[onnx.NodeProto, int]]:
+def _uses(m: OnnxWalk, name: str) -> list[tuple[onnx.NodeProto, int]]:
     """Every node that reads ``name`` (or a copy of it), and at which of its inputs."""
     return [
         (node, index)
@@ -177,14 +177,14 @@ def _uses(m: Model, name: str) -> list[tuple[onnx.NodeProto, int]]:
     ]
 
 
-def _readers(m: Model, uses: list[tuple[onnx.NodeProto, int]], shown: int = 2) -> str:
+def _readers(m: OnnxWalk, uses: list[tuple[onnx.NodeProto, int]], shown: int = 2) -> str:
     nodes = list(dict.fromkeys(m.label(node) for node, _ in uses))
     more = f" and {len(nodes) - shown} more" if len(nodes) > shown else ""
     return "read by " + ", ".join(nodes[:shown]) + more if nodes else "read by no node"
 
 
 def _input_shape(
-    m: Model, declared: onnx.ValueInfoProto, given: tuple[int, int, int] | None
+    m: OnnxWalk, declared: onnx.ValueInfoProto, given: tuple[int, int, int] | None
 ) -> tuple[int, int, int]:
     dims = m.shapes.get(declared.name, ())
     if given is not None:
@@ -219,7 +219,7 @@ def _fix_input(model: onnx.ModelProto, name: str, shape: tuple[int, int, int]) -
 # --- the walk and the names -------------------------------------------------------------------
 
 
-def _walk(m: Model) -> None:
+def _walk(m: OnnxWalk) -> None:
     for node in m.model.graph.node:
         if node.op_type == "Identity":
             continue
@@ -246,7 +246,7 @@ def _walk(m: Model) -> None:
             _outputs(m, node, BROKEN)
 
 
-def _reads(m: Model, node: onnx.NodeProto) -> str:
+def _reads(m: OnnxWalk, node: onnx.NodeProto) -> str:
     """Where in the model a node is: the outputs of the nodes it reads on the image's path."""
     found = []
     for name in node.input:
@@ -258,7 +258,7 @@ def _reads(m: Model, node: onnx.NodeProto) -> str:
     return " and ".join(dict.fromkeys(found)) or "constants only"
 
 
-def _outputs(m: Model, node: onnx.NodeProto, state: State) -> None:
+def _outputs(m: OnnxWalk, node: onnx.NodeProto, state: State) -> None:
     for output in node.output:
         if output:
             m.states[output] = state
@@ -278,7 +278,7 @@ def _names(layers: list[PendingLayer]) -> list[str]:
     return names
 
 
-def _draft_layers(m: Model) -> tuple[DraftLayer, ...]:
+def _draft_layers(m: OnnxWalk) -> tuple[DraftLayer, ...]:
     names = _names(m.layers)
 
     def name(layer: int | str) -> str:
@@ -298,7 +298,7 @@ def _draft_layers(m: Model) -> tuple[DraftLayer, ...]:
     )
 
 
-def _states(m: Model, shape: tuple[int, int, int]) -> str:
+def _states(m: OnnxWalk, shape: tuple[int, int, int]) -> str:
     model = m.model
     producer = " ".join(p for p in (model.producer_name, model.producer_version) if p)
     listed = ", ".join(f"{n} {op}" for op, n in m.handled.items())
@@ -362,7 +362,7 @@ def to_draft(
 # --- values worked out ahead, for shape inference ---------------------------------------------
 
 
-def _with_constants(m: Model, image: str) -> Model:
+def _with_constants(m: OnnxWalk, image: str) -> OnnxWalk:
     """The model with the small values computed from constants and known shapes written as
     ``Constant`` nodes, and its shapes inferred again, until no more can be worked out.
 
@@ -370,7 +370,7 @@ def _with_constants(m: Model, image: str) -> Model:
     asymmetric ``ZeroPad2d``: ``Shape → … → ConstantOfShape → Concat → Reshape → Slice →
     Transpose → Cast → Pad``). ONNX's shape inference propagates values through a few operators
     only; where it stops, every shape after it is unknown, and a later ``Reshape`` cannot be read.
-    The importer's evaluator (:meth:`Model.known`) works those values out; written into the model,
+    The importer's evaluator (:meth:`OnnxWalk.known`) works those values out; written into the model,
     they let the inference go on.
     """
     for _ in range(FOLD_ROUNDS):
@@ -397,7 +397,7 @@ FOLD_LIMIT = 4096
 FOLD_ROUNDS = 8
 
 
-def _on_flow(m: Model, image: str) -> set[str]:
+def _on_flow(m: OnnxWalk, image: str) -> set[str]:
     """The tensors computed from the image (not from its shape alone)."""
     flow = {image}
     for node in m.model.graph.node:
@@ -406,7 +406,7 @@ def _on_flow(m: Model, image: str) -> set[str]:
     return flow
 
 
-def _foldable(m: Model, node: onnx.NodeProto, flow: set[str]) -> bool:
+def _foldable(m: OnnxWalk, node: onnx.NodeProto, flow: set[str]) -> bool:
     """Whether a node's outputs are values to work out: not on the image's path, not already
     constants, and computed from small constants or from shapes."""
     if (
@@ -453,7 +453,7 @@ def _model(
     shown: str,
     initializers: dict[str, onnx.TensorProto],
     modules: Mapping[str, str] | None,
-) -> Model:
+) -> OnnxWalk:
     graph = model.graph
     producers = {o: node for node in graph.node for o in node.output if o}
     readers: dict[str, list[onnx.NodeProto]] = {}
@@ -466,7 +466,7 @@ def _model(
             if name:
                 readers.setdefault(aliases.get(name, name), []).append(node)
     opsets = {o.domain or "": o.version for o in model.opset_import}
-    return Model(
+    return OnnxWalk(
         path=shown,
         model=model,
         shapes=_shapes(model, shown),

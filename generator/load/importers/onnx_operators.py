@@ -31,7 +31,7 @@ from generator.load.importers.draft import Expected, Value
 from generator.load.importers.onnx_graph import (
     Constant,
     Flow,
-    Model,
+    OnnxWalk,
     Padded,
     PendingLayer,
     Stacked,
@@ -65,7 +65,7 @@ def _padding(sides: tuple[int, int, int, int]) -> Value | None:
     return {"top": top, "bottom": bottom, "left": left, "right": right}
 
 
-def _image(m: Model, node: onnx.NodeProto, index: int = 0) -> int | str:
+def _image(m: OnnxWalk, node: onnx.NodeProto, index: int = 0) -> int | str:
     """The layer whose output the node reads at ``index``; anything else fails the node."""
     state = m.state(node.input[index])
     if isinstance(state, Flow):
@@ -88,7 +88,7 @@ def _unexpected(state: State, index: int) -> str:
 
 
 def _add(
-    m: Model,
+    m: OnnxWalk,
     node: onnx.NodeProto,
     kind: str,
     fields: dict[str, Value],
@@ -113,7 +113,7 @@ def _add(
     m.states[tensor] = Flow(len(m.layers) - 1)
 
 
-def _one_image(m: Model, tensor: str) -> tuple[int, ...] | None:
+def _one_image(m: OnnxWalk, tensor: str) -> tuple[int, ...] | None:
     shape = m.shape(tensor)
     if shape is None or len(shape) < 2 or any(d is None for d in shape[1:]):
         return None
@@ -147,14 +147,14 @@ class _Window:
         return fields
 
 
-def _two(m: Model, node: onnx.NodeProto, values: Sequence[int], what: str) -> tuple[int, int]:
+def _two(m: OnnxWalk, node: onnx.NodeProto, values: Sequence[int], what: str) -> tuple[int, int]:
     if len(values) != 2:
         raise m.fail(node, f"{what} {list(values)}: only 2-D layers can be imported")
     return int(values[0]), int(values[1])
 
 
 def _window(
-    m: Model, node: onnx.NodeProto, kernel: Sequence[int], attrs: Mapping[str, Any]
+    m: OnnxWalk, node: onnx.NodeProto, kernel: Sequence[int], attrs: Mapping[str, Any]
 ) -> _Window:
     state = m.state(node.input[0])
     extra = (0, 0, 0, 0)
@@ -197,7 +197,7 @@ def _window(
 
 
 def _same(
-    m: Model,
+    m: OnnxWalk,
     node: onnx.NodeProto,
     auto_pad: str,
     window: _Window,
@@ -222,7 +222,7 @@ def _same(
     return (h_pad[0], w_pad[0], h_pad[1], w_pad[1])
 
 
-def _conv(m: Model, node: onnx.NodeProto) -> None:
+def _conv(m: OnnxWalk, node: onnx.NodeProto) -> None:
     attrs = attributes(node)
     weight = m.weight_shape(node, node.input[1])
     if len(weight) != 4:
@@ -241,7 +241,7 @@ def _conv(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "conv", fields, (window.source,), weights=weights)
 
 
-def _conv_transpose(m: Model, node: onnx.NodeProto) -> None:
+def _conv_transpose(m: OnnxWalk, node: onnx.NodeProto) -> None:
     """A transposed convolution: its weight is ``C_in × C_out/group × k_h × k_w``, its ``pads``
     taken off both ends of each axis (the same at both, as PyTorch's and Caffe's are)."""
     attrs = attributes(node)
@@ -288,7 +288,7 @@ def _conv_transpose(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "conv_transpose", fields, (source,), weights=weights)
 
 
-def _pool(m: Model, node: onnx.NodeProto) -> None:
+def _pool(m: OnnxWalk, node: onnx.NodeProto) -> None:
     attrs = attributes(node)
     if len(node.output) > 1 and node.output[1] and m.readers.get(node.output[1]):
         raise m.fail(
@@ -306,7 +306,7 @@ def _pool(m: Model, node: onnx.NodeProto) -> None:
 
 
 def _ceil_inference(
-    m: Model, node: onnx.NodeProto, window: _Window
+    m: OnnxWalk, node: onnx.NodeProto, window: _Window
 ) -> tuple[str | None, tuple[int, ...] | None]:
     """Where ONNX's shape inference keeps the window ``ceil_mode`` drops: the size to check."""
     inferred = _one_image(m, node.output[0])
@@ -343,12 +343,12 @@ def _ceil_inference(
     )
 
 
-def _global_pool(m: Model, node: onnx.NodeProto) -> None:
+def _global_pool(m: OnnxWalk, node: onnx.NodeProto) -> None:
     kind = "adaptive_max_pool" if node.op_type == "GlobalMaxPool" else "adaptive_avg_pool"
     _add(m, node, kind, {"output": 1}, (_image(m, node),))
 
 
-def _gemm(m: Model, node: onnx.NodeProto) -> None:
+def _gemm(m: OnnxWalk, node: onnx.NodeProto) -> None:
     attrs = attributes(node)
     source = _image(m, node)
     if attrs.get("transA", 0):
@@ -367,7 +367,7 @@ def _gemm(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "fc", fields, (source,), weights=weights)
 
 
-def _matmul(m: Model, node: onnx.NodeProto) -> None:
+def _matmul(m: OnnxWalk, node: onnx.NodeProto) -> None:
     source = _image(m, node)
     if not isinstance(m.state(node.input[1]), Constant):
         raise m.fail(node, "a product of two images has no layer kind in the spec format")
@@ -397,7 +397,7 @@ def _matmul(m: Model, node: onnx.NodeProto) -> None:
     m.states[node.output[0]] = m.states[add.output[0]]
 
 
-def _bias_add(m: Model, node: onnx.NodeProto, out: int) -> tuple[onnx.NodeProto, str] | None:
+def _bias_add(m: OnnxWalk, node: onnx.NodeProto, out: int) -> tuple[onnx.NodeProto, str] | None:
     """The ``Add`` of a constant vector of ``out`` values that is the product's only reader, and
     that vector."""
     readers = m.readers.get(node.output[0], [])
@@ -415,7 +415,7 @@ def _bias_add(m: Model, node: onnx.NodeProto, out: int) -> tuple[onnx.NodeProto,
     return add, others[0]
 
 
-def _binary_add(m: Model, node: onnx.NodeProto) -> None:
+def _binary_add(m: OnnxWalk, node: onnx.NodeProto) -> None:
     if node.output[0] in m.folded:
         return
     states = [m.state(name) for name in node.input]
@@ -427,7 +427,7 @@ def _binary_add(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "add", {}, tuple(_image(m, node, i) for i in range(len(node.input))))
 
 
-def _mul(m: Model, node: onnx.NodeProto) -> None:
+def _mul(m: OnnxWalk, node: onnx.NodeProto) -> None:
     """The element-wise product of two layers' outputs (a squeeze-and-excitation scale)."""
     states = [m.state(name) for name in node.input]
     if any(isinstance(s, Constant) for s in states):
@@ -439,7 +439,7 @@ def _mul(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "multiply", {}, tuple(_image(m, node, i) for i in range(len(node.input))))
 
 
-def _prelu(m: Model, node: onnx.NodeProto) -> None:
+def _prelu(m: OnnxWalk, node: onnx.NodeProto) -> None:
     """PReLU: its slope a weight of one value (shared) or of one per channel."""
     source = _image(m, node)
     slope = m.weight_shape(node, node.input[1], "slope")
@@ -459,7 +459,7 @@ def _prelu(m: Model, node: onnx.NodeProto) -> None:
 RESIZE_MODES = {"nearest": "nearest", "linear": "bilinear"}
 
 
-def _resize(m: Model, node: onnx.NodeProto) -> None:
+def _resize(m: OnnxWalk, node: onnx.NodeProto) -> None:
     """``Resize`` (and the older ``Upsample``) of height and width by whole factors (``scales``)
     or to a size (``sizes``), nearest or linear: an upsampling."""
     attrs = attributes(node)
@@ -487,7 +487,7 @@ def _resize(m: Model, node: onnx.NodeProto) -> None:
 
 
 def _resize_inputs(
-    m: Model, node: onnx.NodeProto, attrs: Mapping[str, Any]
+    m: OnnxWalk, node: onnx.NodeProto, attrs: Mapping[str, Any]
 ) -> tuple[list[float], list[int] | None]:
     """The ``scales`` (as numbers) and the ``sizes`` (``None`` when not given) of a resize."""
     if node.op_type == "Upsample" and "scales" in attrs:  # opset 7
@@ -501,7 +501,7 @@ def _resize_inputs(
     return [float(s) for s in m.value(node, given[0], "scales").reshape(-1)], None
 
 
-def _concat(m: Model, node: onnx.NodeProto) -> None:
+def _concat(m: OnnxWalk, node: onnx.NodeProto) -> None:
     attrs = attributes(node)
     states = [m.state(name) for name in node.input]
     axis = int(attrs.get("axis", 1))
@@ -521,7 +521,7 @@ def _concat(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "concat", {}, tuple(_image(m, node, i) for i in range(len(node.input))))
 
 
-def _axes(m: Model, node: onnx.NodeProto, attrs: Mapping[str, Any]) -> list[int]:
+def _axes(m: OnnxWalk, node: onnx.NodeProto, attrs: Mapping[str, Any]) -> list[int]:
     if "axes" in attrs:
         return [int(a) for a in attrs["axes"]]
     if len(node.input) > 1 and node.input[1]:
@@ -529,7 +529,7 @@ def _axes(m: Model, node: onnx.NodeProto, attrs: Mapping[str, Any]) -> list[int]
     return []
 
 
-def _unsqueeze(m: Model, node: onnx.NodeProto) -> None:
+def _unsqueeze(m: OnnxWalk, node: onnx.NodeProto) -> None:
     source = _image(m, node)
     axes = _axes(m, node, attributes(node))
     if axes != [0]:
@@ -537,7 +537,7 @@ def _unsqueeze(m: Model, node: onnx.NodeProto) -> None:
     m.states[node.output[0]] = Stacked((source,), 0, node.name or node.output[0])
 
 
-def _reduce_sum(m: Model, node: onnx.NodeProto) -> None:
+def _reduce_sum(m: OnnxWalk, node: onnx.NodeProto) -> None:
     state = m.state(node.input[0])
     attrs = attributes(node)
     if not isinstance(state, Stacked):
@@ -548,7 +548,7 @@ def _reduce_sum(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "add", {}, state.layers)
 
 
-def _sum(m: Model, node: onnx.NodeProto) -> None:
+def _sum(m: OnnxWalk, node: onnx.NodeProto) -> None:
     inputs = tuple(_image(m, node, i) for i in range(len(node.input)))
     if len(inputs) == 1:
         m.states[node.output[0]] = Flow(inputs[0])
@@ -556,11 +556,11 @@ def _sum(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "add", {}, inputs)
 
 
-def _activation(m: Model, node: onnx.NodeProto) -> None:
+def _activation(m: OnnxWalk, node: onnx.NodeProto) -> None:
     _add(m, node, ACTIVATIONS[node.op_type], {}, (_image(m, node),))
 
 
-def _lrn(m: Model, node: onnx.NodeProto) -> None:
+def _lrn(m: OnnxWalk, node: onnx.NodeProto) -> None:
     attrs = attributes(node)
     if "size" not in attrs:
         raise m.fail(node, "no size: an LRN says across how many channels it normalises")
@@ -578,7 +578,7 @@ def _float32(value: float) -> float:
     return float(str(np.float32(value)))
 
 
-def _batch_norm(m: Model, node: onnx.NodeProto) -> None:
+def _batch_norm(m: OnnxWalk, node: onnx.NodeProto) -> None:
     if any(output and m.readers.get(output) for output in node.output[1:]):
         raise m.fail(node, "its running statistics outputs are read (training mode)")
     source = _image(m, node)
@@ -590,7 +590,7 @@ def _batch_norm(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "batch_norm", {}, (source,), weights=[node.input[1], node.input[2]])
 
 
-def _fixed(m: Model, name: str, value: int) -> bool:
+def _fixed(m: OnnxWalk, name: str, value: int) -> bool:
     """Whether ``name`` is a ``Constant`` node's output (no weight) of ``value`` everywhere."""
     producer = m.producers.get(m.root(name))
     if producer is None or producer.op_type != "Constant":
@@ -599,7 +599,7 @@ def _fixed(m: Model, name: str, value: int) -> bool:
     return found is not None and bool(np.all(found == value))
 
 
-def _flatten(m: Model, node: onnx.NodeProto) -> None:
+def _flatten(m: OnnxWalk, node: onnx.NodeProto) -> None:
     axis = int(attributes(node).get("axis", 1))
     shape = m.shape(node.input[0])
     rank = len(shape) if shape is not None else 4
@@ -610,7 +610,7 @@ def _flatten(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "flatten", {}, (_image(m, node),))
 
 
-def _reshape(m: Model, node: onnx.NodeProto) -> None:
+def _reshape(m: OnnxWalk, node: onnx.NodeProto) -> None:
     source = _image(m, node)
     before = m.shape(node.input[0])
     after = m.shape(node.output[0])
@@ -639,7 +639,7 @@ def _reshape(m: Model, node: onnx.NodeProto) -> None:
     )
 
 
-def _squeeze(m: Model, node: onnx.NodeProto) -> None:
+def _squeeze(m: OnnxWalk, node: onnx.NodeProto) -> None:
     source = _image(m, node)
     before = m.shape(node.input[0])
     axes = _axes(m, node, attributes(node))
@@ -654,7 +654,7 @@ def _squeeze(m: Model, node: onnx.NodeProto) -> None:
     raise m.fail(node, f"a squeeze of axes {axes}; only of a 1×1 map to a vector can be imported")
 
 
-def _dropout(m: Model, node: onnx.NodeProto) -> None:
+def _dropout(m: OnnxWalk, node: onnx.NodeProto) -> None:
     attrs = attributes(node)
     ratio = float(attrs.get("ratio", 0.5))
     if len(node.input) > 1 and node.input[1]:
@@ -664,11 +664,11 @@ def _dropout(m: Model, node: onnx.NodeProto) -> None:
     _add(m, node, "dropout", {"p": _float32(ratio)}, (_image(m, node),))
 
 
-def _softmax(m: Model, node: onnx.NodeProto) -> None:
+def _softmax(m: OnnxWalk, node: onnx.NodeProto) -> None:
     _add(m, node, "softmax", {}, (_image(m, node),))
 
 
-def _pad(m: Model, node: onnx.NodeProto) -> None:
+def _pad(m: OnnxWalk, node: onnx.NodeProto) -> None:
     """A zero padding of height and width, for the convolution or pooling that reads it."""
     source = _image(m, node)
     attrs = attributes(node)
@@ -702,7 +702,7 @@ def _pad(m: Model, node: onnx.NodeProto) -> None:
 
 
 #: Each operator on the image the spec format can express, and how.
-HANDLERS: Mapping[str, Callable[[Model, onnx.NodeProto], None]] = {
+HANDLERS: Mapping[str, Callable[[OnnxWalk, onnx.NodeProto], None]] = {
     "Conv": _conv,
     "ConvTranspose": _conv_transpose,
     "MaxPool": _pool,
