@@ -16,6 +16,7 @@ import copy
 import functools
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -57,7 +58,7 @@ title: Tiny
 summary: A tiny network for tests.
 input: [3, 32, 32]
 sources:
-  src: {citation: A source, url: "https://example.org/", states: Everything.}
+  src: {citation: A source, url: "https://tiny.test/", states: Everything.}
 layers:
 """
 
@@ -88,6 +89,15 @@ def write_spec(
     """Write ``folder/NAME.yml``: :func:`spec_text` of ``layers``, or ``text`` (dedented) instead."""
     path = folder / f"{name}.yml"
     path.write_text(textwrap.dedent(text) if text is not None else spec_text(layers), "utf-8")
+    return path
+
+
+def fill_in(path: Path) -> Path:
+    """A scaffold (``generator new``) or a draft (``generator import``) with its placeholders
+    replaced, as its contributor replaces them before ``check`` accepts it."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"https://example\.org/[^\s\"']*", "https://tiny.test/source", text)
+    path.write_text(text.replace("TODO", "Filled in"), encoding="utf-8")
     return path
 
 

@@ -11,7 +11,16 @@ from generator.analysis.model import build_site_model
 from generator.render import contributing
 from generator.spec import schema
 from generator.spec.models import SPEC_NAME
-from tests.helpers import ROOT, build, copy_project, problems, run_cli, spec_text, write_spec
+from tests.helpers import (
+    ROOT,
+    build,
+    copy_project,
+    fill_in,
+    problems,
+    run_cli,
+    spec_text,
+    write_spec,
+)
 
 
 @pytest.fixture
@@ -20,14 +29,20 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "project", with_schema=True)
 
 
-def test_the_scaffold_passes_check_at_once(project: Path) -> None:
+def test_check_names_each_placeholder_of_the_scaffold_then_passes(project: Path) -> None:
+    """The scaffold is valid but unfinished: ``check`` (and the build) name every field still
+    to fill in, and pass once they are."""
     result = run_cli("new", "my-net", cwd=project)
     assert result.returncode == 0, result.stderr
     path = project / "docs" / "architectures" / "my-net.yml"
     text = path.read_text(encoding="utf-8")
     assert text.splitlines()[0] == schema.EDITOR_LINE
-    assert "TODO" in text
     checked = run_cli("check", str(path), cwd=project)
+    assert checked.returncode == 1
+    for field in ("title", "summary", "sources.paper.citation", "sources.paper.url"):
+        assert f"field {field!r}: still holds the scaffold's" in checked.stderr, field
+    assert "Traceback" not in checked.stderr
+    checked = run_cli("check", str(fill_in(path)), cwd=project)
     assert checked.returncode == 0, checked.stderr
     assert "my-net: valid" in checked.stdout
 
@@ -51,7 +66,7 @@ def test_a_variant_extends_its_parent_and_passes_check(project: Path) -> None:
     assert text.splitlines()[0] == schema.EDITOR_LINE
     assert "\nextends: bvlc-alexnet\n" in text
     assert "#   conv1, relu1, norm1, pool1," in text  # the parent's layers, to edit by name
-    checked = run_cli("check", str(path), cwd=project)
+    checked = run_cli("check", str(fill_in(path)), cwd=project)
     assert checked.returncode == 0, checked.stderr
 
 
@@ -63,7 +78,7 @@ def test_the_variants_commented_changes_are_valid(project: Path) -> None:
     text = path.read_text(encoding="utf-8")
     start = text.index("# remove:")
     path.write_text(text[:start] + re.sub(r"^# ", "", text[start:], flags=re.M), encoding="utf-8")
-    checked = run_cli("check", str(path), cwd=project)
+    checked = run_cli("check", str(fill_in(path)), cwd=project)
     assert checked.returncode == 0, checked.stderr
 
 

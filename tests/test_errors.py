@@ -482,3 +482,17 @@ def test_neither_an_oversized_file_nor_a_long_spec_is_published(tmp_path: Path) 
     assert "comments.yml: the file has 2,000," in result.stderr
     assert "long.yml:6: field 'layers': the spec has 20,000 layers, too many" in result.stderr
     assert not (tmp_path / "site").exists() or not any((tmp_path / "site").rglob("*comments*"))
+
+
+def test_a_placeholder_left_in_is_refused_naming_its_field(write_spec: Callable[..., Path]) -> None:
+    """What the scaffolds of ``new`` and ``import`` leave to fill in is never published."""
+    text = MINIMAL.replace("title: Tiny", "title: Tiny (TODO: authors, year)").replace(
+        "https://tiny.test/", "https://www.example.org/TODO"
+    )
+    path = write_spec(text=text + "  - {name: fc, kind: fc, out_features: 2}\n")
+    assert problems(path) == [
+        f"{path}:1: field 'title': still holds the scaffold's placeholder 'TODO': write the "
+        "network's name",
+        f"{path}:5: field 'sources.src.url': still holds the scaffold's example address: write "
+        "the address where a reader can check the source",
+    ]

@@ -42,7 +42,7 @@ def resnet50_text() -> str:
         "summary: A 175-layer residual network, to see how the 3D view copes with length.",
         "input: [3, 224, 224]",
         "sources:",
-        '  src: {citation: A test., url: "https://example.org/", states: Nothing.}',
+        '  src: {citation: A test., url: "https://tiny.test/", states: Nothing.}',
         "layers:",
         "  - {name: conv1, kind: conv, out_channels: 64, kernel: 7, stride: 2, padding: 3}",
         "  - {name: bn_conv1, kind: batch_norm}",

@@ -60,7 +60,7 @@ TRICKS = [
     "![image](http://evil.example/x.png)",
     "[reference][evil]",
     "[protocol-relative](//evil.example/p)",
-    "[web page](https://example.org/ok)",
+    "[web page](https://tiny.test/ok)",
     "[spec](torchvision-alexnet.md)",
     "**bold** _em_ `code` ~~~ ??? !!! ::: [^1] *[HTML]: x | a | b |",
     "\\<script>alert(11)\\</script>",
@@ -102,7 +102,7 @@ def hostile_spec() -> dict[str, Any]:
     first = next(iter(data["sources"]))
     data["sources"]["tricky-url"] = {
         "citation": "A web address with quotes, brackets and tags in it",
-        "url": 'https://example.org/a"onmouseover="alert(19)"/)](javascript:alert(20))/<script>',
+        "url": 'https://tiny.test/a"onmouseover="alert(19)"/)](javascript:alert(20))/<script>',
         "states": INLINE,
     }
     data["stated"] = [{**claim, "quote": INLINE} for claim in data["stated"]] + [
@@ -267,7 +267,7 @@ def test_the_hostile_text_is_shown_as_text(site: Path) -> None:
 def test_only_web_links_survive(site: Path) -> None:
     page = read(site / "architectures" / NAME / "index.html")
     hrefs = [value for tag, name, value in page.attributes() if tag == "a" and name == "href"]
-    assert "https://example.org/ok" in hrefs
+    assert "https://tiny.test/ok" in hrefs
     # ![image](...) stays a link: the "!" that would make it an image, loaded from elsewhere, is text.
     assert "http://evil.example/x.png" in hrefs
     # Links to other sites have a scheme; page-relative links ([spec](x.md)) are text.
@@ -275,7 +275,7 @@ def test_only_web_links_survive(site: Path) -> None:
     assert "[spec](torchvision-alexnet.md)" in page.text
     assert "[protocol-relative](//evil.example/p)" in page.text
     assert not [h for h in hrefs if "evil.example" in h and not h.startswith("http://")]
-    tricky = [h for h in hrefs if h.startswith("https://example.org/a")]
+    tricky = [h for h in hrefs if h.startswith("https://tiny.test/a")]
     assert tricky and all(re.fullmatch(r"[A-Za-z0-9:/._~%?#=&+,;@-]+", h) for h in tricky)
 
 
@@ -339,7 +339,7 @@ def test_a_rules_message_quotes_hostile_text_as_it_was_written(text: str) -> Non
     spec = (
         f"compared:\n  - {{quantity: params, to: {written}, percent: 5, source: src}}\n"
         "title: T\nsummary: S\ninput: [3, 8, 8]\n"
-        "sources: {src: {citation: C, url: 'https://example.org/', states: S}}\n"
+        "sources: {src: {citation: C, url: 'https://tiny.test/', states: S}}\n"
         f"layers:\n  - {{name: {written}, kind: relu}}\n"
     )
     with pytest.raises(SpecError) as caught:
@@ -413,7 +413,7 @@ CONTEXTS = [
     "| a | b |\n|---|---|\n| {} | x |",
     "- **key**: {}",
     "> “{}” — source",
-    "[{}](https://example.org/)",
+    "[{}](https://tiny.test/)",
 ]
 
 

@@ -17,7 +17,7 @@ from generator.edges import cli
 from generator.load import loader
 from generator.render import templating
 from generator.spec import schema
-from tests.helpers import copy_project, generated_files, load_spec, problems, run_cli
+from tests.helpers import copy_project, fill_in, generated_files, load_spec, problems, run_cli
 from tests.requirements import require
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -58,6 +58,9 @@ def test_it_writes_a_spec_that_checks_and_says_what_next(tmp_path: Path) -> None
     text = (project / path).read_text(encoding="utf-8")
     assert text.splitlines()[0] == schema.EDITOR_LINE
     checked = run_cli("check", str(path), cwd=project)
+    assert checked.returncode == 1  # until its reader says where the file came from
+    assert "field 'sources.model-file.citation': still holds the scaffold's" in checked.stderr
+    checked = run_cli("check", str(fill_in(project / path)), cwd=project)
     assert checked.returncode == 0, checked.stderr
     assert "caffenet-deploy: valid" in checked.stdout
 
@@ -71,7 +74,7 @@ def test_the_name_comes_from_the_file(tmp_path: Path) -> None:
 def test_its_page_says_it_was_imported(tmp_path: Path) -> None:
     output = tmp_path / "caffenet-imported.yml"
     assert run(str(CAFFENET), "-o", str(output)).exit_code == 0
-    analysis = load_spec(output)
+    analysis = load_spec(fill_in(output))
     page = generated_files([analysis])[templating.page_path(analysis.name)]
     assert (
         "*Its layers were imported from the model file of source **model-file** (see Sources) "
@@ -151,7 +154,7 @@ FUZZ = settings(
 def check_outcome(result: Result, source: Path, output: Path) -> None:
     """A spec that loads, or a clean failure; then the folder is as it was."""
     if result.exit_code == 0:
-        load_spec(output)
+        load_spec(fill_in(output))
         output.unlink()
         return
     assert_failed_cleanly(result, source, output)
@@ -230,7 +233,7 @@ def test_the_fuzzed_onnx_model_imports_as_it_is(onnx_bytes: bytes, tmp_path: Pat
     source.write_bytes(onnx_bytes)
     output = tmp_path / "net.yml"
     assert run(str(source), "-o", str(output)).exit_code == 0
-    assert [layer.kind for layer in loader.load(output).spec.layers] == [
+    assert [layer.kind for layer in loader.load(fill_in(output)).spec.layers] == [
         "conv",
         "relu",
         "max_pool",
@@ -269,7 +272,7 @@ def test_imported_from_must_name_a_source(tmp_path: Path) -> None:
     path = tmp_path / "tiny.yml"
     path.write_text(
         "title: Tiny\nsummary: A tiny network.\ninput: [3, 8, 8]\nimported_from: model\n"
-        "sources:\n  src: {citation: A source, url: 'https://example.org/', states: All.}\n"
+        "sources:\n  src: {citation: A source, url: 'https://tiny.test/', states: All.}\n"
         "layers:\n  - {name: fc, kind: fc, out_features: 3}\n",
         encoding="utf-8",
     )

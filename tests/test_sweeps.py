@@ -46,7 +46,7 @@ def test_a_shortcut_and_its_branch_both_start_from_the_block_input() -> None:
             "title": "Two strided paths",
             "summary": "A projection shortcut beside a strided branch.",
             "input": [4, 8, 8],
-            "sources": {"s": {"citation": "none", "url": "https://example.org", "states": "-"}},
+            "sources": {"s": {"citation": "none", "url": "https://tiny.test", "states": "-"}},
             "layers": [
                 {"name": "short", "kind": "conv", "out_channels": 4, "kernel": 1, "stride": 2},
                 {

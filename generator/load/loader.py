@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -103,21 +104,28 @@ def load(path: Path) -> LoadedSpec:
     return _load(path, _Files())
 
 
-def load_text(path: Path, text: str, *, siblings: Mapping[str, str] | None = None) -> LoadedSpec:
+def load_text(
+    path: Path,
+    text: str,
+    *,
+    siblings: Mapping[str, str] | None = None,
+    draft: bool = False,
+) -> LoadedSpec:
     """Load spec ``text`` held in memory as if it were the file at ``path``; no file is read.
 
     Messages name ``path``, so a page can show the loader's own report for a spec it never
     wrote to disk. ``siblings`` maps the names of other specs of the same folder (those that
-    ``extends`` may name) to their text.
+    ``extends`` may name) to their text. A ``draft`` (what ``generator import`` writes, before
+    its reader fills in the sources) may still hold placeholders (:func:`_placeholders`).
     """
     texts = {path: text}
     texts.update(
         (path.with_name(f"{name}{SUFFIX}"), other) for name, other in (siblings or {}).items()
     )
-    return _load(path, _InMemory(texts))
+    return _load(path, _InMemory(texts), draft=draft)
 
 
-def _load(path: Path, texts: Texts) -> LoadedSpec:
+def _load(path: Path, texts: Texts, *, draft: bool = False) -> LoadedSpec:
     name = path.name.removesuffix(SUFFIX)
     if not SPEC_NAME.follows(name):
         raise SpecError(
@@ -140,6 +148,7 @@ def _load(path: Path, texts: Texts) -> LoadedSpec:
         *_cross_checks(loaded),
         *_graph_checks(loaded),
         *_compared_checks(loaded, texts),
+        *(() if draft else _placeholders(loaded.tree)),
     ]
     if problems:
         raise SpecError(problems)
@@ -893,6 +902,62 @@ def _forgotten(loaded: LoadedSpec, wiring: _Wiring, index: int, prior: int, merg
         f"to read {read!r}, write `inputs: [{read}]`",
         name,
     )
+
+
+#: The word the scaffolds of ``generator new`` and ``generator import`` mark what to replace with.
+PLACEHOLDER = re.compile(r"\bTODO\b")
+#: Hosts reserved for examples (RFC 2606): no source can be read there.
+EXAMPLE_HOSTS = re.compile(r"^(?:[\w-]+\.)*(?:example\.(?:org|com|net)|[\w-]+\.example)$", re.I)
+#: What to write in place of a placeholder, by the field that holds it.
+_FILL_IN = {
+    "title": "the network's name",
+    "summary": "a paragraph on what the network is",
+    "citation": "who published the source, where and when",
+    "url": "the address where a reader can check the source",
+    "states": "what the source says about the network",
+    "quote": "the source's own words",
+}
+
+
+def _placeholders(tree: Node, path: tuple[str | int, ...] = ()) -> Iterable[Problem]:
+    """Text the scaffolds left to replace: a ``TODO``, or an address at an example host.
+
+    ``generator new`` and ``generator import`` write valid specs with placeholders; a spec that
+    still holds one is not finished, and would be published titled "(TODO: authors, year)".
+    """
+    if isinstance(tree.value, dict):
+        for key, node in tree.value.items():
+            yield from _placeholders(node, (*path, key))
+    elif isinstance(tree.value, list):
+        for index, node in enumerate(tree.value):
+            yield from _placeholders(node, (*path, index))
+    elif isinstance(tree.value, str) and path:
+        field = path[-1] if isinstance(path[-1], str) else ""
+        example = field == "url" and EXAMPLE_HOSTS.match(_host(tree.value)) is not None
+        if example or PLACEHOLDER.search(tree.value):
+            what = _FILL_IN.get(field, "its real value")
+            found = "example address" if example else "placeholder 'TODO'"
+            yield Problem(
+                tree.location,
+                f"still holds the scaffold's {found}: write {what}",
+                field=_field_path(path),
+            )
+
+
+def _host(url: str) -> str:
+    try:
+        return urlsplit(url).hostname or ""
+    except ValueError:  # not an address at all: the url rule says so
+        return ""
+
+
+def _field_path(path: tuple[str | int, ...]) -> str:
+    """``("sources", "paper", "url") → sources.paper.url``; ``("stated", 0, "quote") →
+    stated[1].quote``."""
+    text = ""
+    for part in path:
+        text += f"[{part + 1}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
 
 
 def _compared_checks(loaded: LoadedSpec, texts: Texts) -> Iterable[Problem]:

@@ -121,7 +121,8 @@ def check(draft: Draft, text: str, path: Path) -> Analysis:
     """Load and analyse ``text`` as ``path``; the engine's numbers must be the model's own."""
     origins = {layer.name: layer.origin for layer in draft.layers}
     try:
-        analysis = loader.analyse(loader.load_text(path, text))
+        # A draft: its sources are the reader's to fill in (loader._placeholders).
+        analysis = loader.analyse(loader.load_text(path, text, draft=True))
     except SpecError as error:
         raise ModelError(
             f"{origins[p.layer]}: the spec format cannot express this layer: "
