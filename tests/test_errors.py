@@ -486,7 +486,7 @@ def test_neither_an_oversized_file_nor_a_long_spec_is_published(tmp_path: Path) 
 
 def test_a_placeholder_left_in_is_refused_naming_its_field(write_spec: Callable[..., Path]) -> None:
     """What the scaffolds of ``new`` and ``import`` leave to fill in is never published."""
-    text = MINIMAL.replace("title: Tiny", "title: Tiny (TODO: authors, year)").replace(
+    text = MINIMAL.replace("title: Tiny", "title: 'Tiny (TODO: authors, year)'").replace(
         "https://tiny.test/", "https://www.example.org/TODO"
     )
     path = write_spec(text=text + "  - {name: fc, kind: fc, out_features: 2}\n")
