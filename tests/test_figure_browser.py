@@ -399,7 +399,8 @@ def branching_view(analysis: Analysis) -> str:
     return next(v.label for v in figures.views(analysis) if v.branches)
 
 
-@pytest.mark.parametrize("name", ["googlenet", "squeezenet-1.0", "resnet-18", "resnet-34"])
+# GoogLeNet's: test_googlenet_opens_with_its_inception_branches_drawn.
+@pytest.mark.parametrize("name", ["squeezenet-1.0", "resnet-18", "resnet-34"])
 def test_a_branching_network_opens_with_its_branches_on_a_laptop(
     laptop: Watched, server: str, artifacts: Path | None, analyses: dict[str, Analysis], name: str
 ) -> None:
@@ -415,13 +416,17 @@ def test_a_branching_network_opens_with_its_branches_on_a_laptop(
 
 
 def test_googlenet_opens_with_its_inception_branches_drawn(
-    laptop: Watched, server: str, artifacts: Path | None
+    laptop: Watched, server: str, artifacts: Path | None, analyses: dict[str, Analysis]
 ) -> None:
-    """At 1280 × 800, inception_3a's four branches are on the screen, one above the other."""
+    """At 1280 × 800, inception_3a's four branches are on the screen, one above the other, as
+    the caption promises (test_a_branching_network_opens_with_its_branches_on_a_laptop)."""
     page = laptop.page
     open_figure(page, server + "architectures/googlenet/")
     found = projected(page)
-    assert found["view"] == "Every layer"
+    assert found["view"] == "Every layer" == branching_view(analyses["googlenet"])
+    assert_framed(found, "input", output_box(analyses["googlenet"], found["view"]))
+    assert_labels_apart(found)
+    shot(page, artifacts, "googlenet-1280-opens.png")
     names = {b["name"] for b in found["boxes"]}
     for module in ("3a", "3b", "4a", "4b", "4c", "4d", "4e", "5a", "5b"):
         for branch in ("1x1", "3x3_reduce", "3x3", "5x5_reduce", "5x5", "pool_proj"):
