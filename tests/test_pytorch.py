@@ -11,6 +11,8 @@ numbers in the page's table.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import os
 import subprocess
 import sys
@@ -412,6 +414,15 @@ def test_every_layer_kind_and_rule_matches_pytorch(spec: dict[str, Any]) -> None
     analysis = analyse("synthetic", Spec.model_validate(spec))
     check_against_pytorch(analysis)
     code = pytorch_snippet(analysis)
+    # The script's own count (its hooks: a transposed convolution's multiply-accumulates come
+    # from the values it reads) prints the engine's numbers for every kind too.
+    namespace: dict[str, Any] = {"__name__": "snippet"}
+    exec(compile(code, "<snippet>", "exec"), namespace)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        namespace["main"]()
+    assert [line.split("\t") for line in printed.getvalue().splitlines()] == expected_output(
+        analysis
+    )
     if spec is CEIL_CONV:  # ⌈2.5⌉ and ⌈2.75⌉, minus the window that would start in the padding
         assert [r.output for r in analysis.layers[:3]] == [(2, 2, 2), (2, 3, 3), (2, 1, 1)]
     elif spec is EVERY_KIND:

@@ -5,6 +5,7 @@ predictions' arithmetic is checked by hand in ``tests/test_counters.py``."""
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -174,3 +175,14 @@ def test_the_conventions_page_is_linked_and_in_the_nav(files: dict[str, str]) ->
     assert "[counting conventions](../conventions.md)" in files["architectures/alexnet-2012.md"]
     rank = pages.nav_rank(conventions.PAGE)[0]
     assert rank == pages.nav_rank(concepts.PAGE)[0] + 1
+
+
+def test_the_pages_download_holds_each_tools_number(files: dict[str, str]) -> None:
+    """The JSON a reader downloads is ``show --json``: each counter's number and its terms."""
+    data = json.loads(files["architectures/torchvision-alexnet/torchvision-alexnet.json"])
+    assert data["tools"]["fvcore"] == {
+        "macs": 714_197_696,
+        "params": 61_100_840,
+        "terms": [["adaptive pooling", 9_216]],
+    }
+    assert data["tools"]["torch-flop-counter"]["flops"] == 2 * data["totals"]["macs"]

@@ -95,7 +95,6 @@ def show(name_or_path: str, as_json: bool, specs: Path) -> None:
     if as_json:
         architecture = audited(analysis, others)
         data = export.analysis_data(architecture)
-        data["tools"] = {p.tool: counters.json_entry(p) for p in architecture.tools.found}
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     click.echo(_table(analysis))
@@ -698,8 +697,9 @@ def _imported_name(source: str) -> str:
     callback=_shape,
     default=None,
     metavar="CxHxW",
-    help="The image size to import with: needed for a PyTorch module (default 3x224x224) or an "
-    "ONNX model whose input size is not fixed.",
+    help="The image size to import with: needed for a PyTorch module (default 3x224x224), an "
+    "ONNX model whose input size is not fixed, or a Caffe training file whose data layer does "
+    "not say its crop_size; given, it wins over what the file says.",
 )
 @click.option(
     "--url",

@@ -12,6 +12,7 @@ import json
 from fractions import Fraction
 from typing import Any
 
+from generator.analysis import counters
 from generator.analysis.audit import Check
 from generator.analysis.comparisons import Comparison, Fit
 from generator.analysis.hypotheses import Hypothesis
@@ -128,6 +129,8 @@ def analysis_data(architecture: Architecture) -> dict[str, Any]:
             "macs": "multiply-accumulates of one forward pass (weights × positions)",
             "difference": phrasing.SIGN_CONVENTION,
         },
+        # What each operation counter will say for this network, and why it differs.
+        "tools": {p.tool: counters.json_entry(p) for p in architecture.tools.found},
     }
 
 

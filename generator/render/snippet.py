@@ -32,7 +32,8 @@ _FORMAT = """\
 #     total   -        <int>    <int>
 # "output" is one image's output shape (batch 1), "params" counts weights and biases, and
 # "macs" counts multiply-accumulates of conv and fc layers: output values x (in_channels /
-# groups) x kernel height x kernel width, or output values x in_features."""
+# groups) x kernel height x kernel width, or output values x in_features; for a transposed
+# conv, input values x (out_channels / groups) x kernel height x kernel width."""
 
 _MAIN = """\
 
@@ -61,26 +62,37 @@ def shape(x: torch.Tensor) -> str:
     return "x".join(str(size) for size in x.shape[1:])
 
 
-def macs(module: nn.Module, out: torch.Tensor) -> int:
-    \"\"\"Multiply-accumulates of the conv and fc modules inside ``module`` for this output.\"\"\"
-    total = 0
-    for m in module.modules():
-        if isinstance(m, nn.Conv2d):
-            total += out.numel() * (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
-        elif isinstance(m, nn.Linear):
-            total += out.numel() * m.in_features
-    return total
+def count_macs(network: nn.Module) -> dict[nn.Module, int]:
+    \"\"\"Multiply-accumulates of each conv, transposed conv and fc module in the next forward
+    pass, recorded by hooks from the values it reads and writes.\"\"\"
+    counted: dict[nn.Module, int] = {}
+
+    def hook(m: nn.Module, args: tuple[torch.Tensor, ...], out: torch.Tensor) -> None:
+        if isinstance(m, nn.ConvTranspose2d):  # every input value times a kernel
+            kernel = (m.out_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+            counted[m] = args[0].numel() * kernel
+        elif isinstance(m, nn.Conv2d):  # every output value from a kernel's window
+            kernel = (m.in_channels // m.groups) * m.kernel_size[0] * m.kernel_size[1]
+            counted[m] = out.numel() * kernel
+        else:
+            counted[m] = out.numel() * m.in_features
+
+    for m in network.modules():
+        if isinstance(m, nn.Conv2d | nn.ConvTranspose2d | nn.Linear):
+            m.register_forward_hook(hook)
+    return counted
 
 
 def main() -> None:
     network = Network().eval()  # as at inference: dropout passes values through
+    counted = count_macs(network)
     with torch.no_grad():
         outputs = network(torch.zeros(1, *INPUT))
     params_total = macs_total = 0
     print("layer\\toutput\\tparams\\tmacs")
     for name, layer in zip(network.names, network.layers):
         params = sum(p.numel() for p in layer.parameters())
-        layer_macs = macs(layer, outputs[name])
+        layer_macs = sum(counted.get(m, 0) for m in layer.modules())
         params_total += params
         macs_total += layer_macs
         print(f"{name}\\t{shape(outputs[name])}\\t{params}\\t{layer_macs}")
