@@ -428,6 +428,8 @@ def test_any_branching_network_is_laid_out_without_overlaps(data: dict[str, Any]
         (["pw9", "pw10"], "pw9–10"),
         (["fire2", "fire9"], "fire2–9"),
         (["a", "b"], "a–b"),
+        (["e1_cat", "e2_cat"], "e1_cat–e2_cat"),
+        (["block1.conv", "block4.conv"], "block1.conv–block4.conv"),
     ],
 )
 def test_a_run_of_alike_boxes_is_named_by_its_first_and_last_without_cutting_a_number(

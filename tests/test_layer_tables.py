@@ -13,9 +13,9 @@ import pytest
 
 from generator.analysis.model import audited
 from generator.core.kinds import kind_of
-from generator.core.results import Analysis
+from generator.core.results import Analysis, Totals
 from generator.render import architecture, figures, site, templating
-from tests.helpers import SHIPPED, number
+from tests.helpers import ROOT, SHIPPED, load_spec, number
 
 ROW = re.compile(r"<tr>(.*?)</tr>")
 CELL = re.compile(r"<t[dh]>(.*?)</t[dh]>")
@@ -75,3 +75,21 @@ def test_table_cells_are_escaped(analyses: dict[str, Analysis]) -> None:
     table = architecture.html_table("layers", ["<b>"], [["<script>"], [architecture._bold("x")]])
     assert "<script>" not in table and "&lt;script&gt;" in table
     assert "<strong>x</strong>" in table and "&lt;b&gt;" in table
+
+
+def test_a_pre_activation_counts_with_the_layer_it_opens() -> None:
+    """DenseNet writes each layer as batch norm, ReLU, conv: the batch norm after a block's
+    concatenation opens the next block (or the transition), so two identical dense blocks sum
+    alike, and each transition holds its own batch norm (issue 25)."""
+    analysis = load_spec(ROOT / "tests" / "fixtures" / "dense-after-residual.yml")
+    blocks = {n.title: n for n in architecture.summary_view(figures.views(analysis)).graph.nodes}
+
+    def part(title: str) -> tuple[list[str], int]:
+        layers = blocks[title].layers
+        return [r.kind for r in layers], Totals.of(layers).params
+
+    dense = ["batch_norm", "relu", "conv", "concat"]
+    # 16 channels in: 2·16 for the batch norm, 16·8·3·3 for the conv.
+    assert part("d1_cat") == part("e1_cat") == (dense, 2 * 16 + 16 * 8 * 3 * 3)
+    assert part("t1_conv") == part("t2_conv") == (["batch_norm", "relu", "conv"], 2 * 32 + 32 * 16)
+    assert sum(Totals.of(n.layers).params for n in blocks.values()) == analysis.totals.params

@@ -98,28 +98,51 @@ def _hover(analysis: Analysis, result: LayerResult | None, followers: Sequence[L
     return "<br>".join(lines)
 
 
+def _own_params(result: LayerResult | None) -> bool:
+    """Whether a box's layer has parameters of its own (the input has none)."""
+    return result is not None and result.params > 0
+
+
 def _colour(result: LayerResult) -> str:
     return kind_of(result.layer).colour or INPUT_COLOUR
 
 
 def layer_graph(analysis: Analysis) -> Graph:
     """Every drawn layer; kinds without a colour (relu, lrn, dropout, batch norm…) keep their
-    input's shape and are named in the hover text of the box they follow."""
+    input's shape and are named in the hover text of the box they follow.
+
+    Each box stands for its layer and those that follow it, except a pre-activation: a layer
+    without a colour but with parameters (a batch norm) right after a box without any (a merge,
+    a pooling, the input) opens the layer it feeds, as DenseNet's and pre-activation ResNet's
+    blocks do; it and the layers after it up to that layer count with that layer's box (in the
+    blocks and stages they sum), though the hover still names them where they are drawn."""
     drawn: list[LayerResult | None] = [None]
     preds: list[tuple[int, ...]] = [()]
     followers: list[list[LayerResult]] = [[]]
+    leaders: list[list[LayerResult]] = [[]]
+    opening: dict[str, list[LayerResult]] = {}
+    """A pre-activation not yet read by a drawn layer, by the name of its last layer."""
     box_of: dict[str, int] = {"input": 0}
     for result in analysis.layers:
-        sources = tuple(dict.fromkeys(box_of[n] for n in result.inputs if n in box_of))
-        sources = sources or (box_of[analysis.layers[result.index - 1].name],)
+        names = result.inputs or (
+            analysis.layers[result.index - 1].name if result.index else "input",
+        )
+        sources = tuple(dict.fromkeys(box_of[n] for n in names if n in box_of))
         if kind_of(result.layer).colour is None:
             box_of[result.name] = sources[0]
             followers[sources[0]].append(result)
+            chain = next((opening.pop(n) for n in names if n in opening), None)
+            if chain is not None:
+                opening[result.name] = [*chain, result]
+            elif result.params and not _own_params(drawn[sources[0]]):
+                opening[result.name] = [result]
             continue
         box_of[result.name] = len(drawn)
         drawn.append(result)
         preds.append(sources)
         followers.append([])
+        leaders.append([r for n in names if n in opening for r in opening.pop(n)])
+    led = {r.name for found in leaders for r in found}
     nodes = [
         ViewNode(
             name="input",
@@ -130,7 +153,7 @@ def layer_graph(analysis: Analysis) -> Graph:
             towers=1,
             cross_tower=False,
             hover=_hover(analysis, None, followers[0]),
-            layers=tuple(followers[0]),
+            layers=tuple(f for f in followers[0] if f.name not in led),
         )
     ]
     for index, shown in enumerate(drawn[1:], start=1):
@@ -145,7 +168,11 @@ def layer_graph(analysis: Analysis) -> Graph:
                 towers=shown.towers,
                 cross_tower=shown.cross_tower,
                 hover=_hover(analysis, shown, followers[index]),
-                layers=(shown, *followers[index]),
+                layers=(
+                    *leaders[index],
+                    shown,
+                    *(f for f in followers[index] if f.name not in led),
+                ),
                 result=shown,
                 slab=kind_of(shown.layer).merge is not None,
             )
@@ -172,13 +199,15 @@ def _name(names: list[str]) -> str:
 
 def range_name(names: Sequence[str]) -> str:
     """``res3a … res3d → res3a–d``; ``conv3_1 … conv3_3 → conv3_1–3``; ``pw12 … pw13 →
-    pw12–13`` (a number is never cut in two)."""
+    pw12–13`` (a number is never cut in two); ``e1_cat … e2_cat → e1_cat–e2_cat``."""
     first, last = names[0], names[-1]
     size = 0
     while size < min(len(first), len(last)) - 1 and first[size] == last[size]:
         size += 1
     while size and last[size - 1].isdigit() and last[size].isdigit():
         size -= 1
+    if first[-1] == last[-1] and first[size:] != last[size:]:
+        return f"{first}–{last}"  # they differ inside the name (e1_cat, e2_cat): both in full
     return f"{first}–{last[size:]}" if size else f"{first}–{last}"
 
 
