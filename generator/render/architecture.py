@@ -191,6 +191,12 @@ def summary_view(views: Sequence[figures.View]) -> figures.View:
     return views[1] if len(views) > 1 else views[0]
 
 
+def opens_layers(views: Sequence[figures.View]) -> bool:
+    """Whether a box of the view of every layer counts a pre-activation before its layer (see
+    :func:`generator.render.figure_graphs.layer_graph`)."""
+    return any(n.result is not None and n.layers[0] is not n.result for n in views[0].graph.nodes)
+
+
 def block_table(view: figures.View) -> Markup:
     """One row per box of ``view``: the layers it stands for, its output and their counts."""
     rows: list[list[object]] = []
@@ -265,6 +271,7 @@ def architecture_page(
         figure=architecture_figure(analysis),
         table=table if inline else block_table(summary) if summary else None,
         summary=summary,
+        opens=opens_layers(views),
         layers_src=None if inline else layers_path(analysis.name),
         script_src=script_path(analysis.name),
         script_lines=script.count("\n") + 1,

@@ -39,7 +39,8 @@ class ViewNode:
     cross_tower: bool
     hover: str
     layers: tuple[LayerResult, ...]
-    """Every layer it stands for, those named only in its hover included."""
+    """Every layer it stands for, in network order: those named only in its hover, and a
+    pre-activation that opens its layer (:func:`layer_graph`), included."""
     result: LayerResult | None = None
     """The layer it draws (its kernel, for a convolution); ``None`` for the input and groups."""
     slab: bool = False
