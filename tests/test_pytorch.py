@@ -13,11 +13,11 @@ from __future__ import annotations
 import ast
 import contextlib
 import io
+import json
 import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, get_args
 
@@ -149,41 +149,54 @@ def expected_output(analysis: Analysis) -> list[list[str]]:
     return rows
 
 
+#: Runs each script named on its command line as ``python NAME.py`` would (``__main__``), in one
+#: process: torch is imported once, not once per script. Prints ``{name: [stdout, error]}``.
+RUN_EACH = """
+import contextlib, io, json, runpy, sys, traceback
+found = {}
+for name in sys.argv[1:]:
+    printed, error = io.StringIO(), ""
+    try:
+        with contextlib.redirect_stdout(printed):
+            runpy.run_path(name + ".py", run_name="__main__")
+    except BaseException:
+        error = traceback.format_exc()
+    found[name] = [printed.getvalue(), error]
+print(json.dumps(found))
+"""
+
+
 @pytest.fixture(scope="module")
 def script_runs(
     analyses: dict[str, Analysis], tmp_path_factory: pytest.TempPathFactory
-) -> dict[str, subprocess.CompletedProcess[str]]:
-    """Every shipped spec's script, run with ``python NAME.py``, two at a time."""
+) -> dict[str, tuple[str, str]]:
+    """Every shipped spec's script, saved as ``NAME.py`` and run as a script, in a process of
+    its own (nothing of the tests' process leaks in): what each printed, and its error if any."""
     folder = tmp_path_factory.mktemp("snippets")
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-
-    def run(name: str) -> subprocess.CompletedProcess[str]:
-        path = folder / f"{name}.py"
-        path.write_text(pytorch_snippet(analyses[name]), encoding="utf-8")
-        return subprocess.run(
-            [sys.executable, path.name],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=300,
-            check=False,
-        )
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(SHIPPED, pool.map(run, SHIPPED), strict=True))
+    for name in SHIPPED:
+        (folder / f"{name}.py").write_text(pytorch_snippet(analyses[name]), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_EACH, *SHIPPED],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0 and result.stderr == "", result.stderr
+    return {name: (out, error) for name, (out, error) in json.loads(result.stdout).items()}
 
 
 @pytest.mark.parametrize("name", SHIPPED)
 def test_the_script_prints_the_engines_numbers(
     name: str,
     analyses: dict[str, Analysis],
-    script_runs: dict[str, subprocess.CompletedProcess[str]],
+    script_runs: dict[str, tuple[str, str]],
 ) -> None:
-    result = script_runs[name]
-    assert result.returncode == 0, result.stderr
-    assert result.stderr == ""
-    printed = [line.split("\t") for line in result.stdout.splitlines()]
+    out, error = script_runs[name]
+    assert error == ""
+    printed = [line.split("\t") for line in out.splitlines()]
     assert printed == expected_output(analyses[name])
 
 
