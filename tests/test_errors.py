@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from generator.load import loader, yaml_nodes
-from generator.spec.errors import SpecError, article
+from generator.spec.errors import SpecError, article, suggest
 from generator.spec.models import LAYER_KINDS, NAME, SPEC_NAME, Spec
 from tests.helpers import MINIMAL, ROOT, build, copy_project, problems, spec_data
 
@@ -496,3 +496,11 @@ def test_a_placeholder_left_in_is_refused_naming_its_field(write_spec: Callable[
         f"{path}:5: field 'sources.src.url': still holds the scaffold's example address: write "
         "the address where a reader can check the source",
     ]
+
+
+def test_a_suggestion_offers_every_name_as_near() -> None:
+    assert suggest("vgg11", ["vgg-16", "vgg-19", "alexnet-2012"]) == (
+        "; did you mean 'vgg-16' or 'vgg-19'?"
+    )
+    assert suggest("kernal", ["kernel", "stride"]) == "; did you mean 'kernel'?"
+    assert suggest("zzz", ["kernel"]) == ""

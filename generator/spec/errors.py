@@ -100,7 +100,17 @@ def article(word: str) -> str:
 
 def suggest(word: str, candidates: Iterable[str]) -> str:
     """``"; did you mean 'x'?"`` for the candidate nearest ``word`` (never ``word`` itself), or
-    nothing when none is near."""
-    others = [candidate for candidate in candidates if candidate != word]
-    close = difflib.get_close_matches(word, others, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    ``"; did you mean 'x', 'y' or 'z'?"`` when several are as near (up to five); nothing when
+    none is near."""
+    others = sorted({candidate for candidate in candidates if candidate != word})
+    close = difflib.get_close_matches(word, others, n=5, cutoff=0.6)
+    if not close:
+        return ""
+
+    def nearness(candidate: str) -> float:
+        return difflib.SequenceMatcher(None, word, candidate).ratio()
+
+    nearest = [repr(c) for c in sorted(c for c in close if nearness(c) == nearness(close[0]))]
+    return (
+        "; did you mean " + " or ".join(filter(None, (", ".join(nearest[:-1]), nearest[-1]))) + "?"
+    )
