@@ -16,7 +16,7 @@ from markupsafe import Markup
 from generator.analysis.calculator import FIELDS, MAX_VALUE, NO_OUTPUT, RULES, Example, exact_text
 from generator.analysis.model import SiteModel
 from generator.analysis.sweeps import SWEEP
-from generator.render import windows
+from generator.render import markup, windows
 from generator.render.architecture import operation
 from generator.render.templating import ENV, page_path, short_title
 
@@ -119,11 +119,6 @@ def framework_rules(ex: Example) -> list[FrameworkRule]:
     ]
 
 
-def _and(names: Sequence[str]) -> str:
-    """``['a', 'b', 'c'] → 'a, b and c'``."""
-    return " and ".join(filter(None, (", ".join(names[:-1]), names[-1]))) if names else ""
-
-
 def sizes_text(sizes: Sequence[int]) -> str:
     return ", ".join(str(n) for n in sizes) if sizes else "none"
 
@@ -167,7 +162,7 @@ def arithmetic_page(model: SiteModel) -> str:
         sweeps=found.sweeps,
         paper_sweep=found.paper_sweep,
         nearest=found.nearest,
-        nearest_users=_and(
+        nearest_users=markup.series(
             [
                 short_title(w.analysis.spec.title)
                 for w in found.sweeps

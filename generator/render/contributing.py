@@ -33,7 +33,7 @@ from generator.analysis.examples import (
 from generator.core import formatting
 from generator.core.kinds import kind_of
 from generator.core.kinds.activations import ACTIVATION
-from generator.render import markup
+from generator.render import architecture, markup
 from generator.render.templating import ENV, value_text
 from generator.spec import models, schema
 from generator.spec.models import LAYER_MODELS, Conv, Layer, LayerBase, Quantity, Rounding, Spec
@@ -361,7 +361,7 @@ def branch_rows(examples: Examples) -> list[tuple[Markup, str, str, str, str]]:
     return [
         (
             code(r.name),
-            kind_of(r.layer).operation(r),
+            architecture.operation(r),
             formatting.shape(r.output),
             formatting.count(r.params),
             formatting.count(r.macs),
@@ -376,8 +376,7 @@ def _mac_kinds(examples: Examples, *, counted: bool) -> Markup:
     for r in examples.branches.layers:
         if bool(r.macs) is counted:
             kinds.setdefault(r.layer.kind)
-    named = [code(kind) for kind in kinds]
-    return Markup(" and ").join(filter(None, (Markup(", ").join(named[:-1]), *named[-1:])))
+    return Markup(markup.series([code(kind) for kind in kinds]))
 
 
 # --- the reference, from the schema ----------------------------------------------------------

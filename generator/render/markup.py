@@ -13,6 +13,7 @@ other markup is shown as the characters it was written with.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from markupsafe import Markup
@@ -127,3 +128,13 @@ def collapse_indentation(html: str) -> str:
     had to be escaped stays escaped.
     """
     return _PRESERVED_OR_INDENT.sub(lambda m: m.group(1) or "\n", html)
+
+
+def series(items: Sequence[str]) -> str:
+    """``['a', 'b', 'c'] → 'a, b and c'``; Markup items give Markup (plain text in them is
+    escaped as Markup joins do)."""
+    if not items:
+        return ""
+    glue = Markup if isinstance(items[0], Markup) else str
+    head = glue(", ").join(items[:-1])
+    return glue(" and ").join([head, items[-1]]) if head else items[-1]

@@ -184,16 +184,15 @@ def site_pages(model: SiteModel, budget: int | None = None) -> dict[str, str]:
     (:func:`chapters.lay_out`)."""
     budget = chapters.PAGE_BUDGET if budget is None else budget
     pages = _audit_and_register(model, budget)
-    audit_entry = entry(pages, AUDIT)
-    pages.update(chapters.lay_out(lambda split: compare_book(model, split=split), budget))
     audit = entry(pages, AUDIT)
+    pages.update(chapters.lay_out(lambda split: compare_book(model, split=split), budget))
     pages.update(
         chapters.lay_out(lambda split: successors_book(model, split=split, audit=audit), budget)
     )
     pages.update(chapters.lay_out(lambda split: lineage_book(model, split=split), budget))
     pages["index.md"] = home_page(model, {stem: entry(pages, stem) for stem in BOOKS})
     pages[f"{ARCHITECTURES}/index.md"] = architectures_index(model)
-    flagship = flagship_page(model, audit_entry)
+    flagship = flagship_page(model, audit)
     if flagship is not None:
         pages[FLAGSHIP_PAGE] = flagship
     return pages
