@@ -12,7 +12,8 @@ figures drawn (a figure's controls and Plotly's mode bar only exist once it is),
 
 The pages are opened once and every check reads what that visit found (:func:`visit`): opening
 them once per check took most of the browser tests' time. ``SCREENSHOTS=folder`` keeps a
-full-page screenshot of each page, in each palette, for a reader to look at.
+full-page screenshot of each page, in each palette, at 1280 px and on a 390 px phone, for a reader
+to look at.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ COLOUR_OPTIONS = {
 }
 FAILING = ("serious", "critical")
 PALETTES = {"default": "light", "slate": "dark"}
+PALETTE_OF = {name: scheme for scheme, name in PALETTES.items()}
 
 #: Scrolls every figure into view (they draw when near the viewport) and waits until each is
 #: drawn, or says why not; then back to the top.
@@ -188,12 +190,37 @@ def visit(browser: Any, server: str, urls: list[str], artifacts: Path | None = N
     return found
 
 
+#: The phone the screenshots are taken on: an iPhone 12's viewport, touch, as a reader holds it.
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+def photograph_on_a_phone(browser: Any, server: str, urls: list[str], artifacts: Path) -> None:
+    """A full-page screenshot of each page on a phone in each palette (``NAME-phone-dark.png``),
+    its figures drawn: only with ``SCREENSHOTS``, for a reader to look at; nothing is checked."""
+    for scheme, palette in (("light", "light"), ("dark", "dark")):
+        context = browser.new_context(**PHONE, color_scheme=scheme)
+        page = context.new_page()
+        page.set_default_timeout(DRAW_TIMEOUT)
+        for url in urls:
+            page.goto(url)
+            if page.evaluate("document.body.dataset.mdColorScheme") != PALETTE_OF[palette]:
+                switch_palette(page)
+            page.evaluate(DRAW_ALL)
+            page.wait_for_function(SETTLED)
+            name = url.removeprefix(server).strip("/").replace("/", "_") or "home"
+            page.screenshot(path=artifacts / f"{name}-phone-{palette}.png", full_page=True)
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def site(browser: Any, server: str, artifacts: Path | None) -> Visit:
     """Every page of the shipped site, visited once."""
     urls = pages(server)
     assert len(urls) >= 25, urls
-    return visit(browser, server, urls, artifacts)
+    found = visit(browser, server, urls, artifacts)
+    if artifacts is not None:
+        photograph_on_a_phone(browser, server, urls, artifacts)
+    return found
 
 
 def test_every_figure_on_every_page_draws(site: Visit) -> None:
