@@ -704,6 +704,34 @@ def test_a_python_data_layer_at_the_start_is_left_out(tmp_path: Path) -> None:
     )
 
 
+def test_a_forks_data_layer_at_the_start_is_left_out(tmp_path: Path) -> None:
+    """As HED's ``ImageLabelmapData`` and SegNet's ``DenseImageData``: a layer that reads no
+    blob, of a type a Caffe fork adds and whose name ends in ``Data``, is a data layer."""
+    data = 'layer { name: "data" type: "ImageLabelmapData" top: "data" top: "label" }'
+    path = lenet(tmp_path, data)
+    assert problems(path) == [
+        f"{path}:2: layer 'data': an ImageLabelmapData layer reads its images from a source of "
+        "its own (a Caffe fork's data layer), and the file does not say their size: give it "
+        "with --input CxHxW"
+    ]
+    result = import_spec(
+        str(path), path=tmp_path / "l.yml", editor_line="#", input_shape=(1, 28, 28)
+    )
+    assert [r.name for r in result.analysis.layers] == ["conv1", "ip"]
+
+
+def test_an_image_data_layer_that_keeps_each_images_size(tmp_path: Path) -> None:
+    """``new_height: 0`` is Caffe's default, "do not resize": the size is the crop's, or given."""
+    data = (
+        'layer { name: "d" type: "ImageData" top: "data" top: "label"\n'
+        "  image_data_param { new_height: 0 new_width: 0 } }"
+    )
+    path = lenet(tmp_path, data)
+    (found,) = problems(path)
+    assert "give it with --input CxHxW" in found
+    assert imported(path, tmp_path, input_shape=(3, 28, 28)).input == (3, 28, 28)
+
+
 def test_reading_the_labels_is_one_problem(tmp_path: Path) -> None:
     rest = 'layer { name: "lab" type: "ReLU" bottom: "label" top: "lab" }'
     path = lenet(tmp_path, DATA, rest)

@@ -221,6 +221,24 @@ def test_pooling_rounds_up_and_says_its_stride(tmp_path: Path) -> None:
     assert analysis.layer("p").output == (3, 4, 4)  # ⌈(8 − 3) / 2⌉ + 1; floor would give 3
 
 
+def test_a_forks_ceil_mode_is_read_as_caffes_round_mode(tmp_path: Path) -> None:
+    """``ceil_mode: false`` (the field of the Caffe fork DenseNet-Caffe and others were written
+    for) rounds down, as BVLC's ``round_mode: FLOOR``; the written spec says where it came from."""
+    body = """\
+        layer { name: "p" type: "Pooling" bottom: "data" top: "p"
+                pooling_param { pool: MAX kernel_size: 3 stride: 2 ceil_mode: false } }
+        layer { name: "q" type: "Pooling" bottom: "p" top: "q"
+                pooling_param { pool: MAX kernel_size: 3 stride: 2 ceil_mode: true } }
+    """
+    draft = read_source(str(net(tmp_path, body, shape="1 3 8 8")))
+    assert [(layer.fields.get("rounding"), layer.comment) for layer in draft.layers] == [
+        (None, "ceil_mode: false (a Caffe fork's field): rounds down"),
+        ("ceil", "ceil_mode: true (a Caffe fork's field): rounds up"),
+    ]
+    analysis = imported(net(tmp_path, body, shape="1 3 8 8"), tmp_path)
+    assert analysis.layer("p").output == (3, 3, 3)  # ⌊(8 − 3) / 2⌋ + 1; Caffe's ceil gives 4
+
+
 def test_in_place_layers_are_read_by_the_next_reader_of_their_blob(tmp_path: Path) -> None:
     body = """\
         layer { name: "c" type: "Convolution" bottom: "data" top: "c" convolution_param { num_output: 4 kernel_size: 3 } }
@@ -444,6 +462,24 @@ def test_training_only_layers_are_left_out(tmp_path: Path) -> None:
             'layer { name: "d" type: "Data" top: "data2" }',
             4,
             "a second input, 'data2' (the first is at line 2): the spec format has one input image",
+        ),
+        (
+            'layer { name: "c" type: "Convolution" bottom: "data" top: "c"\n'
+            " convolution_param { num_output: 1 kernel_size: 3\n strde: 2 } }",
+            6,
+            "layer 'c': convolution_param has no field 'strde' in Caffe's caffe.proto; did you "
+            "mean 'stride'?",
+        ),
+        (
+            'layer { name: "p" type: "Pooling" bottom: "data" top: "p" pooling_param {\n'
+            " kernel_size: 2 round_mode: FLOOR\n ceil_mode: true } }",
+            6,
+            "layer 'p': give round_mode or a fork's ceil_mode, not both",
+        ),
+        (
+            'layer { name: "m" type: "MyLayer" top: "m" }',
+            4,
+            "layer 'm': layer type 'MyLayer' has no layer kind in the spec format",
         ),
         (
             'layer { name: "c" type: "Concat" bottom: "data" bottom: "data" top: "c" concat_param { axis: 2 } }',

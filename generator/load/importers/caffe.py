@@ -51,6 +51,7 @@ from generator.load.importers.draft import Draft, DraftLayer, Value
 from generator.load.importers.errors import ModelError, at_line
 from generator.load.importers.names import Namer, sanitise
 from generator.load.importers.prototxt import Identifier, Message, parse
+from generator.spec.errors import article
 
 FORMAT = "Caffe prototxt"
 
@@ -263,12 +264,24 @@ def _pooling(walk: Reporter, layer: Message, what: str) -> Converted:
     if pad != 0:
         fields["padding"] = pad
     rounding = "ceil"
+    comment = None
     mode = single(walk, p, "round_mode", what)
     if mode is not None and word(walk, mode, what, ("CEIL", "FLOOR")) == "FLOOR":
         rounding = "floor"
+    ceil_mode = single(walk, p, "ceil_mode", what)
+    if ceil_mode is not None:
+        if mode is not None:
+            raise walk.fail(
+                ceil_mode.line, f"{what}: give round_mode or a fork's ceil_mode, not both"
+            )
+        rounding = "ceil" if flag(walk, ceil_mode, what) else "floor"
+        up = rounding == "ceil"
+        comment = (
+            f"ceil_mode: {str(up).lower()} (a Caffe fork's field): rounds {'up' if up else 'down'}"
+        )
     if rounding != "floor":
         fields["rounding"] = rounding
-    return kind, fields, None
+    return kind, fields, comment
 
 
 def _lrn(walk: Reporter, layer: Message, what: str) -> Converted:
@@ -501,6 +514,10 @@ def _layer(walk: _Walk, entry: Entry, old: bool) -> None:
         return
     walk.types[kind] += 1
     if not bottoms:
+        if kind not in CONVERTERS and kind not in ("Split", "Scale"):
+            raise walk.fail(
+                (single(walk, layer, "type", what) or layer).line, _unknown(entry, kind, what)
+            )
         raise walk.fail(layer.line, f"{what}: no bottom: the layer reads nothing")
     readers = [_reader(walk, blob, line, what) for blob, line in bottoms]
     if None in readers:
@@ -572,9 +589,11 @@ def _data_layer(
     walk: _Walk, layer: Message, kind: str, name: str, what: str, tops: list[tuple[str, int]]
 ) -> None:
     """A data layer: its first top is the input, the others its labels; it is left out."""
-    source = caffe_data.SOURCES.get(kind, "outside the network")
+    source = caffe_data.SOURCES.get(kind, "a source of its own (a Caffe fork's data layer)")
     if not tops:
-        raise walk.fail(layer.line, f"{what}: a {kind} layer with no top gives no input")
+        raise walk.fail(
+            layer.line, f"{what}: {article(kind)} {kind} layer with no top gives no input"
+        )
     if tops[0][0] in walk.data_blobs:
         # The same input for another phase or stage (``include { phase: TEST stage: … }``).
         walk.left_out.append(f"{kind} {name!r} (line {layer.line}), for another stage")
@@ -586,7 +605,8 @@ def _data_layer(
     if found.shape is None and walk.given is None:
         raise walk.fail(
             layer.line,
-            f"{what}: a {kind} layer reads its images from {source}, and the file does not say "
+            f"{what}: {article(kind)} {kind} layer reads its images from {source}, and the file "
+            "does not say "
             "their size: give it with --input CxHxW",
         )
     shape = found.shape or walk.given

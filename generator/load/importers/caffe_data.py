@@ -45,8 +45,10 @@ CROP_PLACES = ("transform_param", "data_param", "image_data_param", "window_data
 
 
 def is_data(kind: str, has_bottoms: bool) -> bool:
-    """Whether a layer of type ``kind`` reads the network's input from outside it."""
-    return kind in DATA_TYPES or (kind == "Python" and not has_bottoms)
+    """Whether a layer of type ``kind`` reads the network's input from outside it: one of
+    Caffe's data layers, or a layer that reads no blob and is a ``Python`` layer or a Caffe
+    fork's data layer (HED's ``ImageLabelmapData``, SegNet's ``DenseImageData``)."""
+    return kind in DATA_TYPES or (not has_bottoms and (kind == "Python" or kind.endswith("Data")))
 
 
 def is_training(kind: str, layer: Message) -> bool:
@@ -89,8 +91,10 @@ def data_input(walk: Reporter, layer: Message, kind: str, what: str) -> DataInpu
         p = fields.params(walk, layer, "image_data_param", what)
         new_h = fields.single(walk, p, "new_height", what)
         new_w = fields.single(walk, p, "new_width", what)
-        if new_h is not None and new_w is not None:
-            height, width = fields.count(walk, new_h, what), fields.count(walk, new_w, what)
+        height, width = (
+            0 if f is None else fields.count(walk, f, what, minimum=0) for f in (new_h, new_w)
+        )
+        if height and width:  # 0, Caffe's default, keeps each image's own size
             return DataInput(
                 (channels, height, width),
                 f"its new_height and new_width, {height}×{width}, with {channels} channels",

@@ -13,6 +13,41 @@ from __future__ import annotations
 from typing import Protocol
 
 from generator.load.importers.prototxt import Field, Identifier, Message, Scalar
+from generator.spec.errors import suggest
+
+#: The fields of each parameter message the importer reads, as ``caffe.proto`` declares them
+#: (BVLC/caffe at 9b89154, ``src/caffe/proto/caffe.proto``). A field not among them is a typo or
+#: a Caffe fork's own, and either may change the layer's shape, so it is reported, not skipped:
+#: a ``strde: 2`` read as nothing would import a stride of 1.
+DECLARED: dict[str, frozenset[str]] = {
+    name: frozenset(fields.split())
+    for name, fields in {
+        "convolution_param": "num_output bias_term pad kernel_size stride dilation pad_h pad_w "
+        "kernel_h kernel_w stride_h stride_w group weight_filler bias_filler engine axis "
+        "force_nd_im2col",
+        "pooling_param": "pool pad pad_h pad_w kernel_size kernel_h kernel_w stride stride_h "
+        "stride_w engine global_pooling round_mode",
+        "inner_product_param": "num_output bias_term weight_filler bias_filler axis transpose",
+        "lrn_param": "local_size alpha beta norm_region k engine",
+        "crop_param": "axis offset",
+        "concat_param": "axis concat_dim",
+        "eltwise_param": "operation coeff stable_prod_grad",
+        "prelu_param": "filler channel_shared",
+        "relu_param": "negative_slope engine",
+        "dropout_param": "dropout_ratio",
+        "batch_norm_param": "use_global_stats moving_average_fraction eps",
+        "softmax_param": "engine axis",
+        "flatten_param": "axis end_axis",
+        "elu_param": "alpha",
+        "scale_param": "axis num_axes filler bias_term bias_filler",
+        "sigmoid_param": "engine",
+        "tanh_param": "engine",
+    }.items()
+}
+#: Fields of Caffe forks that real model files use, each read as BVLC's equivalent: the
+#: ``ceil_mode`` of the fork DenseNet-Caffe and others were written for (``false``: BVLC's
+#: ``round_mode: FLOOR``).
+FORK_FIELDS: dict[str, frozenset[str]] = {"pooling_param": frozenset({"ceil_mode"})}
 
 
 class LayerFailed(Exception):
@@ -88,10 +123,21 @@ def params(walk: Reporter, layer: Message, name: str, what: str) -> Message:
             raise walk.fail(f.line, f"{what}: field {f.shown!r} must be a message {{ ... }}")
     if len(found) > 1:
         raise walk.fail(found[1].line, f"{what}: field {found[1].shown!r} is given twice")
-    if found:
-        assert isinstance(found[0].value, Message)
-        return found[0].value
-    return Message((), layer.line)
+    if not found:
+        return Message((), layer.line)
+    message = found[0].value
+    assert isinstance(message, Message)
+    declared = DECLARED.get(name)
+    if declared is not None:
+        known = declared | FORK_FIELDS.get(name, frozenset())
+        for f in message.fields:
+            if f.name not in known:
+                raise walk.fail(
+                    f.line,
+                    f"{what}: {name} has no field {f.shown!r} in Caffe's caffe.proto"
+                    f"{suggest(f.name, known)}",
+                )
+    return message
 
 
 def single(walk: Reporter, message: Message, name: str, what: str) -> Field | None:
