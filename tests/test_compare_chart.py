@@ -18,6 +18,7 @@ import pytest
 from generator.analysis.model import build_site_model
 from generator.core.results import Analysis
 from generator.render import figures
+from generator.render.phrasing import short_title
 from tests.browser_support import Watched, wait_drawn
 from tests.helpers import SHIPPED
 
@@ -45,8 +46,11 @@ def test_every_trace_has_its_architectures_colour(
         assert colour_of.setdefault(trace["name"], colour) == colour, trace["name"]
     # One colour per architecture: no two share one.
     assert len(set(colour_of.values())) == len(alexnets)
-    # The legend lists each architecture once, from the first panel.
-    assert [t["name"] for t in traces if t["showlegend"]] == [a.name for a in alexnets]
+    # The legend lists each architecture once, from the first panel, by its title as pages name it.
+    assert [t["legendgroup"] for t in traces if t["showlegend"]] == [a.name for a in alexnets]
+    assert [t["name"] for t in traces if t["showlegend"]] == [
+        short_title(a.spec.title) for a in alexnets
+    ]
 
 
 def test_colours_stay_apart_past_the_palette() -> None:
@@ -58,7 +62,7 @@ def test_colours_stay_apart_past_the_palette() -> None:
 def test_layers_line_up_by_kind(chart: dict[str, Any]) -> None:
     """Convolutions with convolutions, fully connected layers with fully connected layers: TF-slim's
     fc6, fc7 and fc8 (1-pixel convolutions over the whole map) sit in the fc columns."""
-    by_name = {t["name"]: t for t in chart["data"] if t["yaxis"] == "y"}
+    by_name = {t["legendgroup"]: t for t in chart["data"] if t["yaxis"] == "y"}
     assert by_name["tf-slim-alexnet-v2"]["x"] == by_name["alexnet-2012"]["x"]
     assert by_name["alexnet-2012"]["x"] == [
         *(f"conv {n}" for n in range(1, 6)),
@@ -73,7 +77,7 @@ def test_layers_line_up_by_kind(chart: dict[str, Any]) -> None:
 def test_a_layer_is_named_only_where_its_column_does_not_say_it(chart: dict[str, Any]) -> None:
     """No "conv1:" in every bar: the hover gives the count, and a layer's own name only where it
     differs from its column's (one weird trick's fc4096a in column "fc 6")."""
-    by_name = {t["name"]: t for t in chart["data"] if t["yaxis"] == "y"}
+    by_name = {t["legendgroup"]: t for t in chart["data"] if t["yaxis"] == "y"}
     assert by_name["alexnet-2012"]["customdata"] == [""] * 8
     assert by_name["one-weird-trick"]["customdata"][5] == " (fc4096a)"
     for trace in chart["data"]:

@@ -24,6 +24,7 @@ from generator.core.results import Analysis
 from generator.edges import cli
 from generator.edges.cli import main
 from generator.render import pages, phrasing, site
+from generator.render.phrasing import short_title
 from generator.render.templating import claim_label, value_text
 from tests.helpers import SPECS
 
@@ -64,6 +65,20 @@ def audited(model: SiteModel) -> dict[Key, Verdict]:
     return found
 
 
+def titles(model: SiteModel) -> dict[str, str]:
+    """Each network's name as pages give it (its short title), to its spec's name."""
+    return {short_title(a.analysis.spec.title): a.name for a in model.architectures}
+
+
+def unnamed(label: str, model: SiteModel) -> str:
+    """A page's claim label with the network it is against by spec name, as commands give it:
+    ``total params against AlexNet`` → ``total params against alexnet-2012``."""
+    for title, name in titles(model).items():
+        if label.endswith(f" against {title}"):
+            return label.removesuffix(title) + name
+    return label
+
+
 def cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split(" | ")]
 
@@ -89,7 +104,7 @@ def book(files: dict[str, str], stem: str) -> Iterator[str]:
 # --- what each page shows -----------------------------------------------------------------------
 
 
-def audit_rows(files: dict[str, str]) -> Iterator[tuple[Key, Verdict]]:
+def audit_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple[Key, Verdict]]:
     """The audit book: one row per claim, in its network's section."""
     for text in book(files, pages.AUDIT):
         network = None
@@ -100,15 +115,18 @@ def audit_rows(files: dict[str, str]) -> Iterator[tuple[Key, Verdict]]:
             if network and line.startswith("| ") and re.search(rf"\*\*({VERDICTS})\*\*", line):
                 row = cells(line)
                 source = link_text(row[-2])
-                yield (network, row[0], row[1], source), verdict_of(line)
+                yield (network, unnamed(row[0], model), row[1], source), verdict_of(line)
 
 
-def register_rows(files: dict[str, str]) -> Iterator[tuple[Key, Verdict]]:
+def register_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple[Key, Verdict]]:
+    names = titles(model)
     for text in book(files, pages.REGISTER):
         for line in text.splitlines():
             if line.startswith("| [") and re.search(rf"\*\*({VERDICTS})\*\*", line):
                 row = cells(line)
-                yield (link_text(row[0]), row[1], row[2], link_text(row[6])), verdict_of(row[4])
+                network = names[link_text(row[0])]
+                key = (network, unnamed(row[1], model), row[2], link_text(row[6]))
+                yield key, verdict_of(row[4])
 
 
 def architecture_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple[Key, Verdict]]:
@@ -138,14 +156,17 @@ def architecture_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple
             figure = phrasing.figure_text_stated(d.claim.form, d.claim.figure)
             key = (a.name, compared_label(d), figure, d.claim.source)
             head = (
-                f"**{d.claim.quantity.value}, {figure} against {d.claim.to}** ({d.claim.source}): "
+                f"**{d.claim.quantity.value}, {figure} against {short_title(d.to_title)}** "
+                f"({d.claim.source}): "
             )
             (sentence,) = [line for line in text.splitlines() if line.startswith(head)]
             yield key, verdict_of(sentence)
             row = next(
                 line
                 for line in text.splitlines()
-                if line.startswith(f"| {d.claim.quantity.value} against [{d.claim.to}]")
+                if line.startswith(
+                    f"| {d.claim.quantity.value} against [{short_title(d.to_title)}]"
+                )
                 and f"| {figure} |" in line
                 and line.endswith(f"| {d.claim.source} |")
             )
@@ -162,7 +183,7 @@ def successors_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple[K
         d = s.comparison
         assert d is not None
         figure = phrasing.figure_text_stated(d.claim.form, d.claim.figure)
-        marker = f"[{s.analysis.name} / {d.claim.source}]"
+        marker = f"[{short_title(s.analysis.spec.title)}, source {d.claim.source}]"
         sections = [
             part
             for part in text.split("\n### ")
@@ -182,7 +203,7 @@ def successors_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple[K
         row = next(
             line
             for line in text.splitlines()
-            if line.startswith(f"| [{s.analysis.name}](")
+            if line.startswith(f"| [{short_title(s.analysis.spec.title)}](")
             and f"| {stated_text(c)} | {value_text(c.computed)} |" in line
             and f"[{c.claim.source}](" in line
         )
@@ -281,8 +302,8 @@ def test_every_page_download_and_command_gives_a_claim_the_audits_verdict(
 ) -> None:
     expected = audited(model)
     shown: dict[str, list[tuple[Key, Verdict]]] = {
-        "audit": list(audit_rows(files)),
-        "register": list(register_rows(files)),
+        "audit": list(audit_rows(model, files)),
+        "register": list(register_rows(model, files)),
         "architecture pages": list(architecture_rows(model, files)),
         "successors": list(successors_rows(model, files)),
         "flagship": list(flagship_rows(model, files)),

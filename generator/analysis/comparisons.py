@@ -143,6 +143,8 @@ class Comparison:
     its family that have its totals (:func:`alternatives`)."""
     others: tuple[tuple[str, ...], ...] = ()
     """The same for the network it is compared with."""
+    to_title: str = ""
+    """The title of the network it is compared with, as its spec gives it (pages name it so)."""
 
     @property
     def network(self) -> str:
@@ -301,7 +303,16 @@ def _check(
     source = analysis.spec.sources[claim.source]
     names = tuple(n for _, n in mine), tuple(n for _, n in theirs)
     return Comparison(
-        claim, source, count, total, verdict, widths, tuple(fits), tuple(coincidences), *names
+        claim,
+        source,
+        count,
+        total,
+        verdict,
+        widths,
+        tuple(fits),
+        tuple(coincidences),
+        *names,
+        to_title=other.spec.title,
     )
 
 

@@ -62,16 +62,32 @@ def percent(value: Fraction) -> str:
     return text.replace("-", "−")
 
 
+def decimals(value: Fraction) -> Decimal:
+    """``value`` to two decimals, rounded half up, or to as many more as it takes for the shown
+    figure to round, at every coarser place, as ``value`` itself does: 818,924,576 / 349,151,936
+    = 2.34548… is ``2.345``, not ``2.35``, which a reader would round to 2.4 where the value
+    rounds to 2.3."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    for places in range(2, 7):
+        shown = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        if all(
+            shown.quantize(unit, rounding=ROUND_HALF_UP)
+            == exact.quantize(unit, rounding=ROUND_HALF_UP)
+            for unit in (Decimal(1).scaleb(-coarser) for coarser in range(places))
+        ):
+            return shown
+    return shown
+
+
 def figure_text(form: str, value: Fraction | Decimal) -> str:
     """A comparison's figure in the words of its form: a stated ``Decimal`` as written, a computed
-    ``Fraction`` to two decimals, rounded half up.
+    ``Fraction`` as :func:`decimals` shows it.
 
     ``percent`` → ``+0.2%``, ``percent_of`` → ``18.66%``, ``times_more`` → ``2.27×``,
     ``times_fewer`` → ``12× fewer``.
     """
     if isinstance(value, Fraction):
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-        value = exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        value = decimals(value)
     if form == "percent":
         return f"{value:+}%".replace("-", "−")
     if form == "percent_of":

@@ -18,7 +18,8 @@ from generator.analysis.model import SiteModel
 from generator.analysis.sweeps import SWEEP
 from generator.render import markup, windows
 from generator.render.architecture import operation
-from generator.render.templating import ENV, page_path, short_title
+from generator.render.phrasing import short_title
+from generator.render.templating import ENV, page_path
 
 #: Where the page lives in the docs tree.
 PAGE = "arithmetic.md"

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from generator.analysis.model import SiteModel
 from generator.core import counters
-from generator.core.counters import SITE, TOOLS, Count, CounterRule, Op, Tool
+from generator.core.counters import SITE, TOOLS, Baseline, Count, CounterRule, Op, Tool, Unit
 from generator.render import markup, phrasing
 from generator.render.templating import ENV, page_path
 
@@ -111,6 +111,45 @@ def term_tools(tools: Sequence[Tool] = TOOLS) -> tuple[tuple[str, tuple[str, ...
     return tuple((term, tuple(names)) for term, names in found.items())
 
 
+@dataclass(frozen=True, slots=True)
+class CounterGroup:
+    """The counters of one table of the page: those whose numbers are set against the same count
+    of the site's (multiply-accumulates, or neurons for activations), each a column."""
+
+    site: str
+    """The site's count's column heading."""
+    tools: tuple[Tool, ...]
+    columns: tuple[int, ...]
+    """Each counter's index in :data:`~generator.core.counters.TOOLS` (a row's numbers)."""
+    neurons: bool
+
+    def baseline(self, row: NetworkRow) -> int:
+        return row.neurons if self.neurons else row.macs
+
+    def numbers(self, row: NetworkRow) -> tuple[int, ...]:
+        return tuple(row.numbers[i] for i in self.columns) if row.numbers else ()
+
+
+def counter_groups(tools: Sequence[Tool] = TOOLS) -> tuple[CounterGroup, ...]:
+    """One table per unit, each narrow enough for the page's column: the counters of
+    multiply-accumulates, of FLOPs (both set against the site's multiply-accumulates), and of
+    activations (against its neurons)."""
+    groups = []
+    for unit in Unit:
+        found = [(i, t) for i, t in enumerate(tools) if t.unit is unit]
+        if found:
+            neurons = found[0][1].baseline is Baseline.NEURONS
+            groups.append(
+                CounterGroup(
+                    "Site: neurons" if neurons else "Site: MACs",
+                    tuple(t for _, t in found),
+                    tuple(i for i, _ in found),
+                    neurons,
+                )
+            )
+    return tuple(groups)
+
+
 def network_rows(model: SiteModel) -> tuple[NetworkRow, ...]:
     return tuple(
         NetworkRow(
@@ -137,6 +176,7 @@ def conventions_page(model: SiteModel, audit: str) -> str:
             for term, names in term_tools()
         ),
         networks=network_rows(model),
+        groups=counter_groups(),
         versions=phrasing.tool_versions(),
         title=phrasing.tool_title,
         flops=counters.Unit.FLOPS,

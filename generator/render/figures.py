@@ -21,6 +21,7 @@ from generator.core.results import Analysis, LayerResult
 from generator.render import plotly_json
 from generator.render.figure_graphs import Graph, block_graph, layer_graph, stage_graph
 from generator.render.layout3d import Scene, scene
+from generator.render.phrasing import short_title
 
 #: A coarser view is offered only when it saves at least this share of the columns.
 COARSER = 0.8
@@ -215,7 +216,7 @@ def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
             traces.append(
                 {
                     "type": "bar",
-                    "name": analysis.name,
+                    "name": short_title(analysis.spec.title),
                     "legendgroup": analysis.name,
                     "showlegend": row == 0,
                     "marker": marker,
@@ -226,7 +227,9 @@ def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
                         "" if r.name == c.replace(" ", "") else f" ({r.name})"
                         for r, c in zip(layers, x, strict=True)
                     ],
-                    "hovertemplate": f"%{{y:,}}%{{customdata}}<extra>{analysis.name}</extra>",
+                    "hovertemplate": (
+                        f"%{{y:,}}%{{customdata}}<extra>{short_title(analysis.spec.title)}</extra>"
+                    ),
                     "xaxis": "x" if row == 0 else "x2",
                     "yaxis": "y" if row == 0 else "y2",
                 }

@@ -5,6 +5,7 @@ nothing. One architecture's page is :mod:`generator.render.architecture`'s.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -382,7 +383,7 @@ def register_book(model: SiteModel, *, split: bool, audit: str = AUDIT_PAGE) -> 
         audit=audit,
         csv=REGISTER_CSV,
         json=REGISTER_JSON,
-        claim_text=phrasing.claim_text,
+        claim_text=functools.partial(phrasing.claim_text, titled=True),
         stated_text=phrasing.stated_text,
         computed_text=phrasing.computed_text,
         reason=phrasing.reason,

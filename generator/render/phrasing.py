@@ -854,13 +854,24 @@ def difference_text(difference: Difference) -> str:
 # --- the register of claims (generator.analysis.register) ----------------------------------------
 
 
-def claim_text(entry: Entry) -> str:
-    """What a claim is about: ``conv1 neurons``, ``total params against alexnet-2012``."""
+def short_title(title: str) -> str:
+    """A network's title up to what follows its name, as tables and sentences name it:
+    ``ResNet-18 (He et al., 2015)`` → ``ResNet-18``, ``AlexNet (2012), the paper's two-GPU
+    network`` → ``AlexNet``. (A page's own heading keeps the whole title.)"""
+    cuts = [i for i in (title.find(" ("), title.find(", ")) if i > 0]
+    return title[: min(cuts)] if cuts else title
+
+
+def claim_text(entry: Entry, *, titled: bool = False) -> str:
+    """What a claim is about: ``conv1 neurons``, ``total params against alexnet-2012`` (as
+    commands and downloads name a network), or ``total params against AlexNet`` (``titled``,
+    as pages do)."""
     if entry.check is not None:
         return f"{entry.check.about} {entry.check.claim.quantity.value}"
     assert entry.comparison is not None
     claim = entry.comparison.claim
-    return f"total {claim.quantity.value} against {claim.to}"
+    to = short_title(entry.comparison.to_title) if titled else claim.to
+    return f"total {claim.quantity.value} against {to}"
 
 
 def stated_text(entry: Entry) -> str:

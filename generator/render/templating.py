@@ -17,6 +17,7 @@ from markupsafe import Markup
 from generator.analysis.audit import Check
 from generator.core import formatting
 from generator.render import markup, phrasing
+from generator.render.phrasing import short_title
 
 ARCHITECTURES = "architectures"
 
@@ -31,14 +32,6 @@ def _finalize(value: Any) -> Any:
     if type(value) is str and markup.plain(value):
         return value
     return markup.inline(value)
-
-
-def short_title(title: str) -> str:
-    """A network's title up to what follows its name, as tables and sentences name it:
-    ``ResNet-18 (He et al., 2015)`` → ``ResNet-18``, ``AlexNet (2012), the paper's two-GPU
-    network`` → ``AlexNet``. (A page's own heading keeps the whole title.)"""
-    cuts = [i for i in (title.find(" ("), title.find(", ")) if i > 0]
-    return title[: min(cuts)] if cuts else title
 
 
 def _environment() -> jinja2.Environment:
