@@ -339,3 +339,13 @@ def test_the_schema_and_the_rule_agree_on_spec_names(
         {"$defs": spec_schema["$defs"], **spec_schema["properties"]["extends"]}
     )
     assert check.is_valid(name) is models.SPEC_NAME.follows(name)
+
+
+def test_the_counters_a_stated_number_may_name_are_the_sites() -> None:
+    """The spec layer names the counters without importing them: the two lists stay equal."""
+    from typing import get_args
+
+    from generator.core.counters import TOOLS
+    from generator.spec.models import Counter
+
+    assert get_args(Counter) == tuple(t.name for t in TOOLS)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.analysis import audit
 from generator.analysis.audit import Check, Verdict
 from generator.analysis.comparisons import Comparison
 from generator.analysis.model import SiteModel, build_site_model
@@ -403,6 +404,28 @@ def explained(args: list[str]) -> dict[str, object]:
 def test_explain_gives_the_audits_verdict(args: list[str], verdict: Verdict) -> None:
     data = explained([*args, "--json", "--specs", str(SPECS)])
     assert data["verdict"] == verdict.value
+
+
+def test_a_counters_own_figure_is_explained_by_its_rules(model: SiteModel) -> None:
+    """ptflops' README gives ResNet-18 1.83 GMACs with its pytorch backend: the site's count,
+    1,814,073,344, rounds to 1.81; ptflops' rules give 1,825,314,768, which rounds to 1.83. The
+    same figure from a source that names no counter stays unexplained."""
+    resnet = model.architecture("resnet-18")
+    assert resnet is not None
+    (check,) = [
+        c
+        for c in resnet.checks
+        if c.claim.source == "ptflops-readme" and c.claim.value == 1_830_000_000
+    ]
+    assert check.verdict is Verdict.EXPLAINED
+    assert check.best is not None and check.best.value == 1_825_314_768
+    assert phrasing.explanation(check.best) == (
+        "Counted as ptflops pytorch backend counts (the counter the source's figures come from, "
+        "whose rules the counting conventions give), the network has 1,825,314,768 "
+        "multiply-accumulates, which rounds half up to 1,830,000,000."
+    )
+    unnamed = audit.check(resnet.analysis, check.claim.model_copy(update={"counter": None}))
+    assert unnamed.verdict is Verdict.UNEXPLAINED
 
 
 def test_a_figure_no_source_states_is_read_alone() -> None:

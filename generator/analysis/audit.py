@@ -7,9 +7,10 @@ from dataclasses import dataclass, replace
 from enum import Enum
 from fractions import Fraction
 
-from generator.analysis import hypotheses, plausibility, rounding
+from generator.analysis import counters, hypotheses, plausibility, rounding
 from generator.analysis.hypotheses import Hypothesis
 from generator.analysis.plausibility import Coincidence, Context, Figure, computed_value
+from generator.core.counters import TOOLS, Unit
 from generator.core.results import Analysis, counted
 from generator.spec.models import Quantity, Source, Stated
 
@@ -130,12 +131,13 @@ def readings(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:
         return ()
     if claim.layer == hypotheses.INPUT:
         return ()
+    counted = _by_counter(analysis, figure)
     if claim.first is None and not claim.approximate:
         found = hypotheses.explain(analysis, claim.value, claim.layer, claim.quantity)
         if claim.layer is None:
             found += _column(analysis, figure)
-        return found
-    return hypotheses.explain_count(
+        return counted + found
+    return counted + hypotheses.explain_count(
         analysis,
         claim.value,
         claim.quantity,
@@ -145,6 +147,44 @@ def readings(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:
         explicit=figure.explicit,
         source=claim.source,
     )
+
+
+def _by_counter(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:
+    """A network's total as the counter its source names reports it, when that gives the figure
+    (exactly, or rounded half up at the figure's place); the counter's number is the site's
+    prediction (:func:`counters.predict`)."""
+    claim = figure.claim
+    if claim.counter is None or claim.layer is not None or not isinstance(claim.value, int):
+        return ()
+    tool = next(t for t in TOOLS if t.name == claim.counter)
+    if COUNTED.get(tool.unit) is not claim.quantity:
+        return ()
+    try:
+        total = counters.predict(analysis, tool).total
+    except counters.UnknownModule:
+        return ()
+    exact = total == claim.value
+    if not exact and not (
+        figure.unit is not None and rounding.count_rounds_to(total, claim.value, figure.unit)
+    ):
+        return ()
+    return (
+        Hypothesis(
+            str(total),
+            (total,),
+            (hypotheses.ByCounter(tool.name),),
+            hypotheses.Cause.COUNTER,
+            claim.quantity,
+            None,
+            summed=True,
+            rounded=None if exact else claim.value,
+        ),
+    )
+
+
+#: The quantity a counter's number is, by its unit, as a stated number names it (a FLOP count,
+#: two a multiply-accumulate, is no quantity a stated number takes).
+COUNTED = {Unit.MACS: Quantity.MACS, Unit.VALUES: Quantity.NEURONS}
 
 
 def _column(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:

@@ -90,6 +90,7 @@ class Cause(str, Enum):
     OMISSION = "omission"
     ROUNDING = "rounding"
     TABLE = "table"
+    COUNTER = "counter"
 
 
 #: Among hypotheses changing as many assumptions, lower ranks come first: a different convention
@@ -101,6 +102,7 @@ CAUSE_RANK = {
     Cause.BIASES: 1,
     Cause.OMISSION: 1,
     Cause.TABLE: 1,
+    Cause.COUNTER: 1,
     Cause.NEIGHBOUR: 2,
     Cause.ROUNDING: 2,
     Cause.SLIP: 3,
@@ -260,6 +262,15 @@ class ColumnSum:
 
 
 @dataclass(frozen=True, slots=True)
+class ByCounter:
+    """A total read as the number an operation counter reports for the network (its own rules
+    for what to count), where the source says that counter produced its figures."""
+
+    tool: str
+    """The counter's name (:data:`generator.core.counters.TOOLS`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Overhang:
     """A stated input size that is the stated one plus how far the first windowed layer's last
     window reaches past it under the layer's round-up rule: the input a round-down rule needs to
@@ -291,6 +302,7 @@ Change = (
     | CutOff
     | Binary
     | ColumnSum
+    | ByCounter
     | Overhang
 )
 #: The changes that recompute the network (the engine runs on a changed spec).

@@ -33,6 +33,7 @@ from generator.analysis.hypotheses import (
     Before,
     Biases,
     Binary,
+    ByCounter,
     Change,
     ColumnSum,
     CutOff,
@@ -209,6 +210,8 @@ def change_text(change: Change) -> str:
             return f"{PREFIXES[power]} = {formatting.count(1024**power)}"
         case ColumnSum(source, rows, _):
             return f"{source}'s own column of {rows} rows summed"
+        case ByCounter(tool):
+            return f"counted as {tool_title(tool)} counts"
         case Overhang(layer, was, now, _):
             return (
                 f"the {_size(now)} input that {layer}'s round-up rule implies (spec: {_size(was)})"
@@ -392,6 +395,14 @@ def _written(hypothesis: Hypothesis) -> str:
 
 
 def _summed_sentence(hypothesis: Hypothesis) -> str:
+    counter = next((c for c in hypothesis.changes if isinstance(c, ByCounter)), None)
+    if counter is not None:
+        return (
+            f"Counted as {tool_title(counter.tool)} counts (the counter the source's figures come "
+            f"from, whose rules the counting conventions give), the network has "
+            f"{formatting.count(hypothesis.value)} {NOUNS[hypothesis.quantity]}"
+            f"{_written(hypothesis)}."
+        )
     column = next((c for c in hypothesis.changes if isinstance(c, ColumnSum)), None)
     if column is not None:
         return (

@@ -933,6 +933,19 @@ StatedValue = Annotated[
 ]
 
 
+#: The operation counters whose numbers the site predicts (``generator.core.counters.TOOLS``,
+#: which a test keeps equal to this list: the spec layer imports nothing above it).
+Counter = Literal[
+    "fvcore",
+    "fvcore-activations",
+    "torch-flop-counter",
+    "ptflops-aten",
+    "ptflops-pytorch",
+    "thop",
+    "torchinfo",
+]
+
+
 class Stated(Model):
     """A number a source states, to be audited against the computed one."""
 
@@ -968,6 +981,10 @@ class Stated(Model):
     revision is its source's address). The register of claims shows it."""
     approximate: StrictBool = Field(default=False, examples=[True])
     """A rounded figure ("60 million"): it matches when the computed value rounds to it."""
+    counter: Counter | None = Field(default=None, examples=["ptflops-pytorch"])
+    """For a network's total that an operation counter produced, as the source says (a tool's own
+    benchmark table, a model zoo that names its counter): the counter. The audit then reads the
+    figure as that counter's number for the network, which the site predicts."""
     rounded_to: Annotated[int, Strict(), Bounds(gt=0)] | None = Field(default=None, examples=[1000])
     """For a rounded figure whose trailing zeros do not say where it was rounded: the place it
     was, a power of ten (``1000`` for "380K" in a table of thousands, which would otherwise read
