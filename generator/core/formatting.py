@@ -57,9 +57,17 @@ def number(value: Fraction) -> str:
 
 
 def percent(value: Fraction) -> str:
-    """``Fraction(-1, 8) → '−12.5%'`` (a true minus sign)."""
-    text = f"{float(value) * 100:+.1f}%"
-    return text.replace("-", "−")
+    """``Fraction(-1, 8) → '−12.5%'`` (a true minus sign): one decimal, or as many as show the
+    first non-zero digit of a small difference (``−0.04%``, never ``−0.0%``), up to four; below
+    that, ``−<0.0001%``."""
+    hundredths = abs(value) * 100
+    places = 1
+    while places < 4 and hundredths and hundredths < Fraction(5, 10 ** (places + 1)):
+        places += 1
+    sign = "−" if value < 0 else "+"
+    if hundredths and hundredths < Fraction(5, 10 ** (places + 1)):
+        return f"{sign}<0.{'0' * (places - 1)}1%"
+    return f"{float(value) * 100:+.{places}f}%".replace("-", "−")
 
 
 def decimals(value: Fraction) -> Decimal:
