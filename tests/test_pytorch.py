@@ -225,6 +225,14 @@ def test_the_script_imports_only_torch(name: str, analyses: dict[str, Analysis])
     assert modules and all(m == "torch" or m.startswith("torch.") for m in modules)
 
 
+@pytest.mark.parametrize("name", SHIPPED)
+def test_the_script_has_no_stray_line(name: str, analyses: dict[str, Analysis]) -> None:
+    """A reader copies it: no line continuation left over from a helper's source (a lone
+    backslash before ``class Add``), no trailing whitespace."""
+    lines = pytorch_snippet(analyses[name]).splitlines()
+    assert [line for line in lines if line.strip() == "\\" or line != line.rstrip()] == []
+
+
 # --- Every layer kind and rule, beyond what the shipped specs use ------------------------------
 
 EVERY_KIND: dict[str, Any] = {

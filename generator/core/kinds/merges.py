@@ -20,13 +20,13 @@ from generator.core.results import LayerResult, Shape
 from generator.spec.models import Add, Concat, Layer, LayerBase, Multiply
 
 #: The script's modules for the two merges: ``torch.nn`` has neither.
-ADD_MODULE = '''\\
+ADD_MODULE = '''\
 class Add(nn.Module):
     """The element-wise sum of its inputs (a residual connection); no parameters."""
 
     def forward(self, *xs: torch.Tensor) -> torch.Tensor:
         return torch.stack(xs).sum(dim=0)'''
-CONCAT_MODULE = '''\\
+CONCAT_MODULE = '''\
 class Concat(nn.Module):
     """Its inputs stacked along the channels, in order; no parameters."""
 
