@@ -70,6 +70,9 @@ class Book:
     title: str
     intro: str
     chapters: tuple[Chapter, ...]
+    wide: bool = False
+    """Its pages hide the site's navigation (Material's ``hide: [navigation]``): their tables
+    of sentences need the width; the table of contents stays."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -364,7 +364,7 @@ def audit_book(model: SiteModel, *, split: bool, register: str = REGISTER_PAGE) 
         slug = _slug(family.name, taken)
         found.append(chapters.Chapter(slug, family.name, intro, (chapters.Block(items),)))
     intro = str(pen.intro(model.tallies.site, model.register.total))
-    return chapters.Book(AUDIT, "Audit: every stated number", intro, tuple(found))
+    return chapters.Book(AUDIT, "Audit: every stated number", intro, tuple(found), wide=True)
 
 
 def register_page(model: SiteModel) -> str:
@@ -406,7 +406,11 @@ def register_book(model: SiteModel, *, split: bool, audit: str = AUDIT_PAGE) -> 
             slug = _slug(family.family.name, taken)
             chapters_found.append(chapters.Chapter(slug, family.family.name, "", (block,)))
     return chapters.Book(
-        REGISTER, "Register of claims", str(pen.intro(model.register)), tuple(chapters_found)
+        REGISTER,
+        "Register of claims",
+        str(pen.intro(model.register)),
+        tuple(chapters_found),
+        wide=True,
     )
 
 
