@@ -135,7 +135,7 @@ def architecture_rows(model: SiteModel, files: dict[str, str]) -> Iterator[tuple
     of stated comparisons and each comparison's sentence."""
     for a in model.architectures:
         text = files[f"architectures/{a.name}.md"]
-        audit = text.split('<div class="arch-table arch-table--audit">', 1)
+        audit = text.split('<div class="arch-table arch-table--stated">', 1)
         table = audit[1].split("</table>", 1)[0] if a.checks else ""
         rows = re.findall(r"<tr><td>(.*?)</td> <td>(.*?)</td> .*?</tr>", table)
         body = re.findall(r"<tr><td>.*?</tr>", table)

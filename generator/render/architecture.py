@@ -110,23 +110,24 @@ def html_table(
 
 
 def stated_table(checks: Sequence[Check]) -> Markup:
-    """Every stated number against the computed one. Search finds a page by the numbers its
-    sources state (the first two columns); what was computed from them stays out of the index."""
+    """Every stated number against the computed one, its verdict right after the stated figure
+    (the columns a phone shows first). Search finds a page by the numbers its sources state (the
+    first two columns); what was computed from them stays out of the index."""
     rows = [
         [
             claim_label(c),
             value_text(c.claim.value) + (" (rounded)" if c.claim.approximate else ""),
+            _bold(c.verdict.value),
             value_text(c.computed),
             f"{formatting.signed(c.difference)} ({formatting.percent(c.relative)})"
             if c.difference and c.relative is not None
             else "",
-            _bold(c.verdict.value),
             c.claim.source,
         ]
         for c in checks
     ]
-    head = ["Stated number", "Stated", "Computed", "Stated − computed", "Verdict", "Source"]
-    return html_table("audit", head, rows, searched=(0, 1))
+    head = ["Stated number", "Stated", "Verdict", "Computed", "Stated − computed", "Source"]
+    return html_table("stated", head, rows, searched=(0, 1))
 
 
 def tools_table(tools: Predictions) -> Markup:
