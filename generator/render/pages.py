@@ -550,7 +550,7 @@ def successors_book(
         ),
         (
             "totals",
-            "Totals the successors' sources state",
+            "Totals stated by the successors' sources",
             str(pen.totals_intro()),
             table(
                 str(pen.totals_head()),
@@ -559,7 +559,7 @@ def successors_book(
         ),
         (
             "file-sizes",
-            "File sizes the successors' sources state",
+            "File sizes stated by the successors' sources",
             str(pen.sizes_intro()),
             sections([(z.network.name, str(pen.size(z))) for z in found.sizes]),
         ),
@@ -579,4 +579,5 @@ def successors_book(
             for slug, title, intro, blocks in kinds
             if any(b.items for b in blocks)
         ),
+        wide=True,
     )
