@@ -464,7 +464,7 @@ def test_a_rows_name_is_what_its_layers_share(first: str | None, layer: str, nam
 def test_the_successors_page_sets_each_claim_beside_the_specs(site: SiteModel) -> None:
     text = pages.successors_page(site)
     assert text is not None
-    assert text.startswith("# What the successors say about AlexNet")
+    assert "\n# What the successors say about AlexNet\n" in text  # after the front matter
     assert "60,965,224 / 6,998,552 = 8.71" in text
     assert "60,965,224 / 1,248,424 = 48.83, which rounds half up to\n50" in text
     # Enough digits for the rounding shown: 2.345…, which rounds half up to 2.3.
