@@ -110,7 +110,8 @@ def test_descriptions_become_safe_markdown() -> None:
 def test_the_field_index_links_every_field_to_its_row(page: str) -> None:
     """A contributor finds a field by its name: the index lists each once, linked to every row
     of that name, and each row has the id the link names."""
-    index = page[page.index('<div class="field-index"') : page.index("</div>")]
+    start = page.index('<div class="field-index"')
+    index = page[start : page.index("</div>", start)]
     names = re.findall(r"^- `([a-z_]+)`:", index, flags=re.M)
     assert names == sorted(set(names))
     links = re.findall(r"\]\(#([a-z-]+)\)", index)
