@@ -27,6 +27,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure import StructureItem
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -105,6 +106,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         self.seconds = 0.0
         """The time this build spent in the plugin's hooks."""
         self.cache: cache.BuildCache | None = None
+        self.order: dict[str, int] = {}
+        """Each architecture's place in the site's order: family by family, each root first."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -162,6 +165,8 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Everything the pages show, computed once for this build (each spec audited once).
         model = build_site_model(self.analyses)
+        names = [m.analysis.name for lineage in model.families for m in lineage.members]
+        self.order = {name: rank for rank, name in enumerate(dict.fromkeys(names))}
         made = dict(site.shared_files(model))
         for arch in model.architectures:
             made.update(self._architecture_files(arch, model, config))
@@ -207,6 +212,11 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         """Put the generated pages in reading order: the question first, reference pages after."""
         nav.items.sort(key=lambda item: pages.nav_rank(_src_uri(item)))
         for item in nav.items:
+            if isinstance(item, Section) and _src_uri(item).startswith(
+                f"{templating.ARCHITECTURES}/"
+            ):
+                # Family by family, as the architectures page lists them, not by file name.
+                item.children.sort(key=self._architecture_rank)
             if isinstance(item, Section) and only_index(_src_uri(item), len(item.children)):
                 source = _src_uri(item)
                 item.children = [
@@ -215,6 +225,15 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
                     if isinstance(child, Page) and child.file.src_uri == source
                 ]
         return nav
+
+    def _architecture_rank(self, item: StructureItem) -> tuple[int, int, str]:
+        """The architectures folder's index first, then each page in the site's order."""
+        if not isinstance(item, Page):
+            return 2, 0, ""
+        name = item.file.src_uri.removeprefix(f"{templating.ARCHITECTURES}/").removesuffix(".md")
+        if name == "index":
+            return 0, 0, name
+        return 1, self.order.get(name, len(self.order)), name
 
     @timed
     def on_page_markdown(
