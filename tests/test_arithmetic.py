@@ -209,10 +209,9 @@ def _row(page: str, name: str) -> list[str]:
 
 def test_the_sweep_lists_227_but_not_224_for_the_papers_conv1(page: str) -> None:
     cells = _row(page, "AlexNet")
-    conv_sizes = cells[4].split(", ")
-    network_sizes = cells[5].split(", ")
-    assert "227" in conv_sizes and "224" not in conv_sizes
-    assert "227" in network_sizes and "224" not in network_sizes
+    # (224 − 11) / 4 + 1 is whole when n − 11 is a multiple of 4: 203, 207 … 259.
+    assert cells[4] == "203–259 every 4"
+    assert cells[5] == "227, 259"
     assert cells[3] == "no, x = 54.25"
     assert _row(page, "BVLC AlexNet")[3] == "yes, x = 55"
     # SqueezeNet's Caffe release reads 227×227 too.
@@ -220,6 +219,13 @@ def test_the_sweep_lists_227_but_not_224_for_the_papers_conv1(page: str) -> None
         "tiles is **227**, the input of BVLC AlexNet, CaffeNet and SqueezeNet v1.0 in the "
         "authors' Caffe files" in page
     )
+
+
+def test_sizes_are_written_as_runs_of_one_step() -> None:
+    assert arithmetic.sizes_text([227, 231, 235, 239]) == "227–239 every 4"
+    assert arithmetic.sizes_text(list(range(200, 261))) == "200–260"
+    assert arithmetic.sizes_text([201, 203, 205, 220, 224]) == "201–205 every 2, 220, 224"
+    assert arithmetic.sizes_text([]) == "none"
 
 
 def test_sweep_sizes_are_those_the_engine_tiles(analyses: dict[str, Analysis]) -> None:

@@ -121,7 +121,26 @@ def framework_rules(ex: Example) -> list[FrameworkRule]:
 
 
 def sizes_text(sizes: Sequence[int]) -> str:
-    return ", ".join(str(n) for n in sizes) if sizes else "none"
+    """Sizes as runs of a common step: ``227, 231, 235 … 259`` → ``227–259 every 4``;
+    ``200 … 260`` → ``200–260``; a run of two or fewer sizes is listed; none → ``none``."""
+    if not sizes:
+        return "none"
+    runs: list[list[int]] = []
+    for n in sizes:
+        run = runs[-1] if runs else []
+        step = run[1] - run[0] if len(run) > 1 else None
+        if run and (step is None or n - run[-1] == step) and (step is not None or len(run) == 1):
+            run.append(n)
+        else:
+            runs.append([n])
+    parts = []
+    for run in runs:
+        if len(run) < 3:
+            parts.extend(str(n) for n in run)
+            continue
+        step = run[1] - run[0]
+        parts.append(f"{run[0]}–{run[-1]}" + ("" if step == 1 else f" every {step}"))
+    return ", ".join(parts)
 
 
 #: The results the summary line gives, by cell, with their short names (``calculator.js`` writes
