@@ -169,6 +169,7 @@ def compare_book(model: SiteModel, *, split: bool) -> chapters.Book:
                 STAGES_CHAPTER, "Every network, stage by stage", str(pen.stages_intro()), stages
             ),
         ),
+        wide=True,
     )
 
 
