@@ -69,7 +69,7 @@ def test_past_the_limit_the_plain_sidebar_keeps_the_architectures_index_only(
     for count in range(plugin.NAV_LIMIT):
         (docs / "architectures" / f"net-{count}.md").write_text("# net\n")
 
-    assert plugin.plain_nav(docs) == (
+    assert plugin.plain_nav(docs, {}) == (
         [
             "index.md",
             {"Architectures": ["architectures/index.md"]},
@@ -79,9 +79,19 @@ def test_past_the_limit_the_plain_sidebar_keeps_the_architectures_index_only(
         ["/architectures/*.md", "/audit/*.md"],
     )
     (docs / "architectures" / "net-0.md").unlink()
-    listed = plugin.plain_nav(docs)[0][1]
+    listed = plugin.plain_nav(docs, {})[0][1]
     assert isinstance(listed, dict)
     assert len(listed["Architectures"]) == plugin.NAV_LIMIT
+    # In the site's order (family by family), not by file name: the index, then net-9 first.
+    order = {"net-9": 0, "net-1": 1}
+    listed = plugin.plain_nav(docs, order)[0][1]
+    assert isinstance(listed, dict)
+    assert listed["Architectures"][:4] == [
+        "architectures/index.md",
+        "architectures/net-9.md",
+        "architectures/net-1.md",
+        "architectures/net-10.md",
+    ]
 
 
 def test_a_bad_spec_is_reported_and_nothing_built(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import wraps
 from importlib import resources
 from pathlib import Path
@@ -165,8 +165,7 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         # Everything the pages show, computed once for this build (each spec audited once).
         model = build_site_model(self.analyses)
-        names = [m.analysis.name for lineage in model.families for m in lineage.members]
-        self.order = {name: rank for rank, name in enumerate(dict.fromkeys(names))}
+        self.order = pages.site_order(model)
         made = dict(site.shared_files(model))
         for arch in model.architectures:
             made.update(self._architecture_files(arch, model, config))
@@ -227,13 +226,9 @@ class ArchitecturesPlugin(BasePlugin[ArchitecturesConfig]):  # type: ignore[no-u
         return nav
 
     def _architecture_rank(self, item: StructureItem) -> tuple[int, int, str]:
-        """The architectures folder's index first, then each page in the site's order."""
         if not isinstance(item, Page):
             return 2, 0, ""
-        name = item.file.src_uri.removeprefix(f"{templating.ARCHITECTURES}/").removesuffix(".md")
-        if name == "index":
-            return 0, 0, name
-        return 1, self.order.get(name, len(self.order)), name
+        return pages.architecture_rank(item.file.src_uri, self.order)
 
     @timed
     def on_page_markdown(
@@ -307,9 +302,10 @@ def only_index(index: str, children: int) -> bool:
     return index in {f"{stem}/index.md" for stem in pages.BOOKS}
 
 
-def plain_nav(docs: Path) -> tuple[list[object], list[str]]:
-    """The plugin's sidebar as a ``nav:`` for mkdocs.yml, from the pages of a docs folder, and
-    the ``not_in_nav`` patterns of the pages it leaves out on purpose.
+def plain_nav(docs: Path, order: Mapping[str, int]) -> tuple[list[object], list[str]]:
+    """The plugin's sidebar as a ``nav:`` for mkdocs.yml, from the pages of a docs folder (the
+    architectures in the site's ``order``, :func:`pages.site_order`), and the ``not_in_nav``
+    patterns of the pages it leaves out on purpose.
 
     MkDocs would otherwise list every page: at 1,000 architectures, each page of the plain
     site would carry a thousand-entry sidebar the plugin's site does not have.
@@ -329,6 +325,8 @@ def plain_nav(docs: Path) -> tuple[list[object], list[str]]:
                 if index in children and only_index(index, len(children)):
                     children = [index]
                     omitted.append(f"/{source}/*.md")
+                if source == templating.ARCHITECTURES:
+                    children.sort(key=lambda c: pages.architecture_rank(_nav_source(c), order))
                 found.append({dirname_to_title(path.name): children})
             elif path.suffix == ".md":
                 found.append(source)
@@ -449,7 +447,9 @@ def write_pages(project: Path, out: Path, specs: str = "architectures") -> int:
     shutil.copyfile(plotly_source(), plotly)
     shutil.copytree(str(THEME), out / OVERRIDES, dirs_exist_ok=True)
     config = (project / "mkdocs.yml").read_text("utf-8")
-    (out / "mkdocs.yml").write_text(without_plugin(config, OVERRIDES, plain_nav(docs)), "utf-8")
+    (out / "mkdocs.yml").write_text(
+        without_plugin(config, OVERRIDES, plain_nav(docs, pages.site_order(model))), "utf-8"
+    )
     written = sorted(_files_under(out) - {MANIFEST})
     (out / MANIFEST).write_text("".join(f"{path}\n" for path in written), "utf-8")
     return len(files) + 2

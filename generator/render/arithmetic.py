@@ -133,7 +133,7 @@ def sizes_text(sizes: Sequence[int]) -> str:
             run.append(n)
         else:
             runs.append([n])
-    parts = []
+    parts: list[str] = []
     for run in runs:
         if len(run) < 3:
             parts.extend(str(n) for n in run)

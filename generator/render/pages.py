@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
@@ -260,6 +260,22 @@ NAV_ORDER = (
     REGISTER_PAGE,
     "contributing.md",
 )
+
+
+def site_order(model: SiteModel) -> dict[str, int]:
+    """Each architecture's place in the site's order: family by family, each root first, as
+    the architectures page lists them."""
+    names = [m.analysis.name for lineage in model.families for m in lineage.members]
+    return {name: rank for rank, name in enumerate(dict.fromkeys(names))}
+
+
+def architecture_rank(src_uri: str, order: Mapping[str, int]) -> tuple[int, int, str]:
+    """Sort key of a page of the architectures folder in the sidebar: its index first, then
+    each architecture in the site's order (:func:`site_order`), not by file name."""
+    name = src_uri.removeprefix(f"{ARCHITECTURES}/").removesuffix(".md")
+    if name == "index":
+        return 0, 0, name
+    return 1, order.get(name, len(order)), name
 
 
 def nav_rank(src_uri: str) -> tuple[int, str]:
