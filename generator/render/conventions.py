@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.analysis.model import SiteModel
-from generator.core import counters
 from generator.core.counters import SITE, TOOLS, Baseline, Count, CounterRule, Op, Tool, Unit
 from generator.render import markup, phrasing
 from generator.render.templating import ENV, page_path
@@ -112,42 +111,61 @@ def term_tools(tools: Sequence[Tool] = TOOLS) -> tuple[tuple[str, tuple[str, ...
 
 
 @dataclass(frozen=True, slots=True)
-class CounterGroup:
-    """The counters of one table of the page: those whose numbers are set against the same count
-    of the site's (multiply-accumulates, or neurons for activations), each a column."""
+class CountColumn:
+    """A column of a counters' table: the site's count, or one counter's number."""
 
-    site: str
-    """The site's count's column heading."""
-    tools: tuple[Tool, ...]
-    columns: tuple[int, ...]
-    """Each counter's index in :data:`~generator.core.counters.TOOLS` (a row's numbers)."""
-    neurons: bool
+    heading: str
+    tool: int | None = None
+    """The counter's index in :data:`~generator.core.counters.TOOLS`; None for the site's."""
+    neurons: bool = False
+    """For the site's column: its neurons rather than its multiply-accumulates."""
 
-    def baseline(self, row: NetworkRow) -> int:
-        return row.neurons if self.neurons else row.macs
-
-    def numbers(self, row: NetworkRow) -> tuple[int, ...]:
-        return tuple(row.numbers[i] for i in self.columns) if row.numbers else ()
+    def value(self, row: NetworkRow) -> int | None:
+        if self.tool is None:
+            return row.neurons if self.neurons else row.macs
+        return row.numbers[self.tool] if row.numbers else None
 
 
-def counter_groups(tools: Sequence[Tool] = TOOLS) -> tuple[CounterGroup, ...]:
-    """One table per unit, each narrow enough for the page's column: the counters of
-    multiply-accumulates, of FLOPs (both set against the site's multiply-accumulates), and of
-    activations (against its neurons)."""
-    groups = []
-    for unit in Unit:
-        found = [(i, t) for i, t in enumerate(tools) if t.unit is unit]
-        if found:
-            neurons = found[0][1].baseline is Baseline.NEURONS
-            groups.append(
-                CounterGroup(
-                    "Site: neurons" if neurons else "Site: MACs",
-                    tuple(t for _, t in found),
-                    tuple(i for i, _ in found),
-                    neurons,
-                )
-            )
-    return tuple(groups)
+@dataclass(frozen=True, slots=True)
+class CounterTable:
+    """One table of every network under some counters, each beside the site's count it is set
+    against. Only the first links the networks: at 1,000 specs each link is 1,000 more."""
+
+    columns: tuple[CountColumn, ...]
+    linked: bool
+
+
+def counter_tables(tools: Sequence[Tool] = TOOLS) -> tuple[CounterTable, ...]:
+    """Two tables narrow enough for the page's column at 1280 px: the counters of
+    multiply-accumulates beside the site's; then the FLOP counters beside the site's
+    multiply-accumulates and the activation counters beside its neurons."""
+
+    def tool_columns(unit: Unit) -> list[CountColumn]:
+        return [
+            CountColumn(phrasing.tool_title(t.name), i)
+            for i, t in enumerate(tools)
+            if t.unit is unit
+        ]
+
+    macs = CountColumn("Site: MACs")
+    first = [macs, *tool_columns(Unit.MACS)]
+    second = [*tool_columns(Unit.FLOPS), *tool_columns(Unit.VALUES)]
+    if any(tools[c.tool].unit is Unit.FLOPS for c in second if c.tool is not None):
+        second.insert(0, macs)
+    at = next(
+        (
+            i
+            for i, c in enumerate(second)
+            if c.tool is not None and tools[c.tool].baseline is Baseline.NEURONS
+        ),
+        None,
+    )
+    if at is not None:
+        second.insert(at, CountColumn("Site: neurons", neurons=True))
+    found = [CounterTable(tuple(first), linked=True)]
+    if any(c.tool is not None for c in second):
+        found.append(CounterTable(tuple(second), linked=False))
+    return tuple(found)
 
 
 def network_rows(model: SiteModel) -> tuple[NetworkRow, ...]:
@@ -176,8 +194,6 @@ def conventions_page(model: SiteModel, audit: str) -> str:
             for term, names in term_tools()
         ),
         networks=network_rows(model),
-        groups=counter_groups(),
+        tables=counter_tables(),
         versions=phrasing.tool_versions(),
-        title=phrasing.tool_title,
-        flops=counters.Unit.FLOPS,
     )
