@@ -81,10 +81,15 @@ async () => {
 }
 """
 
-#: Back at the top, the header's title is done fading from the page's title to the site's.
+#: Back at the top, the header's title is done fading from the page's title to the site's:
+#: Material has dropped the title's active class (it does so on a scroll event, after the
+#: scroll: until then the topics' opacities are still the old state's 0 and 1, and axe would run
+#: on the fade that follows), and no topic is part-way through the fade.
 SETTLED = """
-() => [...document.querySelectorAll('.md-header__topic')].every(
-  (topic) => ['0', '1'].includes(getComputedStyle(topic).opacity))
+() => window.scrollY === 0
+  && !document.querySelector('.md-header__title')?.classList.contains('md-header__title--active')
+  && [...document.querySelectorAll('.md-header__topic')].every(
+    (topic) => ['0', '1'].includes(getComputedStyle(topic).opacity))
 """
 
 
