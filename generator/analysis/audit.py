@@ -10,7 +10,7 @@ from fractions import Fraction
 from generator.analysis import counters, hypotheses, plausibility, rounding
 from generator.analysis.hypotheses import Hypothesis
 from generator.analysis.plausibility import Coincidence, Context, Figure, computed_value
-from generator.core.counters import TOOLS, Unit
+from generator.core.counters import Unit, tool
 from generator.core.results import Analysis, counted
 from generator.spec.models import Quantity, Source, Stated
 
@@ -156,11 +156,11 @@ def _by_counter(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:
     claim = figure.claim
     if claim.counter is None or claim.layer is not None or not isinstance(claim.value, int):
         return ()
-    tool = next(t for t in TOOLS if t.name == claim.counter)
-    if COUNTED.get(tool.unit) is not claim.quantity:
+    counter = tool(claim.counter)
+    if COUNTED.get(counter.unit) is not claim.quantity:
         return ()
     try:
-        total = counters.predict(analysis, tool).total
+        total = counters.predict(analysis, counter).total
     except counters.UnknownModule:
         return ()
     exact = total == claim.value
@@ -172,7 +172,7 @@ def _by_counter(analysis: Analysis, figure: Figure) -> tuple[Hypothesis, ...]:
         Hypothesis(
             str(total),
             (total,),
-            (hypotheses.ByCounter(tool.name),),
+            (hypotheses.ByCounter(counter.name),),
             hypotheses.Cause.COUNTER,
             claim.quantity,
             None,

@@ -129,7 +129,7 @@ def sizes_text(sizes: Sequence[int]) -> str:
     for n in sizes:
         run = runs[-1] if runs else []
         step = run[1] - run[0] if len(run) > 1 else None
-        if run and (step is None or n - run[-1] == step) and (step is not None or len(run) == 1):
+        if run and (step is None or n - run[-1] == step):
             run.append(n)
         else:
             runs.append([n])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.analysis.model import SiteModel
-from generator.core.counters import SITE, TOOLS, Baseline, Count, CounterRule, Op, Tool, Unit
+from generator.core.counters import SITE, TOOLS, Count, CounterRule, Op, Tool, Unit
 from generator.render import markup, phrasing
 from generator.render.templating import ENV, page_path
 
@@ -148,24 +148,13 @@ def counter_tables(tools: Sequence[Tool] = TOOLS) -> tuple[CounterTable, ...]:
         ]
 
     macs = CountColumn("Site: MACs")
-    first = [macs, *tool_columns(Unit.MACS)]
-    second = [*tool_columns(Unit.FLOPS), *tool_columns(Unit.VALUES)]
-    if any(tools[c.tool].unit is Unit.FLOPS for c in second if c.tool is not None):
-        second.insert(0, macs)
-    at = next(
-        (
-            i
-            for i, c in enumerate(second)
-            if c.tool is not None and tools[c.tool].baseline is Baseline.NEURONS
+    neurons = CountColumn("Site: neurons", neurons=True)
+    return (
+        CounterTable((macs, *tool_columns(Unit.MACS)), linked=True),
+        CounterTable(
+            (macs, *tool_columns(Unit.FLOPS), neurons, *tool_columns(Unit.VALUES)), linked=False
         ),
-        None,
     )
-    if at is not None:
-        second.insert(at, CountColumn("Site: neurons", neurons=True))
-    found = [CounterTable(tuple(first), linked=True)]
-    if any(c.tool is not None for c in second):
-        found.append(CounterTable(tuple(second), linked=False))
-    return tuple(found)
 
 
 def network_rows(model: SiteModel) -> tuple[NetworkRow, ...]:

@@ -213,10 +213,11 @@ def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
             if hatch:
                 marker["pattern"] = {"shape": hatch}
             x = columns[analysis.name]
+            title = short_title(analysis.spec.title)
             traces.append(
                 {
                     "type": "bar",
-                    "name": short_title(analysis.spec.title),
+                    "name": title,
                     "legendgroup": analysis.name,
                     "showlegend": row == 0,
                     "marker": marker,
@@ -227,9 +228,7 @@ def comparison_figure(analyses: Sequence[Analysis]) -> dict[str, Any]:
                         "" if r.name == c.replace(" ", "") else f" ({r.name})"
                         for r, c in zip(layers, x, strict=True)
                     ],
-                    "hovertemplate": (
-                        f"%{{y:,}}%{{customdata}}<extra>{short_title(analysis.spec.title)}</extra>"
-                    ),
+                    "hovertemplate": f"%{{y:,}}%{{customdata}}<extra>{title}</extra>",
                     "xaxis": "x" if row == 0 else "x2",
                     "yaxis": "y" if row == 0 else "y2",
                 }
